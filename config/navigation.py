@@ -1,0 +1,55 @@
+"""The navigation bar: one table of entry points and the roles that see each.
+
+Lives in config/ because it names pages from every app; later apps add their rows here.
+"""
+
+from dataclasses import dataclass
+
+from django.http import HttpRequest
+from django.urls import reverse
+
+from learners.roles import ORGANISATION_WIDE_ROLES, Role, roles_of
+
+
+@dataclass(frozen=True)
+class NavEntry:
+    label: str
+    url_name: str
+    roles: frozenset[str]
+
+
+ALL_STAFF_ROLES = frozenset(Role.values)
+
+NAV_ENTRIES: tuple[NavEntry, ...] = (
+    NavEntry("My caseload", "learner_list", frozenset({Role.TUTOR})),
+    NavEntry("Team learners", "learner_list", frozenset({Role.MANAGER})),
+    NavEntry("All learners", "learner_list", ORGANISATION_WIDE_ROLES),
+)
+
+
+def navigation_for(request: HttpRequest) -> list[dict[str, str | bool]]:
+    user = request.user
+    roles = roles_of(user)
+    entries: list[dict[str, str | bool]] = []
+    seen_urls: set[str] = set()
+    for entry in NAV_ENTRIES:
+        if not (user.is_superuser or roles & entry.roles):
+            continue
+        url = reverse(entry.url_name)
+        if url in seen_urls:  # one link per page, labelled by the user's narrowest role
+            continue
+        seen_urls.add(url)
+        entries.append({"label": entry.label, "url": url, "active": request.path == url})
+    if user.is_staff:
+        entries.append({"label": "Admin", "url": reverse("admin:index"), "active": False})
+    return entries
+
+
+def navigation(request: HttpRequest) -> dict[str, object]:
+    if not getattr(request, "user", None) or not request.user.is_authenticated:
+        return {"nav_entries": [], "user_roles": []}
+    labels = dict(Role.choices)
+    return {
+        "nav_entries": navigation_for(request),
+        "user_roles": sorted(labels[r] for r in roles_of(request.user) if r in labels),
+    }

@@ -1,0 +1,34 @@
+"""Staff roles. Each is a Django group (created by migration 0002); the group name is the value."""
+
+from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
+from django.db import models
+
+
+class Role(models.TextChoices):
+    TUTOR = "tutor", "Tutor"
+    MANAGER = "manager", "Manager"
+    DIRECTOR = "director", "Director"
+    SAFEGUARDING = "safeguarding", "Safeguarding"
+    LEAVER_PANEL = "leaver panel", "Leaver panel"
+    QUALITY = "quality", "Quality / IQA"
+
+
+# Roles whose work spans the whole organisation, so they may see every learner.
+ORGANISATION_WIDE_ROLES = frozenset(
+    {Role.DIRECTOR, Role.SAFEGUARDING, Role.LEAVER_PANEL, Role.QUALITY}
+)
+
+
+def roles_of(user: AbstractBaseUser | AnonymousUser) -> frozenset[str]:
+    """The roles a user holds, cached on the user object for the request."""
+    if not user.is_authenticated:
+        return frozenset()
+    cached = getattr(user, "_roles_cache", None)
+    if cached is None:
+        cached = frozenset(user.groups.values_list("name", flat=True))
+        user._roles_cache = cached
+    return cached
+
+
+def has_role(user: AbstractBaseUser | AnonymousUser, *roles: str) -> bool:
+    return bool(roles_of(user) & set(roles))

@@ -1,0 +1,24 @@
+from django.contrib.auth.models import AbstractBaseUser
+from django.db.models import QuerySet
+
+from learners.access import learners_visible_to
+from learners.models import Learner
+from learners.roles import ORGANISATION_WIDE_ROLES, Role, roles_of
+
+
+def learner_list_for(*, user: AbstractBaseUser) -> QuerySet[Learner]:
+    """The learners a user's list page shows, with everything the rows print joined in."""
+    return (
+        learners_visible_to(user)
+        .select_related("course", "employer", "tutor", "team")
+        .order_by("last_name", "first_name", "pk")
+    )
+
+
+def learner_list_title(*, user: AbstractBaseUser) -> str:
+    roles = roles_of(user)
+    if user.is_superuser or roles & ORGANISATION_WIDE_ROLES:
+        return "All learners"
+    if Role.MANAGER in roles:
+        return "Team learners"
+    return "My caseload"

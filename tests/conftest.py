@@ -1,0 +1,92 @@
+"""Shared fixtures: an owner (a tutor with a learner), a colleague and an outsider."""
+
+from pathlib import Path
+
+import pytest
+
+from learners.roles import Role
+from tests.factories import LearnerFactory, ManagerFactory, TeamFactory, TutorFactory, UserFactory
+
+ARTIFACTS = Path(__file__).resolve().parent.parent / "test-artifacts"
+
+
+@pytest.fixture
+def team(db):
+    return TeamFactory(name="North Team")
+
+
+@pytest.fixture
+def other_team(db):
+    return TeamFactory(name="South Team")
+
+
+@pytest.fixture
+def tutor(db):
+    """The owner: a tutor with a caseload."""
+    return TutorFactory(username="owner.tutor", first_name="Olive", last_name="Owner")
+
+
+@pytest.fixture
+def colleague(db):
+    """Another tutor in the same team."""
+    return TutorFactory(username="colleague.tutor")
+
+
+@pytest.fixture
+def outsider(db):
+    """A signed-in user with no role at all."""
+    return UserFactory(username="outsider")
+
+
+@pytest.fixture
+def manager(db, team):
+    user = ManagerFactory(username="team.manager")
+    team.managers.add(user)
+    return user
+
+
+@pytest.fixture
+def user_with_role(db):
+    def make(role: str, **kwargs):
+        return UserFactory(roles=[role], **kwargs)
+
+    return make
+
+
+@pytest.fixture
+def learner(tutor, team):
+    return LearnerFactory(tutor=tutor, team=team, first_name="Lily", last_name="Learner")
+
+
+@pytest.fixture
+def artifacts_dir() -> Path:
+    path = ARTIFACTS / "screenshots"
+    path.mkdir(parents=True, exist_ok=True)
+    return path
+
+
+# Playwright: Debian's Chromium (playwright cannot download browsers here), flags from
+# shared/STACK-NOTES.md so it makes no network calls of its own.
+CHROMIUM_ARGS = [
+    "--headless=new",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-dev-shm-usage",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+    "--disable-quic",
+]
+
+
+@pytest.fixture(scope="session")
+def browser_type_launch_args(browser_type_launch_args):
+    return {
+        **browser_type_launch_args,
+        "executable_path": "/usr/bin/chromium",
+        "args": CHROMIUM_ARGS,
+    }
+
+
+__all__ = ["Role"]

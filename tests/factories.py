@@ -1,0 +1,144 @@
+"""factory-boy factories: the tests and the demo organisation (seed_demo) share these."""
+
+import datetime as dt
+import random
+
+import factory
+from django.contrib.auth import get_user_model
+from django.contrib.auth.models import Group
+from factory.django import DjangoModelFactory
+
+from learners.models import (
+    Course,
+    Employer,
+    Learner,
+    LearnerStatus,
+    Nation,
+    ProgrammeType,
+    Team,
+)
+from learners.roles import Role
+from learners.validators import uln_check_digit
+
+
+def valid_uln(seed: int) -> str:
+    """A ULN that passes the ILR check digit, derived deterministically from ``seed``."""
+    rng = random.Random(seed)
+    while True:
+        first_nine = str(rng.randint(100_000_000, 999_999_999))
+        check = uln_check_digit(first_nine)
+        if check is not None:
+            return f"{first_nine}{check}"
+
+
+def roles_hook(*default: str) -> factory.PostGeneration:
+    """Put the user in role groups: ``roles=[...]`` when given, else ``default``."""
+
+    def add_roles(user, create: bool, extracted: list[str] | None, **kwargs: object) -> None:
+        names = default if extracted is None else extracted
+        if create and names:
+            # get_or_create: transactional tests flush the groups that migration 0002 made.
+            user.groups.add(*(Group.objects.get_or_create(name=name)[0] for name in names))
+
+    return factory.PostGeneration(add_roles)
+
+
+class UserFactory(DjangoModelFactory):
+    class Meta:
+        model = get_user_model()
+        django_get_or_create = ("username",)
+        skip_postgeneration_save = True
+
+    username = factory.Sequence(lambda n: f"user{n}")
+    first_name = factory.Faker("first_name", locale="en_GB")
+    last_name = factory.Faker("last_name", locale="en_GB")
+    email = factory.LazyAttribute(lambda u: f"{u.username}@example.org")
+    password = factory.django.Password("correct-horse-battery")
+    roles = roles_hook()
+
+
+class TutorFactory(UserFactory):
+    roles = roles_hook(Role.TUTOR)
+
+
+class ManagerFactory(UserFactory):
+    roles = roles_hook(Role.MANAGER)
+
+
+class TeamFactory(DjangoModelFactory):
+    class Meta:
+        model = Team
+        django_get_or_create = ("name",)
+        skip_postgeneration_save = True
+
+    name = factory.Sequence(lambda n: f"Team {n}")
+    nation = Nation.ENGLAND
+
+    @factory.post_generation
+    def managers(self, create: bool, extracted: list | None, **kwargs: object) -> None:
+        if create and extracted:
+            self.managers.add(*extracted)
+
+
+class EmployerFactory(DjangoModelFactory):
+    class Meta:
+        model = Employer
+        django_get_or_create = ("name",)
+
+    name = factory.Sequence(lambda n: f"Employer {n} Ltd")
+    contact_email = factory.LazyAttribute(
+        lambda e: "hr@" + "".join(c for c in e.name.lower() if c.isalnum())[:20] + ".example"
+    )
+    contact_phone = factory.Faker("phone_number", locale="en_GB")
+    mentor_name = factory.Faker("name", locale="en_GB")
+    mentor_email = factory.LazyAttribute(
+        lambda e: e.mentor_name.lower().replace(" ", ".").replace("'", "") + "@employer.example"
+    )
+    mentor_phone = factory.Faker("phone_number", locale="en_GB")
+
+
+class CourseFactory(DjangoModelFactory):
+    class Meta:
+        model = Course
+        django_get_or_create = ("code",)
+
+    code = factory.Sequence(lambda n: f"C{n:04d}")
+    title = factory.Sequence(lambda n: f"Course {n}")
+    programme_type = ProgrammeType.APPRENTICESHIP
+
+
+class LearnerFactory(DjangoModelFactory):
+    class Meta:
+        model = Learner
+        django_get_or_create = ("uln",)
+
+    first_name = factory.Faker("first_name", locale="en_GB")
+    last_name = factory.Faker("last_name", locale="en_GB")
+    uln = factory.Sequence(valid_uln)
+    email = factory.LazyAttribute(
+        lambda o: (
+            f"{o.first_name}.{o.last_name}".lower().replace("'", "").replace(" ", "")
+            + "@learner.example"
+        )
+    )
+    phone = factory.Faker("phone_number", locale="en_GB")
+    programme_type = ProgrammeType.APPRENTICESHIP
+    nation = Nation.ENGLAND
+    course = factory.SubFactory(
+        CourseFactory, programme_type=factory.SelfAttribute("..programme_type")
+    )
+    employer = factory.Maybe(
+        factory.LazyAttribute(lambda o: o.programme_type == ProgrammeType.APPRENTICESHIP),
+        yes_declaration=factory.SubFactory(EmployerFactory),
+        no_declaration=None,
+    )
+    tutor = factory.SubFactory(TutorFactory)
+    team = factory.SubFactory(TeamFactory)
+    start_date = dt.date(2026, 9, 7)
+    planned_end_date = factory.LazyAttribute(lambda o: o.start_date + dt.timedelta(days=365))
+    status = LearnerStatus.ON_PROGRAMME
+    expected_return_date = factory.Maybe(
+        factory.LazyAttribute(lambda o: o.status == LearnerStatus.BREAK_IN_LEARNING),
+        yes_declaration=factory.LazyAttribute(lambda o: o.start_date + dt.timedelta(days=200)),
+        no_declaration=None,
+    )

@@ -1,0 +1,49 @@
+import io
+
+import pytest
+from django.contrib.auth import get_user_model
+from django.core.management import call_command
+
+from learners.models import Employer, Learner, LearnerStatus, Nation, ProgrammeType, Team
+from learners.roles import Role
+
+
+def counts() -> dict[str, int]:
+    return {
+        "users": get_user_model().objects.count(),
+        "teams": Team.objects.count(),
+        "employers": Employer.objects.count(),
+        "learners": Learner.objects.count(),
+    }
+
+
+@pytest.mark.django_db
+class TestSeedDemo:
+    def test_running_it_twice_adds_nothing_twice(self):
+        call_command("seed_demo", stdout=io.StringIO())
+        first = counts()
+        call_command("seed_demo", stdout=io.StringIO())
+        assert counts() == first
+
+    def test_it_builds_a_realistic_organisation(self):
+        out = io.StringIO()
+        call_command("seed_demo", stdout=out)
+        assert Learner.objects.count() == 200
+        assert Team.objects.count() == 3
+        assert set(Learner.objects.values_list("nation", flat=True)) == set(Nation.values)
+        assert set(Learner.objects.values_list("programme_type", flat=True)) == set(
+            ProgrammeType.values
+        )
+        assert set(Learner.objects.values_list("status", flat=True)) == set(LearnerStatus.values)
+        for role in Role.values:
+            assert get_user_model().objects.filter(groups__name=role).exists(), role
+        # The demo passwords are printed for the person running it.
+        assert "demo-learners-2026" in out.getvalue()
+        assert "tutor" in out.getvalue() and "director" in out.getvalue()
+
+    def test_every_demo_login_works(self, client):
+        from learners.demo import DEMO_PASSWORD, DEMO_USERS
+
+        call_command("seed_demo", stdout=io.StringIO())
+        for user in DEMO_USERS:
+            assert client.login(username=user.username, password=DEMO_PASSWORD), user.username
