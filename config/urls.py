@@ -12,6 +12,6 @@ urlpatterns = [
         name="login",
     ),
     path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
-    path("learners/", include("learners.urls")),
+    path("learners/", include("riskcases.urls")),
     path("admin/", admin.site.urls),
 ]

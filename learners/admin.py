@@ -42,3 +42,7 @@ class LearnerAdmin(admin.ModelAdmin):
     autocomplete_fields = ["employer", "course"]
     raw_id_fields = ["tutor"]
     date_hierarchy = "start_date"
+
+    def has_add_permission(self, request) -> bool:
+        # Learners are enrolled on the Enrol page, which also sets their starting risk rating.
+        return False

@@ -8,6 +8,7 @@ cd "$(dirname "$0")/.."
 source scripts/apt.sh
 PYTHON=${PYTHON:-python3}
 mkdir -p var
+apt_install libmagic1
 
 if [ ! -x .venv/bin/python ]; then
   echo "==> Creating .venv"

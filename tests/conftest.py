@@ -4,7 +4,6 @@ from pathlib import Path
 
 import pytest
 
-from learners.roles import Role
 from tests.factories import LearnerFactory, ManagerFactory, TeamFactory, TutorFactory, UserFactory
 
 ARTIFACTS = Path(__file__).resolve().parent.parent / "test-artifacts"
@@ -87,6 +86,3 @@ def browser_type_launch_args(browser_type_launch_args):
         "executable_path": "/usr/bin/chromium",
         "args": CHROMIUM_ARGS,
     }
-
-
-__all__ = ["Role"]

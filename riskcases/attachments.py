@@ -1,0 +1,88 @@
+"""Checks on uploaded copies of correspondence: type from the content (libmagic), never the
+name; a size limit; the name's extension must agree with what the content is."""
+
+import email
+import hashlib
+from dataclasses import dataclass
+from pathlib import PurePath
+
+import magic
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.core.files.uploadedfile import UploadedFile
+
+# Detected MIME type -> (what users call it, the extensions such a file may carry)
+ALLOWED_TYPES: dict[str, tuple[str, frozenset[str]]] = {
+    "application/pdf": ("PDF", frozenset({".pdf"})),
+    "image/png": ("PNG image", frozenset({".png"})),
+    "image/jpeg": ("JPEG image", frozenset({".jpg", ".jpeg"})),
+    "message/rfc822": ("e-mail", frozenset({".eml"})),
+    "application/vnd.ms-outlook": ("Outlook e-mail", frozenset({".msg"})),
+    "application/msword": ("Word document", frozenset({".doc"})),
+    "application/vnd.openxmlformats-officedocument.wordprocessingml.document": (
+        "Word document",
+        frozenset({".docx"}),
+    ),
+}
+ALLOWED_DESCRIPTION = "PDF, PNG or JPEG images, e-mails (.eml, .msg) or Word documents"
+SNIFF_BYTES = 8192
+
+
+@dataclass(frozen=True)
+class CheckedAttachment:
+    upload: UploadedFile
+    name: str
+    content_type: str
+    size: int
+    sha256: str
+
+
+def _looks_like_email(upload: UploadedFile) -> bool:
+    upload.seek(0)
+    head = upload.read(64 * 1024)
+    message = email.message_from_bytes(head)
+    return bool(message.get("From")) and bool(message.get("Date") or message.get("Subject"))
+
+
+def _detect(upload: UploadedFile) -> str:
+    upload.seek(0)
+    detected = magic.from_buffer(upload.read(SNIFF_BYTES), mime=True)
+    # libmagic calls some e-mails plain text (those that start with MIME-Version, say);
+    # accept them when they parse as a message with the headers an e-mail has.
+    if detected == "text/plain" and _looks_like_email(upload):
+        detected = "message/rfc822"
+    if detected == "application/CDFV2" and PurePath(upload.name or "").suffix.lower() == ".msg":
+        detected = "application/vnd.ms-outlook"
+    return detected
+
+
+def attachment_check(upload: UploadedFile) -> CheckedAttachment:
+    name = PurePath((upload.name or "attachment").replace("\\", "/")).name[:200] or "attachment"
+    limit = settings.ATTACHMENT_MAX_BYTES
+    if upload.size > limit:
+        raise ValidationError(
+            f"{name} is {upload.size / 1_048_576:.1f} MB; the limit is {limit // 1_048_576} MB.",
+            code="attachment_too_large",
+        )
+    if upload.size == 0:
+        raise ValidationError(f"{name} is empty.", code="attachment_empty")
+    detected = _detect(upload)
+    if detected not in ALLOWED_TYPES:
+        raise ValidationError(
+            f"{name} is not a file type we keep ({detected}). Attach {ALLOWED_DESCRIPTION}.",
+            code="attachment_type",
+        )
+    label, extensions = ALLOWED_TYPES[detected]
+    extension = PurePath(name).suffix.lower()
+    if extension not in extensions:
+        raise ValidationError(
+            f"{name} is really a {label}, but its name ends in {extension or 'nothing'}; "
+            f"rename it to end in {sorted(extensions)[0]} and attach it again.",
+            code="attachment_extension_mismatch",
+        )
+    digest = hashlib.sha256()
+    upload.seek(0)
+    for chunk in upload.chunks():
+        digest.update(chunk)
+    upload.seek(0)
+    return CheckedAttachment(upload, name, detected, upload.size, digest.hexdigest())
