@@ -6,6 +6,7 @@ import random
 import factory
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group
+from django.utils import timezone
 from factory.django import DjangoModelFactory
 
 from learners.models import (
@@ -19,6 +20,16 @@ from learners.models import (
 )
 from learners.roles import Role
 from learners.validators import uln_check_digit
+from riskcases.models import (
+    AgreedAction,
+    ContactLogEntry,
+    ContactType,
+    Outcome,
+    RiskLevel,
+    RiskRating,
+    SupportKind,
+    SupportRecord,
+)
 
 
 def valid_uln(seed: int) -> str:
@@ -111,6 +122,7 @@ class LearnerFactory(DjangoModelFactory):
     class Meta:
         model = Learner
         django_get_or_create = ("uln",)
+        skip_postgeneration_save = True
 
     first_name = factory.Faker("first_name", locale="en_GB")
     last_name = factory.Faker("last_name", locale="en_GB")
@@ -142,3 +154,57 @@ class LearnerFactory(DjangoModelFactory):
         yes_declaration=factory.LazyAttribute(lambda o: o.start_date + dt.timedelta(days=200)),
         no_declaration=None,
     )
+    # Policy (At-risk rating): every learner is rated Low at enrolment unless a start factor
+    # applies. Pass initial_rating=None for a learner with no rating row.
+    initial_rating = factory.RelatedFactory(
+        "tests.factories.RiskRatingFactory", factory_related_name="learner"
+    )
+
+
+# --- riskcases ---------------------------------------------------------------------------------
+
+
+class RiskRatingFactory(DjangoModelFactory):
+    """A rating row as written by rating_enrol (no log entry, as at Low)."""
+
+    class Meta:
+        model = RiskRating
+
+    learner = factory.SubFactory(LearnerFactory)
+    level = RiskLevel.LOW
+    started_at = factory.LazyFunction(timezone.now)
+    set_by = factory.SelfAttribute("learner.tutor")
+    reason = "Enrolment: no start-of-programme risk factors."
+
+
+class ContactLogEntryFactory(DjangoModelFactory):
+    class Meta:
+        model = ContactLogEntry
+
+    learner = factory.SubFactory(LearnerFactory)
+    occurred_at = factory.LazyFunction(timezone.now)
+    contact_type = ContactType.PHONE
+    outcome = Outcome.RESPONDED
+    notes = factory.Faker("sentence")
+    author = factory.SelfAttribute("learner.tutor")
+
+
+class SupportRecordFactory(DjangoModelFactory):
+    class Meta:
+        model = SupportRecord
+
+    learner = factory.SubFactory(LearnerFactory)
+    kind = SupportKind.SUPPORT_PLAN
+    summary = "Weekly check-ins agreed; catch-up plan for two overdue units."
+    agreed_on = factory.LazyFunction(timezone.localdate)
+    created_by = factory.SelfAttribute("learner.tutor")
+
+
+class AgreedActionFactory(DjangoModelFactory):
+    class Meta:
+        model = AgreedAction
+
+    support_record = factory.SubFactory(SupportRecordFactory)
+    description = "Submit unit 3 draft"
+    owner = "learner"
+    due_on = factory.LazyFunction(lambda: timezone.localdate() + dt.timedelta(days=7))
