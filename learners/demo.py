@@ -183,6 +183,7 @@ def seed_learners(*, faker: Faker, rng: random.Random, users: dict, today: dt.da
         if uln in existing:
             continue
         LearnerFactory(
+            initial_rating__started_at=timezone.make_aware(dt.datetime.combine(start, dt.time(9))),
             uln=uln,
             first_name=first,
             last_name=last,

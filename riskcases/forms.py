@@ -58,8 +58,9 @@ class RatingChangeForm(TokenForm):
         max_length=TEXT_LIMIT,
         help_text="Why the rating is changing: what you saw or heard.",
     )
+    # During-programme factors; start-of-programme ones are chosen at enrolment.
     risk_factors = FactorChoiceField(
-        queryset=RiskFactor.objects.filter(active=True),
+        queryset=RiskFactor.objects.filter(active=True, kind=RiskFactorKind.DURING),
         required=False,
         label="Risk factors that apply",
     )

@@ -1,12 +1,33 @@
 """Shared fixtures: an owner (a tutor with a learner), a colleague and an outsider."""
 
+from importlib import import_module
 from pathlib import Path
 
 import pytest
+from django.apps import apps
 
 from tests.factories import LearnerFactory, ManagerFactory, TeamFactory, TutorFactory, UserFactory
 
 ARTIFACTS = Path(__file__).resolve().parent.parent / "test-artifacts"
+
+
+# Reference data that data migrations load (role groups, risk factor and intervention
+# catalogues). Transactional tests flush every table afterwards, so the next transactional test
+# reloads it with the migrations' own functions.
+REFERENCE_DATA_LOADERS = [
+    ("learners.migrations.0002_staff_roles", "create_role_groups"),
+    ("riskcases.migrations.0002_catalogues", "load"),
+]
+
+
+@pytest.fixture(autouse=True)
+def _reference_data_in_transactional_tests(request):
+    marker = request.node.get_closest_marker("django_db")
+    if marker is None or not marker.kwargs.get("transaction"):
+        return
+    request.getfixturevalue("transactional_db")
+    for module, function in REFERENCE_DATA_LOADERS:
+        getattr(import_module(module), function)(apps, None)
 
 
 @pytest.fixture

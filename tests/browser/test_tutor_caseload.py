@@ -6,19 +6,10 @@ import pytest
 from playwright.sync_api import Page, expect
 
 from learners.models import LearnerStatus
+from tests.browser.pages import log_in
 from tests.factories import LearnerFactory
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
-
-PASSWORD = "correct-horse-battery"  # UserFactory's default
-
-
-def log_in(page: Page, base_url: str, username: str) -> None:
-    page.goto(f"{base_url}/")
-    expect(page).to_have_url(re.compile(r"/accounts/login/"))
-    page.get_by_label("Username").fill(username)
-    page.get_by_label("Password").fill(PASSWORD)
-    page.get_by_role("button", name="Log in").click()
 
 
 def test_a_tutor_logs_in_and_sees_only_their_caseload(

@@ -6,6 +6,7 @@ from django.core.management import call_command
 
 from learners.models import Employer, Learner, LearnerStatus, Nation, ProgrammeType, Team
 from learners.roles import Role
+from riskcases.models import AgreedAction, ContactLogEntry, RiskRating, SupportRecord
 
 
 def counts() -> dict[str, int]:
@@ -14,6 +15,10 @@ def counts() -> dict[str, int]:
         "teams": Team.objects.count(),
         "employers": Employer.objects.count(),
         "learners": Learner.objects.count(),
+        "ratings": RiskRating.objects.count(),
+        "contacts": ContactLogEntry.objects.count(),
+        "support": SupportRecord.objects.count(),
+        "actions": AgreedAction.objects.count(),
     }
 
 
@@ -37,6 +42,13 @@ class TestSeedDemo:
         assert set(Learner.objects.values_list("status", flat=True)) == set(LearnerStatus.values)
         for role in Role.values:
             assert get_user_model().objects.filter(groups__name=role).exists(), role
+        # Every learner has exactly one current rating, and every rating appears.
+        assert RiskRating.objects.filter(ended_at__isnull=True).count() == 200
+        assert set(
+            RiskRating.objects.filter(ended_at__isnull=True).values_list("level", flat=True)
+        ) == {"low", "medium", "high"}
+        assert ContactLogEntry.objects.filter(confidential=True).exists()
+        assert AgreedAction.objects.filter(done_at__isnull=True).exists()
         # The demo passwords are printed for the person running it.
         assert "demo-learners-2026" in out.getvalue()
         assert "tutor" in out.getvalue() and "director" in out.getvalue()
