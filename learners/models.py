@@ -1,4 +1,5 @@
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Q
 
@@ -131,6 +132,14 @@ class Learner(models.Model):
 
     def __str__(self) -> str:
         return self.full_name
+
+    def clean(self) -> None:
+        if self.course_id and self.programme_type != self.course.programme_type:
+            course_kind = self.course.get_programme_type_display().lower()
+            mine = self.get_programme_type_display().lower()
+            raise ValidationError(
+                {"course": f"{self.course} belongs to {course_kind} programmes, not {mine}s."}
+            )
 
     @property
     def full_name(self) -> str:

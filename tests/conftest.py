@@ -12,8 +12,8 @@ ARTIFACTS = Path(__file__).resolve().parent.parent / "test-artifacts"
 
 
 # Reference data that data migrations load (role groups, risk factor and intervention
-# catalogues). Transactional tests flush every table afterwards, so the next transactional test
-# reloads it with the migrations' own functions.
+# catalogues). Transactional tests flush every table when they finish, so any database test
+# that finds it gone reloads it with the migrations' own functions.
 REFERENCE_DATA_LOADERS = [
     ("learners.migrations.0002_staff_roles", "create_role_groups"),
     ("riskcases.migrations.0002_catalogues", "load"),
@@ -21,13 +21,17 @@ REFERENCE_DATA_LOADERS = [
 
 
 @pytest.fixture(autouse=True)
-def _reference_data_in_transactional_tests(request):
+def _reference_data(request):
     marker = request.node.get_closest_marker("django_db")
-    if marker is None or not marker.kwargs.get("transaction"):
+    if marker is None and "db" not in request.fixturenames:
         return
-    request.getfixturevalue("transactional_db")
-    for module, function in REFERENCE_DATA_LOADERS:
-        getattr(import_module(module), function)(apps, None)
+    transactional = marker is not None and marker.kwargs.get("transaction")
+    request.getfixturevalue("transactional_db" if transactional else "db")
+    from riskcases.models import RiskFactor
+
+    if not RiskFactor.objects.exists():
+        for module, function in REFERENCE_DATA_LOADERS:
+            getattr(import_module(module), function)(apps, None)
 
 
 @pytest.fixture

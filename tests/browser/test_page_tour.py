@@ -1,0 +1,100 @@
+"""Every page as each role that uses it: a screenshot to look at, and axe-core's WCAG 2.2 AA
+checks. Screenshots land in test-artifacts/screenshots/tour-*.png."""
+
+import datetime as dt
+
+import pytest
+from django.utils import timezone
+from playwright.sync_api import expect
+
+from learners.roles import Role
+from riskcases.models import RiskFactor
+from riskcases.services import contact_log, rating_change
+from tests.browser.accessibility import axe_violations
+from tests.browser.pages import log_in
+from tests.factories import AgreedActionFactory, SupportRecordFactory, UserFactory
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+
+
+@pytest.fixture
+def story(tutor, learner, manager):
+    rating_change(
+        learner=learner,
+        level="medium",
+        reason="Two units late",
+        set_by=tutor,
+        risk_factors=[RiskFactor.objects.get(code="increased-workload")],
+    )
+    contact_log(
+        learner=learner,
+        author=tutor,
+        occurred_at=timezone.now() - dt.timedelta(days=1),
+        contact_type="phone",
+        outcome="no_response",
+        notes="No answer at 10:00.",
+    )
+    contact_log(
+        learner=learner,
+        author=tutor,
+        occurred_at=timezone.now(),
+        contact_type="meeting",
+        outcome="responded",
+        confidential=True,
+        notes="Disclosure recorded; referred.",
+    )
+    record = SupportRecordFactory(learner=learner, created_by=tutor)
+    today = timezone.localdate()
+    AgreedActionFactory(support_record=record, due_on=today - dt.timedelta(days=2))
+    AgreedActionFactory(support_record=record, description="Three-way review", owner="tutor")
+    return learner
+
+
+def visit(page, url, name, artifacts_dir):
+    page.goto(url)
+    expect(page.locator("h1")).to_be_visible()
+    page.screenshot(path=artifacts_dir / f"tour-{name}.png", full_page=True)
+    assert axe_violations(page) == [], name
+
+
+@pytest.mark.parametrize(
+    ("role", "pages"),
+    [
+        ("tutor", ["", "{l}/", "{l}/contacts/new/", "{l}/rating/", "{l}/support/new/"]),
+        ("manager", ["", "enrol/", "{l}/"]),
+        ("director", ["", "{l}/"]),
+        ("safeguarding", ["{l}/"]),
+        ("quality", ["{l}/"]),
+        ("leaver panel", [""]),
+    ],
+)
+def test_each_role_sees_accessible_pages(
+    browser, live_server, story, tutor, manager, role, pages, artifacts_dir
+):
+    user = {"tutor": tutor, "manager": manager}.get(role) or UserFactory(
+        username=role.replace(" ", "-"), roles=[role]
+    )
+    for width, label in ((1280, "desktop"), (390, "phone")):
+        context = browser.new_context(viewport={"width": width, "height": 900})
+        page = context.new_page()
+        log_in(page, live_server.url, user.username)
+        for path in pages:
+            name = f"{role.replace(' ', '-')}-{path.format(l='learner').strip('/') or 'list'}"
+            name = name.replace("/", "-") + f"-{label}"
+            visit(
+                page, f"{live_server.url}/learners/{path.format(l=story.pk)}", name, artifacts_dir
+            )
+        context.close()
+
+
+def test_the_login_and_error_pages_are_accessible(page, live_server, tutor, artifacts_dir):
+    visit(page, f"{live_server.url}/accounts/login/", "login", artifacts_dir)
+    log_in(page, live_server.url, tutor.username)
+    visit(page, f"{live_server.url}/learners/999999/", "404", artifacts_dir)
+
+
+def test_safeguarding_reads_what_a_tutor_cannot(page, live_server, story, artifacts_dir):
+    user = UserFactory(username="sg", roles=[Role.SAFEGUARDING])
+    log_in(page, live_server.url, user.username)
+    page.goto(f"{live_server.url}/learners/{story.pk}/")
+    expect(page.get_by_text("Disclosure recorded; referred.")).to_be_visible()
