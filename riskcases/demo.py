@@ -155,7 +155,11 @@ def _story(
             ("Book a three-way review", "tutor"),
         ]:
             due = agreed + dt.timedelta(days=rng.randint(3, 21))
-            done = due < today and rng.random() < 0.5
+            # Closed records keep no open actions; elsewhere about half the past ones are done.
+            closed = learner.status != LearnerStatus.ON_PROGRAMME and learner.status != (
+                LearnerStatus.BREAK_IN_LEARNING
+            )
+            done = due < today and (closed or rng.random() < 0.5)
             AgreedActionFactory(
                 support_record=record,
                 description=text,
