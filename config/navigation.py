@@ -24,6 +24,8 @@ NAV_ENTRIES: tuple[NavEntry, ...] = (
     NavEntry("My caseload", "learner_list", frozenset({Role.TUTOR})),
     NavEntry("Team learners", "learner_list", frozenset({Role.MANAGER})),
     NavEntry("All learners", "learner_list", ORGANISATION_WIDE_ROLES),
+    NavEntry("Open cases", "case_list", ALL_STAFF_ROLES),
+    NavEntry("Our policy", "policy", ALL_STAFF_ROLES),
 )
 
 

@@ -8,6 +8,7 @@ SECRET_KEY, DATABASE_URL and ALLOWED_HOSTS.
 from pathlib import Path
 
 import environ
+from celery.schedules import crontab
 from django.core.exceptions import ImproperlyConfigured
 
 BASE_DIR = Path(__file__).resolve().parent.parent
@@ -169,7 +170,20 @@ CELERY_BEAT_SCHEDULE_FILENAME = env.str(
 )
 # Every periodic job is declared here and nowhere else. Each entry is a task that is safe to
 # run twice at once (it claims its rows before it works on them).
-CELERY_BEAT_SCHEDULE: dict[str, dict] = {}
+CELERY_BEAT_SCHEDULE: dict[str, dict] = {
+    # Early, before staff start: cases whose stage deadline passed yesterday move on.
+    "advance-overdue-cases": {
+        "task": "escalation.tasks.sweep_overdue_cases",
+        "schedule": crontab(hour=6, minute=30),
+    },
+    # Then the working day before a stage is due, the people who act at it are reminded.
+    "remind-stages-due-tomorrow": {
+        "task": "escalation.tasks.sweep_stage_reminders",
+        "schedule": crontab(hour=7, minute=0),
+    },
+}
+CELERY_RESULT_BACKEND = env.str("CELERY_RESULT_BACKEND", default=None)
+CELERY_RESULT_EXPIRES = 7 * 24 * 60 * 60
 
 # The policy preset the deployment runs (see escalation/ once the engine lands).
 POLICY_PRESET = env.str("POLICY_PRESET", default="aspiration")

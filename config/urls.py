@@ -2,7 +2,10 @@ from django.contrib import admin
 from django.contrib.auth import views as auth_views
 from django.urls import include, path
 
+from escalation import urls as escalation_urls
+from escalation import views as escalation_views
 from learners import views as learner_views
+from riskcases import urls as riskcases_urls
 
 urlpatterns = [
     path("", learner_views.home, name="home"),
@@ -12,6 +15,11 @@ urlpatterns = [
         name="login",
     ),
     path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
-    path("learners/", include("riskcases.urls")),
+    path(
+        "learners/",
+        include(escalation_urls.learner_urlpatterns + riskcases_urls.urlpatterns),
+    ),
+    path("cases/", include(escalation_urls.urlpatterns)),
+    path("policy/", escalation_views.policy_page, name="policy"),
     path("admin/", admin.site.urls),
 ]

@@ -1,21 +1,102 @@
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 # Risk levels as stored (riskcases.RiskLevel uses the same values).
 LOW, MEDIUM, HIGH = "low", "medium", "high"
 RISK_LEVELS = (LOW, MEDIUM, HIGH)
 
+# Programme types and nations as stored (learners.models uses the same values).
+APPRENTICESHIP, TRAINEESHIP, SHORT_COURSE = "apprenticeship", "traineeship", "short_course"
+ENGLAND, WALES = "ENG", "WLS"
+
+
+@dataclass(frozen=True)
+class ContactRequirement:
+    """Contact-log entries a stage needs, ticked off from the log once the stage starts."""
+
+    label: str  # "Two further welfare-check attempts by phone or e-mail"
+    count: int
+    contact_types: frozenset[str]  # riskcases.ContactType values
+    welfare_check: bool = False  # only entries flagged as welfare checks count
+
+
+@dataclass(frozen=True)
+class Stage:
+    key: str
+    name: str
+    summary: str
+    actor_roles: tuple[str, ...]  # learners.roles.Role values of who acts at this stage
+    actor_titles: Mapping[str, str]  # nation -> the job titles the policy names
+    # Deadline in working days from the stage's start, by programme type; a programme type
+    # not listed uses ``default_deadline``. None: no deadline (or, with deadline_set_by_person,
+    # one the person starting the stage sets, as Makers' "time plan").
+    deadlines: Mapping[str, int] = field(default_factory=dict)
+    default_deadline: int | None = None
+    deadline_set_by_person: bool = False
+    contacts: tuple[ContactRequirement, ...] = ()
+    tasks: tuple[str, ...] = ()
+    letter: str | None = None  # the stage letter sent when the stage starts
+    # The sweep advances the case when the deadline passes with no success recorded.
+    auto_advance: bool = False
+    informal: bool = False
+    # The last stage: hands over to the withdrawal process (director approval, employer).
+    withdrawal: bool = False
+    source: str = ""  # the policy section that sets this stage
+
+    def deadline_for(self, programme_type: str) -> int | None:
+        return self.deadlines.get(programme_type, self.default_deadline)
+
+    def actor_title(self, nation: str) -> str:
+        return self.actor_titles.get(nation) or next(iter(self.actor_titles.values()), "")
+
+
+@dataclass(frozen=True)
+class TriggerThresholds:
+    """Numbers behind the policies' risk triggers (the triggers themselves land later)."""
+
+    behind_progress_percent: int | None = 30
+    consecutive_missed_sessions: int | None = 3
+    consecutive_missed_homework: int | None = 4
+    unexplained_work_absences: int | None = 2  # more than this many
+    no_progress_days: Mapping[str, int] = field(default_factory=dict)  # by nation
+    cancelled_visits: int | None = 2
+    cancelled_visits_window_days: int | None = 28
+    break_silence_months: int | None = 3
+    inactivity_days: int | None = None
+    days_after_leaving_employer: int | None = 30
+    directors_told_within_days_of_start: int = 60
+
 
 @dataclass(frozen=True)
 class PolicyPreset:
     key: str
+    short_name: str  # "Aspiration", as in "5 working days: Aspiration stage 1"
     name: str
     source: str  # the policy document in shared/policies/ this preset encodes
     rating_labels: Mapping[str, str]  # risk level -> the word the provider uses
     rating_meanings: Mapping[str, str]  # risk level -> the policy's definition
+    stages: tuple[Stage, ...] = ()
+    programme_types: tuple[str, ...] = (APPRENTICESHIP, TRAINEESHIP, SHORT_COURSE)
+    triggers: TriggerThresholds = field(default_factory=TriggerThresholds)
+    appeal_working_days: int = 10
     # Ratings at which the policy asks the tutor to consider a support plan and engagement
-    # contract ("First risk identified").
+    # contract ("First risk identified"); a case opens at these ratings too.
     support_plan_prompt_levels: frozenset[str] = frozenset({MEDIUM, HIGH})
+    notes: tuple[str, ...] = ()  # where the document is ambiguous and how the preset reads it
 
     def label(self, level: str) -> str:
         return self.rating_labels[level]
+
+    def stage(self, key: str) -> Stage:
+        for stage in self.stages:
+            if stage.key == key:
+                return stage
+        raise KeyError(f"{self.key} has no stage {key!r}")
+
+    def next_stage(self, key: str) -> Stage | None:
+        keys = [s.key for s in self.stages]
+        index = keys.index(key)
+        return self.stages[index + 1] if index + 1 < len(self.stages) else None
+
+    def stage_number(self, key: str) -> int:
+        return [s.key for s in self.stages].index(key) + 1

@@ -1,0 +1,94 @@
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+
+from learners.models import Learner
+
+
+class CaseStatus(models.TextChoices):
+    OPEN = "open", "Open"
+    STEPPED_DOWN = "stepped_down", "Stepped down (support contract)"
+    CLOSED_ON_TRACK = "closed_on_track", "Closed: back on track"
+    WITHDRAWN = "withdrawn", "Withdrawn"
+
+
+ACTIVE_STATUSES = (CaseStatus.OPEN, CaseStatus.STEPPED_DOWN)
+
+
+class EscalationCase(models.Model):
+    """A learner's journey through the active policy's stages. Its changes are recorded in
+    StageChange rows; the case row holds the current position for fast reads."""
+
+    learner = models.ForeignKey(Learner, on_delete=models.PROTECT, related_name="cases")
+    preset_key = models.CharField(max_length=30)
+    stage = models.CharField(max_length=40)
+    status = models.CharField(max_length=20, choices=CaseStatus.choices, default=CaseStatus.OPEN)
+    opened_at = models.DateTimeField()
+    stage_started_at = models.DateTimeField()
+    stage_due_on = models.DateField(null=True, blank=True)
+    due_rule = models.CharField(max_length=200, blank=True)
+    # The sequence number of the latest StageChange; reminders remember which one they served.
+    change_count = models.PositiveIntegerField(default=0)
+    reminded_for_change = models.PositiveIntegerField(null=True, blank=True)
+    closed_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["stage_due_on", "pk"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["learner"],
+                condition=Q(status__in=ACTIVE_STATUSES),
+                name="one_active_case_per_learner",
+                violation_error_message="This learner already has an open case.",
+            )
+        ]
+        indexes = [models.Index(fields=["status", "stage_due_on"])]
+
+    def __str__(self) -> str:
+        return f"Case {self.pk} for {self.learner}"
+
+    @property
+    def is_active(self) -> bool:
+        return self.status in ACTIVE_STATUSES
+
+
+class ChangeKind(models.TextChoices):
+    OPENED = "opened", "Opened"
+    ADVANCED = "advanced", "Advanced"
+    STEPPED_DOWN = "stepped_down", "Stepped down"
+    RE_ESCALATED = "re_escalated", "Re-escalated"
+    CLOSED = "closed", "Closed back on track"
+
+
+class StageChange(models.Model):
+    """Append-only history of a case: the database refuses updates and deletes (migration
+    0002 installs the trigger)."""
+
+    case = models.ForeignKey(EscalationCase, on_delete=models.PROTECT, related_name="changes")
+    sequence = models.PositiveIntegerField()
+    kind = models.CharField(max_length=20, choices=ChangeKind.choices)
+    from_stage = models.CharField(max_length=40, blank=True)
+    to_stage = models.CharField(max_length=40)
+    from_status = models.CharField(max_length=20, blank=True)
+    to_status = models.CharField(max_length=20)
+    at = models.DateTimeField()
+    by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", null=True
+    )
+    by_sweep = models.BooleanField(default=False)
+    reason = models.TextField()
+    due_on = models.DateField(null=True, blank=True)
+    due_rule = models.CharField(max_length=200, blank=True)
+
+    class Meta:
+        ordering = ["case", "sequence"]
+        constraints = [
+            # Two writers that both think they are making change N: the second fails.
+            models.UniqueConstraint(fields=["case", "sequence"], name="one_change_per_sequence"),
+            models.CheckConstraint(
+                condition=Q(by__isnull=False) | Q(by_sweep=True), name="change_has_an_author"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.case_id} #{self.sequence} {self.kind} → {self.to_stage}"

@@ -1,0 +1,98 @@
+"""Reads for case pages, the caseload and the cases list."""
+
+import datetime as dt
+from dataclasses import dataclass
+
+from django.contrib.auth.models import AbstractBaseUser
+from django.db.models import OuterRef, QuerySet, Subquery
+from django.http import Http404
+from django.utils import timezone
+
+from escalation.models import ACTIVE_STATUSES, EscalationCase, StageChange
+from escalation.services import case_preset
+from learners.access import learners_visible_to
+from learners.models import Learner
+from learners.roles import roles_of
+from riskcases.models import ContactLogEntry
+from riskcases.selectors import caseload_for
+
+
+def case_get_for_user(*, user: AbstractBaseUser, pk: int) -> EscalationCase:
+    case = (
+        EscalationCase.objects.filter(learner__in=learners_visible_to(user))
+        .select_related("learner__tutor", "learner__team", "learner__course", "learner__employer")
+        .filter(pk=pk)
+        .first()
+    )
+    if case is None:
+        raise Http404("No such case in your caseload.")
+    return case
+
+
+def case_history(*, case: EscalationCase) -> QuerySet[StageChange]:
+    return case.changes.select_related("by").order_by("sequence")
+
+
+@dataclass
+class ChecklistItem:
+    label: str
+    needed: int
+    done: int
+    entries: list[ContactLogEntry]
+
+    @property
+    def complete(self) -> bool:
+        return self.done >= self.needed
+
+
+def case_checklist(*, case: EscalationCase) -> list[ChecklistItem]:
+    """The stage's required contacts, ticked off from the contact log since the stage began."""
+    stage = case_preset(case).stage(case.stage)
+    since = list(
+        ContactLogEntry.objects.filter(
+            learner_id=case.learner_id, occurred_at__gte=case.stage_started_at
+        ).order_by("occurred_at")
+    )
+    items = []
+    for requirement in stage.contacts:
+        matching = [
+            entry
+            for entry in since
+            if entry.contact_type in requirement.contact_types
+            and (entry.welfare_check or not requirement.welfare_check)
+        ]
+        items.append(ChecklistItem(requirement.label, requirement.count, len(matching), matching))
+    return items
+
+
+def case_may_act(*, user: AbstractBaseUser, case: EscalationCase) -> bool:
+    """Policy: a stage is moved on by the role the preset names for it."""
+    stage = case_preset(case).stage(case.stage)
+    return user.is_superuser or bool(roles_of(user) & set(stage.actor_roles))
+
+
+def caseload_with_cases(
+    *, user: AbstractBaseUser, today: dt.date | None = None
+) -> QuerySet[Learner]:
+    active = EscalationCase.objects.filter(learner=OuterRef("pk"), status__in=ACTIVE_STATUSES)
+    return caseload_for(user=user, today=today).annotate(
+        case_id=Subquery(active.values("pk")[:1]),
+        case_preset=Subquery(active.values("preset_key")[:1]),
+        case_stage=Subquery(active.values("stage")[:1]),
+        case_status=Subquery(active.values("status")[:1]),
+        case_due_on=Subquery(active.values("stage_due_on")[:1]),
+    )
+
+
+def cases_for(*, user: AbstractBaseUser) -> QuerySet[EscalationCase]:
+    return (
+        EscalationCase.objects.filter(
+            learner__in=learners_visible_to(user), status__in=ACTIVE_STATUSES
+        )
+        .select_related("learner__tutor", "learner__team")
+        .order_by("stage_due_on", "pk")
+    )
+
+
+def today_local() -> dt.date:
+    return timezone.localdate()

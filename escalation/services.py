@@ -1,0 +1,272 @@
+"""Case writes. Every move is in TRANSITIONS; a refused move raises; every move writes one
+append-only StageChange row. Deadlines come from the case's preset and the working-day calendar.
+"""
+
+import datetime as dt
+from dataclasses import dataclass
+
+from django.contrib.auth.models import AbstractBaseUser
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils import timezone
+
+from escalation.calendar import add_working_days
+from escalation.models import (
+    ACTIVE_STATUSES,
+    CaseStatus,
+    ChangeKind,
+    EscalationCase,
+    StageChange,
+)
+from learners.models import Learner
+from learners.policies import PRESETS, active_preset
+from learners.policies.base import PolicyPreset, Stage
+from learners.services import learner_lock
+from riskcases.models import SupportKind
+
+
+class IllegalMove(ValidationError):
+    """A case move the transition table does not allow from where the case is."""
+
+
+# kind -> (statuses it may start from, status it leads to)
+TRANSITIONS: dict[str, tuple[frozenset[str], str]] = {
+    ChangeKind.ADVANCED: (frozenset({CaseStatus.OPEN}), CaseStatus.OPEN),
+    ChangeKind.STEPPED_DOWN: (frozenset({CaseStatus.OPEN}), CaseStatus.STEPPED_DOWN),
+    ChangeKind.RE_ESCALATED: (frozenset({CaseStatus.STEPPED_DOWN}), CaseStatus.OPEN),
+    ChangeKind.CLOSED: (frozenset(ACTIVE_STATUSES), CaseStatus.CLOSED_ON_TRACK),
+}
+
+
+def case_preset(case: EscalationCase) -> PolicyPreset:
+    # A case keeps the preset it opened under, even if the deployment later switches.
+    return PRESETS[case.preset_key]
+
+
+@dataclass(frozen=True)
+class Deadline:
+    due_on: dt.date | None
+    rule: str
+
+
+def stage_deadline(
+    *,
+    preset: PolicyPreset,
+    stage: Stage,
+    learner: Learner,
+    start: dt.date,
+    due_on: dt.date | None = None,
+) -> Deadline:
+    """The stage's due date and the words of the rule that set it."""
+    days = stage.deadline_for(learner.programme_type)
+    if days is not None:
+        programme = learner.get_programme_type_display().lower()
+        return Deadline(
+            add_working_days(start, days, nation=learner.nation),
+            f"{days} working days: {preset.short_name} {stage.name}, {programme}",
+        )
+    if stage.deadline_set_by_person:
+        if due_on is None:
+            raise ValidationError({"due_on": f"{stage.name} needs a due date (the time plan)."})
+        if due_on <= start:
+            raise ValidationError({"due_on": "The due date must be after today."})
+        return Deadline(due_on, f"Time plan set when {stage.name} started ({preset.short_name})")
+    return Deadline(None, "")
+
+
+def _record(
+    *,
+    case: EscalationCase,
+    kind: str,
+    from_stage: str,
+    from_status: str,
+    by: AbstractBaseUser | None,
+    reason: str,
+    at: dt.datetime,
+) -> StageChange:
+    case.change_count += 1
+    case.save()
+    return StageChange.objects.create(
+        case=case,
+        sequence=case.change_count,
+        kind=kind,
+        from_stage=from_stage,
+        to_stage=case.stage,
+        from_status=from_status,
+        to_status=case.status,
+        at=at,
+        by=by,
+        by_sweep=by is None,
+        reason=reason,
+        due_on=case.stage_due_on,
+        due_rule=case.due_rule,
+    )
+
+
+def _start_stage(case: EscalationCase, stage: Stage, at: dt.datetime, due_on=None) -> None:
+    deadline = stage_deadline(
+        preset=case_preset(case),
+        stage=stage,
+        learner=case.learner,
+        start=timezone.localtime(at).date(),
+        due_on=due_on,
+    )
+    case.stage, case.stage_started_at = stage.key, at
+    case.stage_due_on, case.due_rule = deadline.due_on, deadline.rule
+
+
+def case_active(*, learner: Learner) -> EscalationCase | None:
+    return learner.cases.filter(status__in=ACTIVE_STATUSES).first()
+
+
+def case_open(
+    *, learner: Learner, by: AbstractBaseUser | None, reason: str, stage_key: str | None = None
+) -> EscalationCase:
+    """First risk identified: open a case at the preset's first stage (or ``stage_key``).
+    A learner already in a case keeps that case; nothing new is opened."""
+    with transaction.atomic():
+        learner = learner_lock(learner=learner)
+        existing = case_active(learner=learner)
+        if existing is not None:
+            return existing
+        preset = active_preset()
+        stage = preset.stage(stage_key) if stage_key else preset.stages[0]
+        now = timezone.now()
+        case = EscalationCase(learner=learner, preset_key=preset.key, opened_at=now)
+        _start_stage(case, stage, now)
+        case.save()
+        _record(
+            case=case,
+            kind=ChangeKind.OPENED,
+            from_stage="",
+            from_status="",
+            by=by,
+            reason=reason,
+            at=now,
+        )
+    return case
+
+
+def _check_move(case: EscalationCase, kind: str) -> None:
+    allowed_from, _ = TRANSITIONS[kind]
+    if case.status not in allowed_from:
+        raise IllegalMove(
+            f"A case that is {case.get_status_display().lower()} cannot be "
+            f"{ChangeKind(kind).label.lower()}."
+        )
+
+
+def _locked(case: EscalationCase) -> EscalationCase:
+    return EscalationCase.objects.select_for_update().select_related("learner").get(pk=case.pk)
+
+
+def case_advance(
+    *,
+    case: EscalationCase,
+    by: AbstractBaseUser | None,
+    reason: str,
+    due_on: dt.date | None = None,
+    expected_stage: str | None = None,
+) -> EscalationCase:
+    """Move to the next stage (by the stage's role with a reason, or by the sweep)."""
+    if not reason.strip():
+        raise ValidationError({"reason": "Say why the case moves to the next stage."})
+    with transaction.atomic():
+        case = _locked(case)
+        if expected_stage is not None and case.stage != expected_stage:
+            raise IllegalMove("The case has moved on since this page was loaded.")
+        _check_move(case, ChangeKind.ADVANCED)
+        next_stage = case_preset(case).next_stage(case.stage)
+        if next_stage is None:
+            raise IllegalMove(
+                f"{case_preset(case).stage(case.stage).name} is the last stage: it hands over "
+                "to the withdrawal process."
+            )
+        from_stage, from_status = case.stage, case.status
+        now = timezone.now()
+        _start_stage(case, next_stage, now, due_on=due_on)
+        _record(
+            case=case,
+            kind=ChangeKind.ADVANCED,
+            from_stage=from_stage,
+            from_status=from_status,
+            by=by,
+            reason=reason.strip(),
+            at=now,
+        )
+    return case
+
+
+def case_step_down(*, case: EscalationCase, by: AbstractBaseUser, reason: str) -> EscalationCase:
+    """Policy: "if this intervention is successful, a support contract is to be put in place"
+    and the case steps down. Needs a support contract agreed since the case opened."""
+    with transaction.atomic():
+        case = _locked(case)
+        _check_move(case, ChangeKind.STEPPED_DOWN)
+        has_contract = case.learner.support_records.filter(
+            kind=SupportKind.SUPPORT_CONTRACT, created_at__gte=case.opened_at
+        ).exists()
+        if not has_contract:
+            raise IllegalMove("Agree a support contract with the learner before stepping down.")
+        from_status = case.status
+        case.status, case.stage_due_on = CaseStatus.STEPPED_DOWN, None
+        case.due_rule = "Support contract in place: no stage deadline"
+        _record(
+            case=case,
+            kind=ChangeKind.STEPPED_DOWN,
+            from_stage=case.stage,
+            from_status=from_status,
+            by=by,
+            reason=reason.strip() or "Support contract agreed.",
+            at=timezone.now(),
+        )
+    return case
+
+
+def case_re_escalate(
+    *, case: EscalationCase, by: AbstractBaseUser, reason: str, due_on: dt.date | None = None
+) -> EscalationCase:
+    """The support contract has not worked: resume the stage the case stepped down from."""
+    if not reason.strip():
+        raise ValidationError({"reason": "Say why the case is escalated again."})
+    with transaction.atomic():
+        case = _locked(case)
+        _check_move(case, ChangeKind.RE_ESCALATED)
+        from_status = case.status
+        now = timezone.now()
+        case.status = CaseStatus.OPEN
+        _start_stage(case, case_preset(case).stage(case.stage), now, due_on=due_on)
+        _record(
+            case=case,
+            kind=ChangeKind.RE_ESCALATED,
+            from_stage=case.stage,
+            from_status=from_status,
+            by=by,
+            reason=reason.strip(),
+            at=now,
+        )
+    return case
+
+
+def case_close_on_track(
+    *, case: EscalationCase, by: AbstractBaseUser, reason: str
+) -> EscalationCase:
+    """Back on track: the case closes and the learner leaves the at-risk register."""
+    if not reason.strip():
+        raise ValidationError({"reason": "Say why the learner is back on track."})
+    with transaction.atomic():
+        case = _locked(case)
+        _check_move(case, ChangeKind.CLOSED)
+        from_status = case.status
+        now = timezone.now()
+        case.status, case.closed_at, case.stage_due_on = CaseStatus.CLOSED_ON_TRACK, now, None
+        _record(
+            case=case,
+            kind=ChangeKind.CLOSED,
+            from_stage=case.stage,
+            from_status=from_status,
+            by=by,
+            reason=reason.strip(),
+            at=now,
+        )
+    return case

@@ -1,0 +1,33 @@
+"""Celery entry points for the beat sweeps; the work is in escalation/sweeps.py."""
+
+import datetime as dt
+
+from celery import shared_task
+from django.utils import timezone
+
+from escalation.sweeps import (
+    case_advance_if_overdue,
+    case_remind,
+    cases_due_for_advance,
+    cases_due_for_reminder,
+)
+
+
+def _today(today: str | None) -> dt.date:
+    return dt.date.fromisoformat(today) if today else timezone.localdate()
+
+
+@shared_task(ignore_result=False)
+def sweep_overdue_cases(today: str | None = None) -> dict:
+    day = _today(today)
+    due = cases_due_for_advance(today=day)
+    advanced = [pk for pk in due if case_advance_if_overdue(case_id=pk, today=day)]
+    return {"day": day.isoformat(), "due": len(due), "advanced": advanced}
+
+
+@shared_task(ignore_result=False)
+def sweep_stage_reminders(today: str | None = None) -> dict:
+    day = _today(today)
+    due = cases_due_for_reminder(today=day)
+    reminded = [pk for pk in due if case_remind(case_id=pk, today=day)]
+    return {"day": day.isoformat(), "due": len(due), "reminded": reminded}

@@ -1,0 +1,19 @@
+from django.urls import path
+
+from escalation import views
+
+# The learner pages that can open or step down a case (mounted under /learners/).
+learner_urlpatterns = [
+    path("", views.learner_list, name="learner_list"),
+    path("enrol/", views.learner_enrol_view, name="learner_enrol"),
+    path("<int:pk>/", views.learner_detail, name="learner_detail"),
+    path("<int:pk>/rating/", views.rating_change_view, name="rating_change"),
+    path("<int:pk>/support/new/", views.support_create, name="support_create"),
+]
+
+# Cases (mounted under /cases/).
+urlpatterns = [
+    path("", views.case_list, name="case_list"),
+    path("<int:pk>/", views.case_detail, name="case_detail"),
+    path("<int:pk>/<slug:move>/", views.case_move, name="case_move"),
+]

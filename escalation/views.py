@@ -1,0 +1,313 @@
+"""Pages that show or change a learner's record together with their escalation case.
+
+These live in escalation/ because a rating or a support contract can open or step down a case:
+the view calls the riskcases service and then the escalation service, in one transaction."""
+
+from django.contrib import messages
+from django.contrib.auth import get_user_model
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
+from django.core.paginator import Paginator
+from django.db import transaction
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.views.decorators.http import require_POST
+
+from escalation.forms import CaseMoveForm
+from escalation.models import CaseStatus
+from escalation.selectors import (
+    case_checklist,
+    case_get_for_user,
+    case_history,
+    case_may_act,
+    caseload_with_cases,
+    cases_for,
+    today_local,
+)
+from escalation.services import (
+    IllegalMove,
+    case_active,
+    case_advance,
+    case_close_on_track,
+    case_open,
+    case_preset,
+    case_re_escalate,
+    case_step_down,
+)
+from escalation.sweeps import case_success_since_stage_start
+from learners.access import learner_get_for_user, role_required
+from learners.filters import LearnerListFilter
+from learners.models import Team
+from learners.policies import active_preset
+from learners.roles import Role, roles_of
+from learners.selectors import learner_list_title
+from learners.services import learner_enrol
+from riskcases.forms import AgreedActionFormSet, EnrolForm, RatingChangeForm, SupportRecordForm
+from riskcases.models import SupportKind
+from riskcases.pages import (
+    WRITERS,
+    apply_form_errors,
+    can_write,
+    closed_redirect,
+    learner_page_context,
+)
+from riskcases.selectors import CASELOAD_SORTS, caseload_sorted
+from riskcases.services import rating_change, rating_current, rating_enrol, support_record_create
+
+LEARNERS_PER_PAGE = 50
+
+
+def _opens_case(level: str) -> bool:
+    # Policy (First risk identified): a case opens when a learner is rated Medium or High.
+    return level in active_preset().support_plan_prompt_levels
+
+
+@login_required
+def learner_list(request: HttpRequest) -> HttpResponse:
+    # Always bound: every field is optional, so an empty query is a valid "default view".
+    filterset = LearnerListFilter(request.GET, queryset=caseload_with_cases(user=request.user))
+    sort = request.GET.get("sort", "name")
+    if sort not in CASELOAD_SORTS:
+        sort = "name"
+    page = Paginator(caseload_sorted(filterset.qs, sort), LEARNERS_PER_PAGE).get_page(
+        request.GET.get("page")
+    )
+    query = request.GET.copy()
+    query.pop("page", None)
+    sort_query = query.copy()
+    sort_query.pop("sort", None)
+    return render(
+        request,
+        "escalation/learner_list.html",
+        {
+            "title": learner_list_title(user=request.user),
+            "filter": filterset,
+            "page": page,
+            "sort": sort,
+            "query_without_page": query.urlencode(),
+            "query_without_sort": sort_query.urlencode(),
+            "can_enrol": request.user.is_superuser or Role.MANAGER in roles_of(request.user),
+            "today": today_local(),
+        },
+    )
+
+
+@login_required
+def learner_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    learner = learner_get_for_user(user=request.user, pk=pk)
+    context = learner_page_context(request, learner)
+    if request.htmx and request.htmx.target == "timeline":
+        return render(request, "riskcases/_timeline.html", context)
+    case = case_active(learner=learner)
+    if case is not None:
+        context |= {"case": case, "case_stage": case_preset(case).stage(case.stage)}
+    return render(request, "escalation/learner_detail.html", context)
+
+
+@login_required
+@role_required(*WRITERS)
+def rating_change_view(request: HttpRequest, pk: int) -> HttpResponse:
+    learner = learner_get_for_user(user=request.user, pk=pk)
+    if closed := closed_redirect(request, learner):
+        return closed
+    form = RatingChangeForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            with transaction.atomic():
+                rating = rating_change(
+                    learner=learner,
+                    level=data["level"],
+                    reason=data["reason"],
+                    set_by=request.user,
+                    risk_factors=data["risk_factors"],
+                    submission_token=data["submission_token"],
+                )
+                if _opens_case(rating.level):
+                    case_open(
+                        learner=learner,
+                        by=request.user,
+                        reason=f"Rated {active_preset().label(rating.level)}: {rating.reason}",
+                    )
+        except ValidationError as exc:
+            apply_form_errors(form, exc)
+        else:
+            messages.success(request, f"Rating changed to {active_preset().label(rating.level)}.")
+            return redirect("learner_detail", pk=learner.pk)
+    return render(
+        request,
+        "riskcases/rating_form.html",
+        {"learner": learner, "form": form, "current": rating_current(learner=learner)},
+    )
+
+
+@login_required
+@role_required(*WRITERS)
+def support_create(request: HttpRequest, pk: int) -> HttpResponse:
+    learner = learner_get_for_user(user=request.user, pk=pk)
+    if closed := closed_redirect(request, learner):
+        return closed
+    form = SupportRecordForm(request.POST or None, initial={"kind": request.GET.get("kind")})
+    actions = AgreedActionFormSet(request.POST or None, prefix="actions")
+    if request.method == "POST" and form.is_valid() and actions.is_valid():
+        data = form.cleaned_data
+        try:
+            with transaction.atomic():
+                record = support_record_create(
+                    learner=learner,
+                    created_by=request.user,
+                    kind=data["kind"],
+                    summary=data["summary"],
+                    agreed_on=data["agreed_on"],
+                    review_on=data["review_on"],
+                    shared_with_employer=data["shared_with_employer"],
+                    interventions=data["interventions"],
+                    actions=[a.cleaned_data for a in actions if a.is_filled],
+                    submission_token=data["submission_token"],
+                )
+                case = case_active(learner=learner)
+                # Policy: success at any stage puts a support contract in place and steps
+                # the case down.
+                stepped = (
+                    record.kind == SupportKind.SUPPORT_CONTRACT
+                    and case is not None
+                    and case.status == CaseStatus.OPEN
+                )
+                if stepped:
+                    case_step_down(case=case, by=request.user, reason="Support contract agreed.")
+        except ValidationError as exc:
+            apply_form_errors(form, exc)
+        else:
+            messages.success(request, f"{record.get_kind_display()} saved.")
+            if stepped:
+                messages.info(request, "The escalation case has stepped down.")
+            return redirect("learner_detail", pk=learner.pk)
+    return render(
+        request,
+        "riskcases/support_form.html",
+        {"learner": learner, "form": form, "actions": actions},
+    )
+
+
+@login_required
+@role_required(Role.MANAGER)
+def learner_enrol_view(request: HttpRequest) -> HttpResponse:
+    teams = (
+        Team.objects.all()
+        if request.user.is_superuser
+        else Team.objects.filter(managers=request.user)
+    )
+    tutors = (
+        get_user_model()
+        .objects.filter(groups__name=Role.TUTOR, is_active=True)
+        .order_by("last_name", "first_name")
+    )
+    form = EnrolForm(request.POST or None, user=request.user, teams=teams, tutors=tutors)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            with transaction.atomic():
+                learner = learner_enrol(data={f: data[f] for f in EnrolForm.Meta.fields})
+                rating = rating_enrol(
+                    learner=learner,
+                    set_by=request.user,
+                    level=data["level"],
+                    reason=data["rating_reason"],
+                    start_factors=list(data["start_factors"]),
+                )
+                if _opens_case(rating.level):
+                    case_open(
+                        learner=learner,
+                        by=request.user,
+                        reason=f"Start-of-programme risk: {rating.reason}",
+                    )
+        except ValidationError as exc:
+            apply_form_errors(form, exc)
+        else:
+            messages.success(request, f"{learner.full_name} enrolled.")
+            return redirect("learner_detail", pk=learner.pk)
+    return render(request, "riskcases/enrol_form.html", {"form": form})
+
+
+@login_required
+def case_list(request: HttpRequest) -> HttpResponse:
+    page = Paginator(cases_for(user=request.user), LEARNERS_PER_PAGE).get_page(
+        request.GET.get("page")
+    )
+    return render(request, "escalation/case_list.html", {"page": page, "today": today_local()})
+
+
+def _case_context(request: HttpRequest, case, form: CaseMoveForm | None = None) -> dict:
+    preset = case_preset(case)
+    stage = preset.stage(case.stage)
+    next_stage = preset.next_stage(case.stage)
+    may_act = case_may_act(user=request.user, case=case)
+    return {
+        "case": case,
+        "learner": case.learner,
+        "preset": preset,
+        "stage": stage,
+        "stage_number": preset.stage_number(case.stage),
+        "next_stage": next_stage,
+        "stages": preset.stages,
+        "history": case_history(case=case),
+        "checklist": case_checklist(case=case),
+        "success": case_success_since_stage_start(case) if case.is_active else None,
+        "may_advance": may_act and case.status == CaseStatus.OPEN and next_stage is not None,
+        "may_manage": can_write(request) and case.is_active,
+        "form": form or CaseMoveForm(initial={"expected_stage": case.stage}),
+        "actor_title": stage.actor_title(case.learner.nation),
+        "today": today_local(),
+    }
+
+
+@login_required
+def case_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    case = case_get_for_user(user=request.user, pk=pk)
+    return render(request, "escalation/case_detail.html", _case_context(request, case))
+
+
+CASE_MOVES = {
+    "advance": case_advance,
+    "close": case_close_on_track,
+    "step_down": case_step_down,
+    "re_escalate": case_re_escalate,
+}
+
+
+@login_required
+@role_required(*WRITERS, Role.DIRECTOR)
+@require_POST
+def case_move(request: HttpRequest, pk: int, move: str) -> HttpResponse:
+    case = case_get_for_user(user=request.user, pk=pk)
+    context = _case_context(request, case)
+    allowed = context["may_advance"] if move == "advance" else context["may_manage"]
+    if move not in CASE_MOVES or not allowed:
+        messages.error(request, "Your role cannot make that move at this stage.")
+        return redirect("case_detail", pk=case.pk)
+    form = CaseMoveForm(request.POST)
+    if form.is_valid():
+        data = form.cleaned_data
+        kwargs = {"case": case, "by": request.user, "reason": data["reason"]}
+        if move in ("advance", "re_escalate"):
+            kwargs["due_on"] = data["due_on"]
+        if move == "advance":
+            kwargs["expected_stage"] = data["expected_stage"] or None
+        try:
+            CASE_MOVES[move](**kwargs)
+        except IllegalMove as exc:
+            messages.error(request, exc.messages[0])
+            return redirect("case_detail", pk=case.pk)
+        except ValidationError as exc:
+            apply_form_errors(form, exc)
+        else:
+            messages.success(request, "Case updated.")
+            return redirect("case_detail", pk=case.pk)
+    return render(
+        request, "escalation/case_detail.html", _case_context(request, case, form), status=200
+    )
+
+
+@login_required
+def policy_page(request: HttpRequest) -> HttpResponse:
+    return render(request, "escalation/policy.html", {"preset": active_preset()})

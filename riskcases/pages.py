@@ -1,0 +1,72 @@
+"""Helpers for the pages that show a learner's record (used by riskcases' and escalation's
+views alike)."""
+
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect
+from django.utils import timezone
+
+from learners.models import Learner
+from learners.roles import Role, roles_of
+from learners.services import LearnerClosedError, learner_ensure_open
+from riskcases.selectors import (
+    TIMELINE_KINDS,
+    learner_needs_support_prompt,
+    learner_open_actions,
+    learner_risk_factors,
+    learner_timeline,
+)
+from riskcases.services import rating_current
+
+# Who may write to a learner's record. Quality / IQA and the leaver panel read only.
+WRITERS = (Role.TUTOR, Role.MANAGER, Role.SAFEGUARDING)
+
+
+def can_write(request: HttpRequest) -> bool:
+    return request.user.is_superuser or bool(roles_of(request.user) & set(WRITERS))
+
+
+def apply_form_errors(form, exc: ValidationError) -> None:
+    """Show a service's refusal on the form: on the field it names, else above the form."""
+    if hasattr(exc, "error_dict"):
+        for field, errors in exc.error_dict.items():
+            form.add_error(field if field in form.fields else None, errors)
+    else:
+        form.add_error(None, exc)
+
+
+def learner_is_open(learner: Learner) -> bool:
+    try:
+        learner_ensure_open(learner=learner)
+    except LearnerClosedError:
+        return False
+    return True
+
+
+def closed_redirect(request: HttpRequest, learner: Learner) -> HttpResponse | None:
+    """A closed record takes no new entries: say so and go back to the learner page."""
+    try:
+        learner_ensure_open(learner=learner)
+    except LearnerClosedError as exc:
+        messages.error(request, exc.messages[0])
+        return redirect("learner_detail", pk=learner.pk)
+    return None
+
+
+def learner_page_context(request: HttpRequest, learner: Learner) -> dict:
+    kinds = set(request.GET.getlist("show")) & set(TIMELINE_KINDS) or set(TIMELINE_KINDS)
+    rating = rating_current(learner=learner)
+    return {
+        "learner": learner,
+        "rating": rating,
+        "timeline": learner_timeline(learner=learner, user=request.user, kinds=kinds),
+        "timeline_kinds": TIMELINE_KINDS,
+        "shown_kinds": kinds,
+        "open_actions": learner_open_actions(learner=learner),
+        "risk_factors": learner_risk_factors(learner=learner, user=request.user),
+        "support_prompt": learner_needs_support_prompt(learner=learner, rating=rating),
+        "can_write": can_write(request),
+        "is_open": learner_is_open(learner),
+        "today": timezone.localdate(),
+    }
