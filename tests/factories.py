@@ -208,3 +208,11 @@ class AgreedActionFactory(DjangoModelFactory):
     description = "Submit unit 3 draft"
     owner = "learner"
     due_on = factory.LazyFunction(lambda: timezone.localdate() + dt.timedelta(days=7))
+
+
+# --- escalation --------------------------------------------------------------------------------
+def open_case(learner, *, stage: str | None = None, by=None, reason: str = "Rated High"):
+    """A case opened through the service, as the app opens one (optionally at ``stage``)."""
+    from escalation.services import case_open
+
+    return case_open(learner=learner, by=by or learner.tutor, reason=reason, stage_key=stage)

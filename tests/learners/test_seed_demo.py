@@ -5,6 +5,7 @@ from django.contrib.auth import get_user_model
 from django.core.management import call_command
 
 from learners.models import Employer, Learner, LearnerStatus, Nation, ProgrammeType, Team
+from escalation.models import EscalationCase, StageChange
 from learners.roles import Role
 from riskcases.models import AgreedAction, ContactLogEntry, RiskRating, SupportRecord
 
@@ -19,6 +20,8 @@ def counts() -> dict[str, int]:
         "contacts": ContactLogEntry.objects.count(),
         "support": SupportRecord.objects.count(),
         "actions": AgreedAction.objects.count(),
+        "cases": EscalationCase.objects.count(),
+        "stage_changes": StageChange.objects.count(),
     }
 
 
@@ -49,6 +52,10 @@ class TestSeedDemo:
         ) == {"low", "medium", "high"}
         assert ContactLogEntry.objects.filter(confidential=True).exists()
         assert AgreedAction.objects.filter(done_at__isnull=True).exists()
+        # Cases at several stages, some stepped down, some overdue.
+        stages = set(EscalationCase.objects.values_list("stage", flat=True))
+        assert {"first_risk", "stage_1", "stage_2"} <= stages
+        assert EscalationCase.objects.filter(status="stepped_down").exists()
         # The demo passwords are printed for the person running it.
         assert "demo-learners-2026" in out.getvalue()
         assert "tutor" in out.getvalue() and "director" in out.getvalue()

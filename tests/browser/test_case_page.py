@@ -1,0 +1,41 @@
+"""A manager opens an overdue case and sees its stage, due date and the rule that set it."""
+
+import datetime as dt
+
+import pytest
+import time_machine
+from playwright.sync_api import Page, expect
+
+from escalation.services import case_advance
+from tests.browser.accessibility import axe_violations
+from tests.browser.pages import log_in
+from tests.factories import open_case
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+
+
+def test_a_manager_opens_an_overdue_case(page: Page, live_server, manager, learner, artifacts_dir):
+    with time_machine.travel(dt.datetime(2026, 11, 2, 10, tzinfo=dt.UTC), tick=False):
+        case = case_advance(case=open_case(learner), by=learner.tutor, reason="no contact")
+    log_in(page, live_server.url, manager.username)
+    page.get_by_role("link", name="Open cases").click()
+    expect(page.get_by_role("row", name=learner.full_name)).to_contain_text("overdue")
+    page.get_by_role("link", name=learner.full_name).click()
+    expect(page.get_by_role("heading", level=1)).to_contain_text("Stage 1")
+    expect(page.locator("#case-due")).to_contain_text("Monday 9 November 2026")
+    expect(page.locator("#case-due")).to_contain_text("overdue")
+    expect(page.locator("#case-rule")).to_contain_text(
+        "5 working days: Aspiration Stage 1, apprenticeship"
+    )
+    expect(page.get_by_text("Two further welfare-check attempts")).to_be_visible()
+    page.screenshot(path=artifacts_dir / "case-overdue-manager.png", full_page=True)
+    assert axe_violations(page) == []
+    assert case.stage == "stage_1"
+
+
+def test_the_policy_page_is_accessible(page: Page, live_server, tutor, artifacts_dir):
+    log_in(page, live_server.url, tutor.username)
+    page.get_by_role("link", name="Our policy").click()
+    expect(page.get_by_role("heading", level=1)).to_have_text("Our at-risk policy")
+    page.screenshot(path=artifacts_dir / "policy.png", full_page=True)
+    assert axe_violations(page) == []

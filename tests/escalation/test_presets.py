@@ -1,0 +1,90 @@
+"""Each preset's deadlines, by the policy rule they encode."""
+
+import pytest
+from django.test import override_settings
+
+from learners.policies import PRESETS, active_preset
+from learners.policies.base import RISK_LEVELS
+
+
+def days(preset: str, stage: str, programme: str) -> int | None:
+    return PRESETS[preset].stage(stage).deadline_for(programme)
+
+
+def test_rule_aspiration_stage_1_is_5_working_days_3_for_traineeships():
+    assert days("aspiration", "stage_1", "apprenticeship") == 5
+    assert days("aspiration", "stage_1", "short_course") == 5
+    assert days("aspiration", "stage_1", "traineeship") == 3
+
+
+def test_rule_aspiration_stage_2_is_5_working_days_2_for_traineeships():
+    assert days("aspiration", "stage_2", "apprenticeship") == 5
+    assert days("aspiration", "stage_2", "traineeship") == 2
+
+
+def test_rule_aspiration_stage_3_hands_over_to_withdrawal():
+    stage = PRESETS["aspiration"].stage("stage_3")
+    assert stage.withdrawal and stage.deadline_for("apprenticeship") is None
+    assert stage.actor_title("WLS") == "Operational Support Coordinator"
+    assert stage.actor_title("ENG") == "Sector Manager"
+
+
+def test_rule_aspiration_stages_need_two_further_welfare_attempts():
+    for key in ("stage_1", "stage_2"):
+        welfare = [c for c in PRESETS["aspiration"].stage(key).contacts if c.welfare_check]
+        assert [c.count for c in welfare] == [2]
+
+
+def test_rule_mtt_stage_1_director_5_days_and_stage_2_10_working_days():
+    mtt = PRESETS["mtt"]
+    assert days("mtt", "stage_1", "apprenticeship") == 5
+    assert mtt.stage("stage_1").actor_roles == ("director",)
+    assert days("mtt", "stage_2", "apprenticeship") == 10
+    assert any("10 days" in task for task in mtt.stage("first_risk").tasks)
+
+
+def test_rule_bpn_inactivity_ladder_weeks_2_3_4_5_8():
+    bpn = PRESETS["bpn"]
+    assert [s.key for s in bpn.stages] == ["week_2", "week_3", "week_4", "week_5", "week_8"]
+    # Weeks 2->3->4->5 are a week (5 working days) each; week 5 -> 8 is three weeks.
+    assert [s.deadline_for("apprenticeship") for s in bpn.stages] == [5, 5, 5, 15, None]
+    assert bpn.stages[-1].withdrawal
+    assert bpn.label("low") == "Green" and bpn.label("high") == "Red"
+    assert bpn.triggers.inactivity_days == 14
+
+
+def test_rule_makers_five_stages_two_informal_two_reviews_per_formal_stage():
+    makers = PRESETS["makers"]
+    assert len(makers.stages) == 5
+    assert [s.informal for s in makers.stages] == [True, True, False, False, False]
+    for stage in makers.stages[2:]:
+        assert stage.deadline_set_by_person and not stage.auto_advance
+        assert [c.count for c in stage.contacts] == [2]
+
+
+@pytest.mark.parametrize("key", sorted(PRESETS))
+def test_every_preset_labels_every_rating_and_ends_in_withdrawal(key):
+    preset = PRESETS[key]
+    assert set(preset.rating_labels) == set(RISK_LEVELS) == set(preset.rating_meanings)
+    assert preset.stages[-1].withdrawal
+    assert sum(s.withdrawal for s in preset.stages) == 1
+
+
+def test_the_deployment_picks_a_preset_by_setting():
+    with override_settings(POLICY_PRESET="mtt"):
+        assert active_preset().key == "mtt"
+    with override_settings(POLICY_PRESET="nope"), pytest.raises(Exception, match="not a preset"):
+        active_preset()
+
+
+@pytest.mark.parametrize("key", sorted(PRESETS))
+def test_the_policy_page_says_what_the_preset_runs(client, tutor, key):
+    client.force_login(tutor)
+    with override_settings(POLICY_PRESET=key):
+        page = client.get("/policy/").content.decode()
+    preset = PRESETS[key]
+    assert preset.name in page
+    for stage in preset.stages:
+        assert stage.name in page
+        if stage.default_deadline:
+            assert f"{stage.default_deadline} working days" in page
