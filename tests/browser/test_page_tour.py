@@ -7,12 +7,13 @@ import pytest
 from django.utils import timezone
 from playwright.sync_api import expect
 
+from escalation.services import case_advance
 from learners.roles import Role
 from riskcases.models import RiskFactor
 from riskcases.services import contact_log, rating_change
 from tests.browser.accessibility import axe_violations
 from tests.browser.pages import log_in
-from tests.factories import AgreedActionFactory, SupportRecordFactory, UserFactory
+from tests.factories import AgreedActionFactory, SupportRecordFactory, UserFactory, open_case
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -47,6 +48,7 @@ def story(tutor, learner, manager):
     today = timezone.localdate()
     AgreedActionFactory(support_record=record, due_on=today - dt.timedelta(days=2))
     AgreedActionFactory(support_record=record, description="Three-way review", owner="tutor")
+    learner.case = case_advance(case=open_case(learner), by=tutor, reason="No reply to calls")
     return learner
 
 
@@ -60,12 +62,22 @@ def visit(page, url, name, artifacts_dir):
 @pytest.mark.parametrize(
     ("role", "pages"),
     [
-        ("tutor", ["", "{l}/", "{l}/contacts/new/", "{l}/rating/", "{l}/support/new/"]),
-        ("manager", ["", "enrol/", "{l}/"]),
-        ("director", ["", "{l}/"]),
-        ("safeguarding", ["{l}/"]),
-        ("quality", ["{l}/"]),
-        ("leaver panel", [""]),
+        (
+            "tutor",
+            [
+                "learners/",
+                "learners/{l}/",
+                "learners/{l}/contacts/new/",
+                "learners/{l}/rating/",
+                "learners/{l}/support/new/",
+                "cases/{c}/",
+            ],
+        ),
+        ("manager", ["learners/", "learners/enrol/", "learners/{l}/", "cases/", "cases/{c}/"]),
+        ("director", ["learners/", "learners/{l}/", "cases/", "policy/"]),
+        ("safeguarding", ["learners/{l}/", "cases/{c}/"]),
+        ("quality", ["learners/{l}/", "cases/{c}/"]),
+        ("leaver panel", ["learners/"]),
     ],
 )
 def test_each_role_sees_accessible_pages(
@@ -79,11 +91,10 @@ def test_each_role_sees_accessible_pages(
         page = context.new_page()
         log_in(page, live_server.url, user.username)
         for path in pages:
-            name = f"{role.replace(' ', '-')}-{path.format(l='learner').strip('/') or 'list'}"
-            name = name.replace("/", "-") + f"-{label}"
-            visit(
-                page, f"{live_server.url}/learners/{path.format(l=story.pk)}", name, artifacts_dir
-            )
+            slug = path.format(l="learner", c="case").strip("/").replace("/", "-")
+            name = f"{role.replace(' ', '-')}-{slug}-{label}"
+            url = f"{live_server.url}/{path.format(l=story.pk, c=story.case.pk)}"
+            visit(page, url, name, artifacts_dir)
         context.close()
 
 

@@ -75,7 +75,6 @@ class TestOverdueSweep:
         assert lucky.stage == "stage_1"
 
     def test_the_next_stages_people_get_the_work(self, cases, tutor):
-        at_stage_1, _ = cases
         sweep_on(DAY_AFTER)
         told = Notification.objects.filter(recipient=tutor, kind="stage_change")
         assert told.count() == 3

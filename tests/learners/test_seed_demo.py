@@ -4,8 +4,8 @@ import pytest
 from django.contrib.auth import get_user_model
 from django.core.management import call_command
 
-from learners.models import Employer, Learner, LearnerStatus, Nation, ProgrammeType, Team
 from escalation.models import EscalationCase, StageChange
+from learners.models import Employer, Learner, LearnerStatus, Nation, ProgrammeType, Team
 from learners.roles import Role
 from riskcases.models import AgreedAction, ContactLogEntry, RiskRating, SupportRecord
 
