@@ -8,8 +8,8 @@ import random
 from django.db.models import Exists, OuterRef
 from django.utils import timezone
 
-from escalation.models import CaseStatus, ChangeKind, EscalationCase, StageChange
-from escalation.services import stage_deadline
+from escalation.models import CaseStatus, ChangeKind, EscalationCase
+from escalation.services import stage_change_record, stage_deadline
 from learners.models import Learner, LearnerStatus
 from learners.policies import active_preset
 from riskcases.models import RiskRating, SupportKind
@@ -17,21 +17,14 @@ from tests.factories import SupportRecordFactory
 
 
 def _change(case, kind, from_stage, from_status, at, reason, by):
-    case.change_count += 1
-    StageChange.objects.create(
+    stage_change_record(
         case=case,
-        sequence=case.change_count,
         kind=kind,
         from_stage=from_stage,
-        to_stage=case.stage,
         from_status=from_status,
-        to_status=case.status,
-        at=at,
         by=by,
-        by_sweep=by is None,
         reason=reason,
-        due_on=case.stage_due_on,
-        due_rule=case.due_rule,
+        at=at,
     )
 
 

@@ -74,7 +74,7 @@ def stage_deadline(
     return Deadline(None, "")
 
 
-def _record(
+def stage_change_record(
     *,
     case: EscalationCase,
     kind: str,
@@ -84,6 +84,7 @@ def _record(
     reason: str,
     at: dt.datetime,
 ) -> StageChange:
+    """Write the case's next history row (and save the case it describes)."""
     case.change_count += 1
     case.save()
     return StageChange.objects.create(
@@ -135,7 +136,7 @@ def case_open(
         case = EscalationCase(learner=learner, preset_key=preset.key, opened_at=now)
         _start_stage(case, stage, now)
         case.save()
-        _record(
+        stage_change_record(
             case=case,
             kind=ChangeKind.OPENED,
             from_stage="",
@@ -185,7 +186,7 @@ def case_advance(
         from_stage, from_status = case.stage, case.status
         now = timezone.now()
         _start_stage(case, next_stage, now, due_on=due_on)
-        _record(
+        stage_change_record(
             case=case,
             kind=ChangeKind.ADVANCED,
             from_stage=from_stage,
@@ -211,7 +212,7 @@ def case_step_down(*, case: EscalationCase, by: AbstractBaseUser, reason: str) -
         from_status = case.status
         case.status, case.stage_due_on = CaseStatus.STEPPED_DOWN, None
         case.due_rule = "Support contract in place: no stage deadline"
-        _record(
+        stage_change_record(
             case=case,
             kind=ChangeKind.STEPPED_DOWN,
             from_stage=case.stage,
@@ -236,7 +237,7 @@ def case_re_escalate(
         now = timezone.now()
         case.status = CaseStatus.OPEN
         _start_stage(case, case_preset(case).stage(case.stage), now, due_on=due_on)
-        _record(
+        stage_change_record(
             case=case,
             kind=ChangeKind.RE_ESCALATED,
             from_stage=case.stage,
@@ -260,7 +261,7 @@ def case_close_on_track(
         from_status = case.status
         now = timezone.now()
         case.status, case.closed_at, case.stage_due_on = CaseStatus.CLOSED_ON_TRACK, now, None
-        _record(
+        stage_change_record(
             case=case,
             kind=ChangeKind.CLOSED,
             from_stage=case.stage,
