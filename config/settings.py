@@ -182,7 +182,7 @@ CELERY_BEAT_SCHEDULE: dict[str, dict] = {
         "schedule": crontab(hour=7, minute=0),
     },
 }
-CELERY_RESULT_BACKEND = env.str("CELERY_RESULT_BACKEND", default=None)
+CELERY_RESULT_BACKEND = env.str("CELERY_RESULT_BACKEND", default="") or None
 CELERY_RESULT_EXPIRES = 7 * 24 * 60 * 60
 
 # The policy preset the deployment runs (see escalation/ once the engine lands).
