@@ -4,7 +4,7 @@ import datetime as dt
 from dataclasses import dataclass
 
 from django.contrib.auth.models import AbstractBaseUser
-from django.db.models import OuterRef, QuerySet, Subquery
+from django.db.models import F, OuterRef, QuerySet, Subquery
 from django.http import Http404
 from django.utils import timezone
 
@@ -90,7 +90,7 @@ def cases_for(*, user: AbstractBaseUser) -> QuerySet[EscalationCase]:
             learner__in=learners_visible_to(user), status__in=ACTIVE_STATUSES
         )
         .select_related("learner__tutor", "learner__team")
-        .order_by("stage_due_on", "pk")
+        .order_by(F("stage_due_on").asc(nulls_last=True), "pk")
     )
 
 

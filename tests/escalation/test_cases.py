@@ -193,3 +193,11 @@ class TestCasePage:
         assert "Stage 1" in page and "due " in page
         page = client.get(reverse("case_list")).content.decode()
         assert learner.full_name in page and "Stage 1" in page
+
+
+def test_the_cases_list_puts_the_soonest_due_first_and_no_deadline_last(client, tutor, team):
+    no_deadline = open_case(LearnerFactory(tutor=tutor, team=team))
+    due = case_advance(case=open_case(LearnerFactory(tutor=tutor, team=team)), by=tutor, reason="r")
+    client.force_login(tutor)
+    rows = list(client.get(reverse("case_list")).context["page"])
+    assert rows == [due, no_deadline]
