@@ -201,3 +201,19 @@ def test_the_cases_list_puts_the_soonest_due_first_and_no_deadline_last(client, 
     client.force_login(tutor)
     rows = list(client.get(reverse("case_list")).context["page"])
     assert rows == [due, no_deadline]
+
+
+def test_the_cases_list_query_count_does_not_grow_with_rows(client, tutor, team):
+    from django.test.utils import CaptureQueriesContext
+
+    for _ in range(2):
+        open_case(LearnerFactory(tutor=tutor, team=team))
+    client.force_login(tutor)
+    client.get(reverse("case_list"))
+    with CaptureQueriesContext(connection) as few:
+        client.get(reverse("case_list"))
+    for _ in range(15):
+        open_case(LearnerFactory(tutor=tutor, team=team))
+    with CaptureQueriesContext(connection) as many:
+        client.get(reverse("case_list"))
+    assert len(many) == len(few)
