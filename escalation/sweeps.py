@@ -17,6 +17,7 @@ from escalation.calendar import previous_working_day
 from escalation.models import CaseStatus, EscalationCase
 from escalation.services import case_advance, case_preset
 from learners.models import Learner
+from learners.policies import PRESETS
 from learners.policies.base import Stage
 from learners.roles import Role
 from learners.services import CLOSED_STATUSES
@@ -75,9 +76,7 @@ def cases_due_for_advance(*, today: dt.date) -> list[int]:
         status=CaseStatus.OPEN, stage_due_on__lt=today
     ).values_list("pk", "preset_key", "stage")
     return [
-        pk
-        for pk, preset_key, stage in candidates
-        if case_preset(EscalationCase(preset_key=preset_key)).stage(stage).auto_advance
+        pk for pk, preset_key, stage in candidates if PRESETS[preset_key].stage(stage).auto_advance
     ]
 
 
