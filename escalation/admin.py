@@ -1,0 +1,23 @@
+from django.contrib import admin
+
+from escalation.models import EscalationCase
+
+# Cases move only through the case page's services (so every move writes history); the admin
+# lists them read-only.
+
+
+@admin.register(EscalationCase)
+class EscalationCaseAdmin(admin.ModelAdmin):
+    list_display = ["learner", "preset_key", "stage", "status", "stage_due_on"]
+    list_filter = ["status", "preset_key", "stage"]
+    search_fields = ["learner__first_name", "learner__last_name", "learner__uln"]
+    list_select_related = ["learner"]
+
+    def has_change_permission(self, request, obj=None) -> bool:
+        return False
+
+    def has_add_permission(self, request) -> bool:
+        return False
+
+    def has_delete_permission(self, request, obj=None) -> bool:
+        return False

@@ -1,0 +1,31 @@
+import pytest
+from django.urls import reverse
+
+from tests.factories import UserFactory, open_case
+
+
+@pytest.fixture
+def admin_user(db):
+    return UserFactory(username="root", is_staff=True, is_superuser=True)
+
+
+@pytest.mark.parametrize(
+    "name",
+    [
+        "learners_learner",
+        "learners_team",
+        "learners_employer",
+        "riskcases_riskfactor",
+        "escalation_escalationcase",
+        "notifications_notification",
+    ],
+)
+def test_admin_lists_open(client, admin_user, learner, name):
+    open_case(learner)
+    client.force_login(admin_user)
+    assert client.get(reverse(f"admin:{name}_changelist"), {"q": "x"}).status_code == 200
+
+
+def test_learners_are_not_added_in_the_admin(client, admin_user):
+    client.force_login(admin_user)
+    assert client.get(reverse("admin:learners_learner_add")).status_code == 403
