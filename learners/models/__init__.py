@@ -1,0 +1,56 @@
+"""The learners app's models: the organisation and its learners, and the activity records
+(attendance, visits, homework, progress, work absences, employment, breaks) that triggers read."""
+
+from learners.models.organisation import (
+    Course,
+    Employer,
+    Learner,
+    LearnerStatus,
+    Nation,
+    ProgrammeType,
+    Team,
+)
+from learners.models.records import (
+    Attendance,
+    BreakInLearning,
+    EmploymentChange,
+    EmploymentChangeKind,
+    ProgressEvent,
+    ProgressEventKind,
+    ProgressSnapshot,
+    RecordSource,
+    ScheduledSession,
+    SessionKind,
+    Submission,
+    SubmissionOutcome,
+    Visit,
+    VisitKind,
+    VisitOutcome,
+    WorkAbsence,
+)
+
+__all__ = [
+    "Attendance",
+    "BreakInLearning",
+    "Course",
+    "Employer",
+    "EmploymentChange",
+    "EmploymentChangeKind",
+    "Learner",
+    "LearnerStatus",
+    "Nation",
+    "ProgrammeType",
+    "ProgressEvent",
+    "ProgressEventKind",
+    "ProgressSnapshot",
+    "RecordSource",
+    "ScheduledSession",
+    "SessionKind",
+    "Submission",
+    "SubmissionOutcome",
+    "Team",
+    "Visit",
+    "VisitKind",
+    "VisitOutcome",
+    "WorkAbsence",
+]
