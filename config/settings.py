@@ -171,6 +171,12 @@ CELERY_BEAT_SCHEDULE_FILENAME = env.str(
 # Every periodic job is declared here and nowhere else. Each entry is a task that is safe to
 # run twice at once (it claims its rows before it works on them).
 CELERY_BEAT_SCHEDULE: dict[str, dict] = {
+    # First the risk triggers are evaluated for every open learner (new risk notifications
+    # open or move cases before the overdue sweep looks at them).
+    "evaluate-risk-triggers": {
+        "task": "escalation.tasks.sweep_triggers",
+        "schedule": crontab(hour=6, minute=0),
+    },
     # Early, before staff start: cases whose stage deadline passed yesterday move on.
     "advance-overdue-cases": {
         "task": "escalation.tasks.sweep_overdue_cases",

@@ -31,6 +31,9 @@ class EscalationCase(models.Model):
     change_count = models.PositiveIntegerField(default=0)
     reminded_for_change = models.PositiveIntegerField(null=True, blank=True)
     closed_at = models.DateTimeField(null=True, blank=True)
+    # Back on track: the day the triggers sweep proposed removal from the register (a manager
+    # confirms by closing the case). Cleared when a trigger holds again.
+    removal_proposed_on = models.DateField(null=True, blank=True)
 
     class Meta:
         ordering = ["stage_due_on", "pk"]
@@ -92,3 +95,63 @@ class StageChange(models.Model):
 
     def __str__(self) -> str:
         return f"{self.case_id} #{self.sequence} {self.kind} → {self.to_stage}"
+
+
+class Decision(models.TextChoices):
+    PENDING = "pending", "Awaiting the tutor's decision"
+    ACCEPTED = "accepted", "Rating accepted"
+    OVERRIDDEN = "overridden", "Overridden with a reason"
+
+
+class RiskNotification(models.Model):
+    """A trigger fired on a learner: which rule, on which records, what rating it proposes,
+    and what the tutor decided. Triggers suggest; people decide.
+
+    ``fingerprint`` names the records the rule fired on (for example the run of missed
+    sessions after the last attended one), so the same rule on the same records never fires
+    twice: the unique constraint refuses the second row even from two sweeps at once."""
+
+    learner = models.ForeignKey(
+        Learner, on_delete=models.PROTECT, related_name="risk_notifications"
+    )
+    rule_key = models.CharField(max_length=40)
+    rule_name = models.CharField(max_length=200)
+    fingerprint = models.CharField(max_length=120)
+    evidence = models.TextField()
+    fired_at = models.DateTimeField()
+    fired_on = models.DateField(help_text="The day the rule was evaluated.")
+    case = models.ForeignKey(
+        EscalationCase,
+        on_delete=models.PROTECT,
+        related_name="risk_notifications",
+        null=True,
+        blank=True,
+    )
+    within_first_days = models.BooleanField(
+        default=False, help_text="Fired inside the first days on programme: directors told."
+    )
+    proposed_level = models.CharField(max_length=10)
+    status = models.CharField(max_length=10, choices=Decision.choices, default=Decision.PENDING)
+    decided_level = models.CharField(max_length=10, blank=True)
+    decision_reason = models.TextField(blank=True)
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    decided_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-fired_at", "-pk"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["learner", "rule_key", "fingerprint"], name="trigger_fires_once_per_records"
+            ),
+            models.CheckConstraint(
+                condition=Q(status=Decision.PENDING)
+                | Q(decided_by__isnull=False, decided_at__isnull=False),
+                name="decision_has_author",
+            ),
+        ]
+        indexes = [models.Index(fields=["learner", "status"])]
+
+    def __str__(self) -> str:
+        return f"{self.rule_name} for {self.learner}"

@@ -1,8 +1,10 @@
 """Celery entry points for the beat sweeps; the work is in escalation/sweeps.py."""
 
 import datetime as dt
+from collections.abc import Iterable
 
 from celery import shared_task
+from django.db import transaction
 from django.utils import timezone
 
 from escalation.sweeps import (
@@ -11,6 +13,7 @@ from escalation.sweeps import (
     cases_due_for_advance,
     cases_due_for_reminder,
 )
+from escalation.trigger_services import triggers_evaluate
 
 
 def _today(today: str | None) -> dt.date:
@@ -31,3 +34,21 @@ def sweep_stage_reminders(today: str | None = None) -> dict:
     due = cases_due_for_reminder(today=day)
     reminded = [pk for pk in due if case_remind(case_id=pk, today=day)]
     return {"day": day.isoformat(), "due": len(due), "reminded": reminded}
+
+
+@shared_task(ignore_result=False)
+def sweep_triggers(today: str | None = None) -> dict:
+    """The daily trigger sweep: every open learner, set-based."""
+    return triggers_evaluate(today=_today(today))
+
+
+@shared_task(ignore_result=False)
+def evaluate_learner_triggers(learner_ids: list[int], today: str | None = None) -> dict:
+    """New records (an import) evaluate their learners at once, after the import commits."""
+    return triggers_evaluate(today=_today(today), learner_ids=learner_ids)
+
+
+def triggers_evaluate_after_commit(*, learner_ids: Iterable[int]) -> None:
+    ids = sorted(set(learner_ids))
+    if ids:
+        transaction.on_commit(lambda: evaluate_learner_triggers.delay(ids))

@@ -10,13 +10,27 @@ from django.utils import timezone
 from factory.django import DjangoModelFactory
 
 from learners.models import (
+    Attendance,
+    BreakInLearning,
     Course,
     Employer,
+    EmploymentChange,
+    EmploymentChangeKind,
     Learner,
     LearnerStatus,
     Nation,
     ProgrammeType,
+    ProgressEvent,
+    ProgressEventKind,
+    ProgressSnapshot,
+    RecordSource,
+    ScheduledSession,
+    Submission,
+    SubmissionOutcome,
     Team,
+    Visit,
+    VisitOutcome,
+    WorkAbsence,
 )
 from learners.roles import Role
 from learners.validators import uln_check_digit
@@ -159,6 +173,80 @@ class LearnerFactory(DjangoModelFactory):
     initial_rating = factory.RelatedFactory(
         "tests.factories.RiskRatingFactory", factory_related_name="learner"
     )
+
+
+# --- learner activity records -------------------------------------------------------------------
+
+
+class _RecordFactory(DjangoModelFactory):
+    class Meta:
+        abstract = True
+
+    learner = factory.SubFactory(LearnerFactory)
+    occurred_on = dt.date(2026, 10, 1)
+    source = RecordSource.TUTOR
+
+
+class SessionFactory(_RecordFactory):
+    class Meta:
+        model = ScheduledSession
+
+    title = factory.Sequence(lambda n: f"Session {n}")
+    attendance = Attendance.ATTENDED
+
+
+class VisitFactory(_RecordFactory):
+    class Meta:
+        model = Visit
+
+    outcome = VisitOutcome.HELD
+
+
+class SubmissionFactory(_RecordFactory):
+    class Meta:
+        model = Submission
+
+    title = factory.Sequence(lambda n: f"Homework {n}")
+    outcome = SubmissionOutcome.SUBMITTED
+
+
+class ProgressSnapshotFactory(_RecordFactory):
+    class Meta:
+        model = ProgressSnapshot
+
+    actual_percent = 40
+    planned_percent = 40
+
+
+class ProgressEventFactory(_RecordFactory):
+    class Meta:
+        model = ProgressEvent
+
+    kind = ProgressEventKind.UNIT_COMPLETED
+    description = factory.Sequence(lambda n: f"Unit {n} signed off")
+
+
+class WorkAbsenceFactory(_RecordFactory):
+    class Meta:
+        model = WorkAbsence
+
+    explained = False
+
+
+class EmploymentChangeFactory(_RecordFactory):
+    class Meta:
+        model = EmploymentChange
+
+    kind = EmploymentChangeKind.LEFT
+    employer_name = "Acme Plumbing Ltd"
+
+
+class BreakFactory(_RecordFactory):
+    class Meta:
+        model = BreakInLearning
+
+    expected_return_on = dt.date(2027, 1, 4)
+    reason = "Caring responsibilities"
 
 
 # --- riskcases ---------------------------------------------------------------------------------

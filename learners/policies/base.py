@@ -51,20 +51,31 @@ class Stage:
 
 
 @dataclass(frozen=True)
-class TriggerThresholds:
-    """Numbers behind the policies' risk triggers (the triggers themselves land later)."""
+class TriggerRule:
+    """One measurable risk trigger. ``key`` names the test in escalation/triggers.py; the
+    numbers and words are the policy's. A trigger proposes a rating and opens (or joins) the
+    learner's case at ``opens_at`` (a stage key; None: the preset's first stage)."""
 
-    behind_progress_percent: int | None = 30
-    consecutive_missed_sessions: int | None = 3
-    consecutive_missed_homework: int | None = 4
-    unexplained_work_absences: int | None = 2  # more than this many
-    no_progress_days: Mapping[str, int] = field(default_factory=dict)  # by nation
-    cancelled_visits: int | None = 2
-    cancelled_visits_window_days: int | None = 28
-    break_silence_months: int | None = 3
-    inactivity_days: int | None = None
-    days_after_leaving_employer: int | None = 30
-    directors_told_within_days_of_start: int = 60
+    key: str
+    name: str  # the policy's words: "3 consecutive missed sessions without calling in"
+    count: int | None = None  # how many records (consecutive, or more than, as the test says)
+    days: int | None = None  # a period or window in calendar days
+    days_by_nation: Mapping[str, int] = field(default_factory=dict)
+    months: int | None = None
+    percent: int | None = None
+    programme_types: frozenset[str] | None = None  # None: every programme type
+    nations: frozenset[str] | None = None  # None: England and Wales
+    proposes: str = MEDIUM
+    opens_at: str | None = None
+    source: str = ""
+
+    def applies_to(self, *, programme_type: str, nation: str) -> bool:
+        return (self.programme_types is None or programme_type in self.programme_types) and (
+            self.nations is None or nation in self.nations
+        )
+
+    def days_for(self, nation: str) -> int | None:
+        return self.days_by_nation.get(nation, self.days)
 
 
 @dataclass(frozen=True)
@@ -77,7 +88,13 @@ class PolicyPreset:
     rating_meanings: Mapping[str, str]  # risk level -> the policy's definition
     stages: tuple[Stage, ...] = ()
     programme_types: tuple[str, ...] = (APPRENTICESHIP, TRAINEESHIP, SHORT_COURSE)
-    triggers: TriggerThresholds = field(default_factory=TriggerThresholds)
+    triggers: tuple[TriggerRule, ...] = ()
+    # Policy (MTT): "if these indicators occur within the first 60 days on programme the
+    # Directors should be informed immediately".
+    directors_told_within_days: int = 60
+    # "If an at-risk learner returns to being consistently at or above their expected progress
+    # markers, they will be removed from the register": how long counts as consistently.
+    back_on_track_days: int = 28
     appeal_working_days: int = 10
     # Ratings at which the policy asks the tutor to consider a support plan and engagement
     # contract ("First risk identified"); a case opens at these ratings too.
@@ -97,6 +114,12 @@ class PolicyPreset:
         keys = [s.key for s in self.stages]
         index = keys.index(key)
         return self.stages[index + 1] if index + 1 < len(self.stages) else None
+
+    def trigger(self, key: str) -> TriggerRule:
+        for rule in self.triggers:
+            if rule.key == key:
+                return rule
+        raise KeyError(f"{self.key} has no trigger {key!r}")
 
     def stage_number(self, key: str) -> int:
         return [s.key for s in self.stages].index(key) + 1

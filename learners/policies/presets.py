@@ -1,5 +1,6 @@
 """The provider policies in shared/policies/ as data. Section references name the source."""
 
+from learners.policies import trigger_rules as rules
 from learners.policies.base import (
     APPRENTICESHIP,
     ENGLAND,
@@ -11,7 +12,6 @@ from learners.policies.base import (
     ContactRequirement,
     PolicyPreset,
     Stage,
-    TriggerThresholds,
 )
 
 LOW_MEDIUM_HIGH = {LOW: "Low", MEDIUM: "Medium", HIGH: "High"}
@@ -119,8 +119,27 @@ ASPIRATION = PolicyPreset(
             source="5.3.4 Stage 3",
         ),
     ),
-    triggers=TriggerThresholds(no_progress_days={ENGLAND: 42, WALES: 49}),
+    triggers=(
+        rules.behind_progress(),
+        rules.missed_sessions(opens_at="stage_1"),
+        rules.missed_homework(),
+        rules.work_absences(),
+        rules.left_employment(),
+        rules.no_new_employer(),
+        rules.no_progress({ENGLAND: 42, WALES: 49}, opens_at="stage_1"),
+        rules.cancelled_visits(opens_at="stage_1"),
+        rules.break_silence(opens_at="stage_1"),
+        rules.break_no_return(opens_at="stage_1"),
+        rules.no_active_learning_month(),
+    ),
     notes=(
+        "Stage 1's 'non-attendance to a scheduled session without advance notice' is read with "
+        "the at-risk indicators' 3 consecutive missed sessions, so one missed session alone "
+        "does not start stage 1.",
+        "'30% behind planned progression' is read as 30 percentage points of the programme "
+        "behind the plan at that date (e.g. 20% done when 50% was planned).",
+        "'Consistently at or above expected progress markers' is read as 4 weeks (28 days) of "
+        "progress records at or above plan with no trigger holding; a manager confirms removal.",
         "Short courses follow the apprenticeship timescales: the policy gives reduced ones "
         "only for traineeships.",
     ),
@@ -195,7 +214,19 @@ MTT = PolicyPreset(
             source="Stage 3",
         ),
     ),
-    triggers=TriggerThresholds(no_progress_days={ENGLAND: 42, WALES: 42}),
+    triggers=(
+        rules.behind_progress(),
+        rules.missed_sessions(opens_at="stage_1"),
+        rules.missed_homework(),
+        rules.work_absences(),
+        rules.left_employment(),
+        rules.no_new_employer(),
+        rules.no_progress({ENGLAND: 42}, opens_at="stage_1"),
+        rules.cancelled_visits(opens_at="stage_1"),
+        rules.break_silence(),
+        rules.break_no_return(),
+        rules.no_active_learning_month(),
+    ),
     notes=(
         "Stage 2 gives the welfare attempts 10 working days but says to move to stage 3 after "
         "5; the preset waits the 10 days so the attempts the policy allows can be made.",
@@ -292,7 +323,16 @@ BPN = PolicyPreset(
             withdrawal=True,
         ),
     ),
-    triggers=TriggerThresholds(inactivity_days=14),
+    triggers=(
+        rules.inactivity(14),
+        rules.missed_sessions(),
+        rules.cancelled_visits(),
+        rules.left_employment(),
+        rules.no_new_employer(),
+        rules.break_silence(),
+        rules.break_no_return(),
+        rules.no_active_learning_month(),
+    ),
     notes=("The ladder's weeks are counted as 5 working days each.",),
 )
 
@@ -365,7 +405,14 @@ MAKERS = PolicyPreset(
             withdrawal=True,
         ),
     ),
-    triggers=TriggerThresholds(),
+    triggers=(
+        # "Any apprentice who has fallen behind their timeline of progression".
+        rules.behind_progress(),
+        rules.left_employment(),
+        rules.no_new_employer(),
+        rules.break_no_return(),
+        rules.no_active_learning_month(),
+    ),
     notes=(
         "Formal stages run to a time plan the coach sets when the stage starts, so the person "
         "starting a formal stage sets its due date and the sweep reminds but never advances.",

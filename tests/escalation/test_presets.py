@@ -50,7 +50,7 @@ def test_rule_bpn_inactivity_ladder_weeks_2_3_4_5_8():
     assert [s.deadline_for("apprenticeship") for s in bpn.stages] == [5, 5, 5, 15, None]
     assert bpn.stages[-1].withdrawal
     assert bpn.label("low") == "Green" and bpn.label("high") == "Red"
-    assert bpn.triggers.inactivity_days == 14
+    assert bpn.trigger("inactivity").days == 14
 
 
 def test_rule_makers_five_stages_two_informal_two_reviews_per_formal_stage():
