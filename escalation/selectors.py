@@ -8,7 +8,13 @@ from django.db.models import F, OuterRef, QuerySet, Subquery
 from django.http import Http404
 from django.utils import timezone
 
-from escalation.models import ACTIVE_STATUSES, EscalationCase, StageChange
+from escalation.models import (
+    ACTIVE_STATUSES,
+    Decision,
+    EscalationCase,
+    RiskNotification,
+    StageChange,
+)
 from escalation.services import case_preset
 from learners.access import learners_visible_to
 from learners.models import Learner
@@ -96,3 +102,12 @@ def cases_for(*, user: AbstractBaseUser) -> QuerySet[EscalationCase]:
 
 def today_local() -> dt.date:
     return timezone.localdate()
+
+
+def learner_risk_notifications(*, learner: Learner) -> dict[str, list[RiskNotification]]:
+    """Pending risk notifications (to decide) and the latest decided ones (for the record)."""
+    notes = list(learner.risk_notifications.select_related("decided_by").order_by("-fired_at")[:20])
+    return {
+        "pending": [n for n in notes if n.status == Decision.PENDING],
+        "decided": [n for n in notes if n.status != Decision.PENDING][:5],
+    }

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from escalation import views
+from escalation import record_views, views
 
 # The learner pages that can open or step down a case (mounted under /learners/).
 learner_urlpatterns = [
@@ -9,6 +9,12 @@ learner_urlpatterns = [
     path("<int:pk>/", views.learner_detail, name="learner_detail"),
     path("<int:pk>/rating/", views.rating_change_view, name="rating_change"),
     path("<int:pk>/support/new/", views.support_create, name="support_create"),
+    path("<int:pk>/records/<slug:kind>/new/", record_views.record_create, name="record_create"),
+    path(
+        "risk-notifications/<int:pk>/decide/",
+        record_views.risk_notification_decide_view,
+        name="risk_notification_decide",
+    ),
 ]
 
 # Cases (mounted under /cases/).

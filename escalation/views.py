@@ -22,6 +22,7 @@ from escalation.selectors import (
     case_may_act,
     caseload_with_cases,
     cases_for,
+    learner_risk_notifications,
     today_local,
 )
 from escalation.services import (
@@ -39,8 +40,10 @@ from learners.access import learner_get_for_user, role_required
 from learners.filters import LearnerListFilter
 from learners.models import Team
 from learners.policies import active_preset
+from learners.policies.base import RISK_LEVELS
+from learners.record_forms import RECORD_KINDS
 from learners.roles import Role, roles_of
-from learners.selectors import learner_list_title
+from learners.selectors import learner_list_title, learner_recent_records
 from learners.services import learner_enrol
 from riskcases.forms import AgreedActionFormSet, EnrolForm, RatingChangeForm, SupportRecordForm
 from riskcases.models import SupportKind
@@ -101,6 +104,12 @@ def learner_detail(request: HttpRequest, pk: int) -> HttpResponse:
     case = case_active(learner=learner)
     if case is not None:
         context |= {"case": case, "case_stage": case_preset(case).stage(case.stage)}
+    context |= {
+        "risk_notifications": learner_risk_notifications(learner=learner),
+        "records": learner_recent_records(learner=learner),
+        "record_kinds": RECORD_KINDS,
+        "risk_levels": [(level, active_preset().label(level)) for level in RISK_LEVELS],
+    }
     return render(request, "escalation/learner_detail.html", context)
 
 

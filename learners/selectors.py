@@ -1,8 +1,9 @@
 from django.contrib.auth.models import AbstractBaseUser
-from django.db.models import QuerySet
+from django.db.models import Model, QuerySet
 
 from learners.access import learners_visible_to
-from learners.models import Learner
+from learners.models import BreakInLearning, Learner
+from learners.record_forms import RECORD_KINDS
 from learners.roles import ORGANISATION_WIDE_ROLES, Role, roles_of
 
 
@@ -22,3 +23,20 @@ def learner_list_title(*, user: AbstractBaseUser) -> str:
     if Role.MANAGER in roles:
         return "Team learners"
     return "My caseload"
+
+
+RECENT_RECORDS = 8
+
+
+def learner_recent_records(
+    *, learner: Learner, limit: int = RECENT_RECORDS
+) -> list[tuple[str, Model]]:
+    """The latest activity records of every kind, newest first, as (kind label, record)."""
+    found: list[tuple[str, Model]] = []
+    for kind in RECORD_KINDS.values():
+        model = kind.form._meta.model
+        found += [(kind.label, r) for r in model.objects.filter(learner=learner)[:limit]]
+    breaks = BreakInLearning.objects.filter(learner=learner)[:limit]
+    found += [("Break in learning", r) for r in breaks]
+    found.sort(key=lambda pair: (pair[1].occurred_on, pair[1].created_at), reverse=True)
+    return found[:limit]

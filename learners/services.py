@@ -1,7 +1,9 @@
+from django.contrib.auth.models import AbstractBaseUser
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.db.models import Model
 
-from learners.models import Learner, LearnerStatus
+from learners.models import Learner, LearnerStatus, RecordSource
 
 CLOSED_STATUSES = {LearnerStatus.WITHDRAWN, LearnerStatus.COMPLETED}
 
@@ -37,3 +39,14 @@ def learner_enrol(*, data: dict) -> Learner:
     learner.full_clean()
     learner.save()
     return learner
+
+
+def learner_record_add(*, learner: Learner, record: Model, by: AbstractBaseUser) -> Model:
+    """Store an activity record a member of staff entered. Refused on a closed record; the
+    record's own constraints (one per natural key) are checked before it is written."""
+    learner_ensure_open(learner=learner)
+    record.learner = learner
+    record.source, record.recorded_by = RecordSource.TUTOR, by
+    record.full_clean()
+    record.save()
+    return record

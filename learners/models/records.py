@@ -6,6 +6,7 @@ importing the same export twice finds the rows already there and changes nothing
 """
 
 from django.conf import settings
+from django.core.validators import MaxValueValidator
 from django.db import models
 from django.db.models import Q
 
@@ -129,8 +130,12 @@ class ProgressSnapshot(LearnerRecord):
     learner = models.ForeignKey(
         Learner, on_delete=models.CASCADE, related_name="progress_snapshots"
     )
-    actual_percent = models.PositiveSmallIntegerField("actual % complete")
-    planned_percent = models.PositiveSmallIntegerField("planned % complete")
+    actual_percent = models.PositiveSmallIntegerField(
+        "actual % complete", validators=[MaxValueValidator(100)]
+    )
+    planned_percent = models.PositiveSmallIntegerField(
+        "planned % complete", validators=[MaxValueValidator(100)]
+    )
 
     class Meta(LearnerRecord.Meta):
         constraints = [

@@ -1,0 +1,93 @@
+"""Activity records added by hand, and the tutor's decision on a risk notification.
+
+Here, not in learners/, because a new record evaluates the learner's triggers at once, which
+may open or move a case: the view calls the learners service, then the trigger evaluation, in
+the request's transaction."""
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.views.decorators.http import require_POST
+
+from escalation.forms import RiskDecisionForm
+from escalation.models import RiskNotification
+from escalation.selectors import today_local
+from escalation.trigger_services import risk_notification_decide, triggers_evaluate
+from learners.access import learner_get_for_user, role_required
+from learners.policies import active_preset
+from learners.record_forms import RECORD_KINDS
+from learners.services import learner_record_add
+from riskcases.pages import WRITERS, apply_form_errors, closed_redirect
+
+
+def _fired_message(request: HttpRequest, fired: list[int]) -> None:
+    for note in RiskNotification.objects.filter(pk__in=fired):
+        messages.warning(
+            request,
+            f"Trigger: {note.rule_name}. A risk notification proposes "
+            f"{active_preset().label(note.proposed_level)}: decide on it below.",
+        )
+
+
+@login_required
+@role_required(*WRITERS)
+def record_create(request: HttpRequest, pk: int, kind: str) -> HttpResponse:
+    learner = learner_get_for_user(user=request.user, pk=pk)
+    record_kind = RECORD_KINDS.get(kind)
+    if record_kind is None:
+        raise Http404("No such kind of record.")
+    if closed := closed_redirect(request, learner):
+        return closed
+    form = record_kind.form(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            with transaction.atomic():
+                learner_record_add(learner=learner, record=form.instance, by=request.user)
+                result = triggers_evaluate(today=today_local(), learner_ids=[learner.pk])
+        except ValidationError as exc:
+            apply_form_errors(form, exc)
+        else:
+            messages.success(request, f"{record_kind.label} recorded.")
+            _fired_message(request, result["fired"])
+            return redirect("learner_detail", pk=learner.pk)
+    return render(
+        request,
+        "escalation/record_form.html",
+        {"learner": learner, "form": form, "kind": record_kind, "kinds": RECORD_KINDS},
+    )
+
+
+@login_required
+@role_required(*WRITERS)
+@require_POST
+def risk_notification_decide_view(request: HttpRequest, pk: int) -> HttpResponse:
+    note = get_object_or_404(RiskNotification, pk=pk)
+    learner = learner_get_for_user(user=request.user, pk=note.learner_id)  # 404 outside scope
+    if closed := closed_redirect(request, learner):
+        return closed
+    form = RiskDecisionForm(request.POST)
+    if form.is_valid():
+        data = form.cleaned_data
+        try:
+            with transaction.atomic():
+                note = risk_notification_decide(
+                    notification=note,
+                    by=request.user,
+                    accept=data["decision"] == "accept",
+                    level=data["level"],
+                    reason=data["reason"],
+                )
+        except ValidationError as exc:
+            apply_form_errors(form, exc)
+        else:
+            label = active_preset().label(note.decided_level)
+            messages.success(request, f"Decision recorded: rating {label}.")
+            return redirect("learner_detail", pk=learner.pk)
+    return render(
+        request,
+        "escalation/risk_decision_form.html",
+        {"learner": learner, "note": note, "form": form},
+    )
