@@ -8,6 +8,7 @@ import random
 from django.db.models import Exists, OuterRef
 from django.utils import timezone
 
+from escalation import demo_activity
 from escalation.models import CaseStatus, ChangeKind, EscalationCase
 from escalation.services import stage_change_record, stage_deadline
 from learners.models import Learner, LearnerStatus
@@ -132,3 +133,4 @@ def seed(*, stdout) -> None:
         _story(rating.learner, rating, now)
         count += 1
     stdout.write(f"escalation: {count} new cases")
+    demo_activity.seed(stdout=stdout, today=timezone.localdate())
