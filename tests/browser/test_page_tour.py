@@ -8,12 +8,20 @@ from django.utils import timezone
 from playwright.sync_api import expect
 
 from escalation.services import case_advance
+from escalation.trigger_services import triggers_evaluate
 from learners.roles import Role
 from riskcases.models import RiskFactor
 from riskcases.services import contact_log, rating_change
 from tests.browser.accessibility import axe_violations
 from tests.browser.pages import log_in
-from tests.factories import AgreedActionFactory, SupportRecordFactory, UserFactory, open_case
+from tests.factories import (
+    AgreedActionFactory,
+    ProgressSnapshotFactory,
+    SessionFactory,
+    SupportRecordFactory,
+    UserFactory,
+    open_case,
+)
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -49,6 +57,14 @@ def story(tutor, learner, manager):
     AgreedActionFactory(support_record=record, due_on=today - dt.timedelta(days=2))
     AgreedActionFactory(support_record=record, description="Three-way review", owner="tutor")
     learner.case = case_advance(case=open_case(learner), by=tutor, reason="No reply to calls")
+    for days_ago in (9, 5, 2):
+        SessionFactory(
+            learner=learner, occurred_on=today - dt.timedelta(days=days_ago), attendance="missed"
+        )
+    ProgressSnapshotFactory(
+        learner=learner, occurred_on=today, actual_percent=25, planned_percent=40
+    )
+    triggers_evaluate(today=today, learner_ids=[learner.pk])
     return learner
 
 
@@ -70,6 +86,8 @@ def visit(page, url, name, artifacts_dir):
                 "learners/{l}/contacts/new/",
                 "learners/{l}/rating/",
                 "learners/{l}/support/new/",
+                "learners/{l}/records/session/new/",
+                "learners/{l}/records/progress/new/",
                 "cases/{c}/",
             ],
         ),
