@@ -38,7 +38,7 @@ from escalation.services import (
 from escalation.sweeps import case_success_since_stage_start
 from learners.access import learner_get_for_user, role_required
 from learners.filters import LearnerListFilter
-from learners.models import Team
+from learners.models import ProgrammeType, Team
 from learners.policies import active_preset
 from learners.policies.base import RISK_LEVELS
 from learners.record_forms import RECORD_KINDS
@@ -319,4 +319,18 @@ def case_move(request: HttpRequest, pk: int, move: str) -> HttpResponse:
 
 @login_required
 def policy_page(request: HttpRequest) -> HttpResponse:
-    return render(request, "escalation/policy.html", {"preset": active_preset()})
+    preset = active_preset()
+    triggers = [
+        {
+            "rule": rule,
+            "opens_at": preset.stage(rule.opens_at or preset.stages[0].key).name,
+            "applies_to": ", ".join(
+                ProgrammeType(p).label.lower() + "s" for p in sorted(rule.programme_types)
+            )
+            if rule.programme_types
+            else "all learners",
+            "proposes": preset.label(rule.proposes),
+        }
+        for rule in preset.triggers
+    ]
+    return render(request, "escalation/policy.html", {"preset": preset, "triggers": triggers})

@@ -2,6 +2,7 @@
 
 import pytest
 from django.test import override_settings
+from django.utils.html import escape
 
 from learners.policies import PRESETS, active_preset
 from learners.policies.base import RISK_LEVELS
@@ -88,3 +89,21 @@ def test_the_policy_page_says_what_the_preset_runs(client, tutor, key):
         assert stage.name in page
         if stage.default_deadline:
             assert f"{stage.default_deadline} working days" in page
+    for rule in preset.triggers:
+        assert escape(rule.name) in page
+
+
+def test_rule_aspiration_stage_1_triggers_open_cases_at_stage_1():
+    aspiration = PRESETS["aspiration"]
+    at_stage_1 = {r.key for r in aspiration.triggers if r.opens_at == "stage_1"}
+    # 5.3.2: non-attendance, no recorded progress in 42/49 days, 2 cancelled visits in 4 weeks,
+    # no response on a break for 3 months (or no return date).
+    assert at_stage_1 == {
+        "missed_sessions",
+        "no_progress",
+        "cancelled_visits",
+        "break_silence",
+        "break_no_return",
+    }
+    assert aspiration.trigger("no_progress").days_by_nation == {"ENG": 42, "WLS": 49}
+    assert aspiration.directors_told_within_days == 60
