@@ -2,7 +2,7 @@ from django.contrib.auth.models import AbstractBaseUser
 from django.db.models import QuerySet
 
 from learners.access import learners_visible_to
-from learners.models import Learner
+from learners.models import ImportBatch, Learner
 from learners.roles import ORGANISATION_WIDE_ROLES, Role, roles_of
 
 
@@ -22,3 +22,14 @@ def learner_list_title(*, user: AbstractBaseUser) -> str:
     if Role.MANAGER in roles:
         return "Team learners"
     return "My caseload"
+
+
+def import_batches_for(*, user: AbstractBaseUser) -> QuerySet[ImportBatch]:
+    """Import batches a user may look at: their own; every batch for directors and superusers
+    (who oversee imports across teams)."""
+    batches = ImportBatch.objects.select_related("uploaded_by", "applied_by").defer(
+        "errors", "notices", "touched_learner_ids"
+    )
+    if user.is_superuser or Role.DIRECTOR in roles_of(user):
+        return batches
+    return batches.filter(uploaded_by=user)

@@ -12,10 +12,15 @@ from factory.django import DjangoModelFactory
 from learners.models import (
     Course,
     Employer,
+    ImportBatch,
+    ImportKind,
+    ImportStatus,
     Learner,
     LearnerStatus,
     Nation,
     ProgrammeType,
+    RecordSource,
+    ScheduledSession,
     Team,
 )
 from learners.roles import Role
@@ -159,6 +164,37 @@ class LearnerFactory(DjangoModelFactory):
     initial_rating = factory.RelatedFactory(
         "tests.factories.RiskRatingFactory", factory_related_name="learner"
     )
+
+
+class ScheduledSessionFactory(DjangoModelFactory):
+    class Meta:
+        model = ScheduledSession
+
+    learner = factory.SubFactory(LearnerFactory)
+    occurred_on = dt.date(2026, 9, 14)
+    title = factory.Sequence(lambda n: f"Session {n}")
+    attendance = "attended"
+    source = RecordSource.TUTOR
+    recorded_by = factory.SelfAttribute("learner.tutor")
+
+
+class ImportBatchFactory(DjangoModelFactory):
+    """A batch as a preview leaves it; pass ``errors=[...]`` (and status) for a rejected one."""
+
+    class Meta:
+        model = ImportBatch
+
+    kind = ImportKind.ATTENDANCE
+    original_name = "attendance.csv"
+    file = factory.django.FileField(filename="import.csv", data=b"uln,date,session,attendance\r\n")
+    size = 29
+    sha256 = factory.Faker("sha256")
+    uploaded_by = factory.SubFactory(ManagerFactory)
+    status = factory.LazyAttribute(
+        lambda b: ImportStatus.REJECTED if b.errors else ImportStatus.PREVIEWED
+    )
+    errors = factory.LazyFunction(list)
+    error_row_count = factory.LazyAttribute(lambda b: len({e["row"] for e in b.errors}))
 
 
 # --- riskcases ---------------------------------------------------------------------------------
