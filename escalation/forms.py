@@ -24,7 +24,7 @@ class ImportUploadForm(forms.Form):
     kind = forms.ChoiceField(
         label="What the file holds",
         choices=[("", "Choose…"), *ImportKind.choices],
-        help_text="The columns each kind needs are listed below the form.",
+        help_text="The columns each kind needs are listed under “What each file needs”.",
     )
     file = forms.FileField(
         label="CSV file",

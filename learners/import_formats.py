@@ -244,8 +244,8 @@ LEARNERS_FORMAT = ImportFormat(
     ),
     columns=(
         Column("uln", parse_uln, field="uln", help="10 digits from the Learner Record Service"),
-        Column("first_name", required_text(100), field="first_name"),
-        Column("last_name", required_text(100), field="last_name"),
+        Column("first_name", required_text(100), field="first_name", help="as on the ILR"),
+        Column("last_name", required_text(100), field="last_name", help="as on the ILR"),
         Column(
             "programme_type",
             choice(ProgrammeType, "programme type"),
@@ -261,10 +261,27 @@ LEARNERS_FORMAT = ImportFormat(
         Column("course_code", required_text(40), help="a course code on record, e.g. ST0384"),
         Column("tutor", required_text(254), help="the tutor's username or e-mail"),
         Column("team", required_text(120), help="the team's name exactly as on record"),
-        Column("start_date", parse_date, field="start_date"),
-        Column("planned_end_date", parse_date, field="planned_end_date"),
-        Column("email", parse_email, required=False, field="email"),
-        Column("phone", optional_text(40), required=False, field="phone"),
+        Column("start_date", parse_date, field="start_date", help="YYYY-MM-DD or DD/MM/YYYY"),
+        Column(
+            "planned_end_date",
+            parse_date,
+            field="planned_end_date",
+            help="after the start date",
+        ),
+        Column(
+            "email",
+            parse_email,
+            required=False,
+            field="email",
+            help="the learner's e-mail; left as it is when the column is left out",
+        ),
+        Column(
+            "phone",
+            optional_text(40),
+            required=False,
+            field="phone",
+            help="the learner's phone; left as it is when the column is left out",
+        ),
         Column(
             "employer",
             optional_text(200),

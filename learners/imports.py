@@ -516,7 +516,8 @@ def _plan_learners(parsed: ParsedFile, report: ImportReport, by: AbstractBaseUse
     report.errors.sort(key=lambda e: e.row)
     for key, name in plan.new_employers.items():
         report.notices.append(
-            f"New employer “{name}” will be added ({_rows_list(new_employer_rows[key])})."
+            f"“{name}” is a new employer ({_rows_list(new_employer_rows[key])}); "
+            "applying the file adds it."
         )
     report.new, report.changed = len(plan.new), len(plan.changed)
     return plan

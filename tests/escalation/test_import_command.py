@@ -28,7 +28,7 @@ def test_it_applies_a_clean_file_and_prints_the_counts(manager, learner, write_c
 
     out, _ = run("attendance", str(path), "--by", manager.username)
 
-    assert "1 rows, 1 new, 0 changed, 0 unchanged, 0 with errors" in out
+    assert "1 row, 1 new, 0 changed, 0 unchanged, 0 with errors" in out
     assert ScheduledSession.objects.filter(learner=learner).count() == 1
     assert ImportBatch.objects.get().status == ImportStatus.APPLIED
 
@@ -39,7 +39,7 @@ def test_it_is_a_no_op_the_second_time(manager, learner, write_csv):
 
     out, _ = run("attendance", str(path), "--by", manager.username)
 
-    assert "Applied attendance.csv (attendance): 1 rows, 0 new, 0 changed, 1 unchanged" in out
+    assert "Applied attendance.csv (attendance): 1 row, 0 new, 0 changed, 1 unchanged" in out
     assert ScheduledSession.objects.count() == 1
 
 

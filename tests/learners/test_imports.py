@@ -307,7 +307,9 @@ def test_it_enrols_new_learners_rated_low_and_adds_new_employers(manager, tutor,
         by=manager,
     )
     assert batch.status == ImportStatus.PREVIEWED
-    assert batch.notices == ["New employer “Northwind Ltd” will be added (row 2)."]
+    assert batch.notices == [
+        "“Northwind Ltd” is a new employer (row 2); applying the file adds it."
+    ]
     assert not Learner.objects.filter(uln=uln).exists()
 
     batch = records_import_apply(batch=batch, by=manager)

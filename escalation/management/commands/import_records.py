@@ -65,13 +65,15 @@ class Command(BaseCommand):
     def _report(self, batch: ImportBatch, *, heading: str) -> None:
         if heading == "Applied" and batch.status != ImportStatus.APPLIED:
             heading = "Apply refused"
+        rows = f"{batch.row_count} row{'s' if batch.row_count != 1 else ''}"
         self.stdout.write(
-            f"{heading} {batch.original_name} ({batch.kind}): {batch.row_count} rows, "
+            f"{heading} {batch.original_name} ({batch.kind}): {rows}, "
             f"{batch.new_count} new, {batch.changed_count} changed, "
             f"{batch.unchanged_count} unchanged, {batch.error_row_count} with errors."
         )
-        for notice in batch.notices:
-            self.stdout.write(f"Note: {notice}")
+        if heading == "Checked":  # the apply's notices repeat the check's
+            for notice in batch.notices:
+                self.stdout.write(f"Note: {notice}")
         for error in batch.errors:
             column = error["column"] or "-"
             self.stderr.write(f"row {error['row']}, {column}: {error['message']}")
