@@ -433,3 +433,23 @@ def test_a_director_may_import_learners_into_any_team(user_with_role, tutor, cou
     )
 
     assert import_write(kind="learners", content=content, by=director).new == 1
+
+
+def test_an_apply_checks_again_and_writes_nothing_if_the_records_moved_on(
+    manager, learner, other_team, attendance_file
+):
+    batch = records_import_preview(
+        kind="attendance",
+        uploaded_file=SimpleUploadedFile("attendance.csv", attendance_file),
+        by=manager,
+    )
+    assert batch.status == ImportStatus.PREVIEWED
+    learner.team = other_team  # moved out of the manager's teams after the preview
+    learner.save()
+
+    batch = records_import_apply(batch=batch, by=manager)
+
+    assert batch.status == ImportStatus.REJECTED
+    assert [(e["row"], e["column"]) for e in batch.errors] == [(2, "uln"), (3, "uln"), (4, "uln")]
+    assert batch.touched_learner_ids == []
+    assert not ScheduledSession.objects.exists()
