@@ -182,7 +182,8 @@ def import_read(*, kind: str, content: bytes) -> ParsedFile:
         raise ImportFileError(f"There is no “{kind}” import.", code="import_kind")
     import_check_size(size=len(content))
     text = _decode(content)
-    reader = csv.reader(io.StringIO(text, newline=""), delimiter=_delimiter(text.split("\n", 1)[0]))
+    first_line = text[: text.find("\n")] if "\n" in text else text
+    reader = csv.reader(io.StringIO(text, newline=""), delimiter=_delimiter(first_line))
     try:
         header = next(reader, [])
         records = list(reader)
