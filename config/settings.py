@@ -218,3 +218,5 @@ LOGGING = {
 # Copies of correspondence attached to contact-log entries.
 ATTACHMENT_MAX_BYTES = env.int("ATTACHMENT_MAX_MB", default=10) * 1024 * 1024
 FILE_UPLOAD_PERMISSIONS = 0o640
+# CSV imports (learners, attendance, progress): the largest file accepted.
+IMPORT_MAX_BYTES = env.int("IMPORT_MAX_MB", default=20) * 1024 * 1024

@@ -2,6 +2,7 @@ from django.contrib import admin
 from django.contrib.auth import views as auth_views
 from django.urls import include, path
 
+from escalation import import_urls
 from escalation import urls as escalation_urls
 from escalation import views as escalation_views
 from learners import views as learner_views
@@ -20,6 +21,7 @@ urlpatterns = [
         include(escalation_urls.learner_urlpatterns + riskcases_urls.urlpatterns),
     ),
     path("cases/", include(escalation_urls.urlpatterns)),
+    path("imports/", include(import_urls.urlpatterns)),
     path("policy/", escalation_views.policy_page, name="policy"),
     path("admin/", admin.site.urls),
 ]

@@ -1,6 +1,6 @@
 from django.contrib import admin
 
-from learners.models import Course, Employer, Learner, Team
+from learners.models import Course, Employer, ImportBatch, Learner, Team
 
 
 @admin.register(Team)
@@ -45,4 +45,35 @@ class LearnerAdmin(admin.ModelAdmin):
 
     def has_add_permission(self, request) -> bool:
         # Learners are enrolled on the Enrol page, which also sets their starting risk rating.
+        return False
+
+
+@admin.register(ImportBatch)
+class ImportBatchAdmin(admin.ModelAdmin):
+    """Read-only: batches are made and applied only through the import pages and command, so
+    each one records exactly what was uploaded and what it did."""
+
+    list_display = [
+        "original_name",
+        "kind",
+        "status",
+        "row_count",
+        "new_count",
+        "changed_count",
+        "error_row_count",
+        "uploaded_by",
+        "uploaded_at",
+    ]
+    list_filter = ["kind", "status"]
+    search_fields = ["original_name", "sha256", "uploaded_by__username"]
+    list_select_related = ["uploaded_by"]
+    date_hierarchy = "uploaded_at"
+
+    def has_add_permission(self, request) -> bool:
+        return False
+
+    def has_change_permission(self, request, obj=None) -> bool:
+        return False
+
+    def has_delete_permission(self, request, obj=None) -> bool:
         return False

@@ -2,7 +2,7 @@ from django.contrib.auth.models import AbstractBaseUser
 from django.db.models import Model, QuerySet
 
 from learners.access import learners_visible_to
-from learners.models import BreakInLearning, Learner
+from learners.models import BreakInLearning, ImportBatch, Learner
 from learners.record_forms import RECORD_KINDS
 from learners.roles import ORGANISATION_WIDE_ROLES, Role, roles_of
 
@@ -40,3 +40,14 @@ def learner_recent_records(
     found += [("Break in learning", r) for r in breaks]
     found.sort(key=lambda pair: (pair[1].occurred_on, pair[1].created_at), reverse=True)
     return found[:limit]
+
+
+def import_batches_for(*, user: AbstractBaseUser) -> QuerySet[ImportBatch]:
+    """Import batches a user may look at: their own; every batch for directors and superusers
+    (who oversee imports across teams)."""
+    batches = ImportBatch.objects.select_related("uploaded_by", "applied_by").defer(
+        "errors", "notices", "touched_learner_ids"
+    )
+    if user.is_superuser or Role.DIRECTOR in roles_of(user):
+        return batches
+    return batches.filter(uploaded_by=user)

@@ -16,6 +16,9 @@ from learners.models import (
     Employer,
     EmploymentChange,
     EmploymentChangeKind,
+    ImportBatch,
+    ImportKind,
+    ImportStatus,
     Learner,
     LearnerStatus,
     Nation,
@@ -247,6 +250,25 @@ class BreakFactory(_RecordFactory):
 
     expected_return_on = dt.date(2027, 1, 4)
     reason = "Caring responsibilities"
+
+
+class ImportBatchFactory(DjangoModelFactory):
+    """A batch as a preview leaves it; pass ``errors=[...]`` (and status) for a rejected one."""
+
+    class Meta:
+        model = ImportBatch
+
+    kind = ImportKind.ATTENDANCE
+    original_name = "attendance.csv"
+    file = factory.django.FileField(filename="import.csv", data=b"uln,date,session,attendance\r\n")
+    size = 29
+    sha256 = factory.Faker("sha256")
+    uploaded_by = factory.SubFactory(ManagerFactory)
+    status = factory.LazyAttribute(
+        lambda b: ImportStatus.REJECTED if b.errors else ImportStatus.PREVIEWED
+    )
+    errors = factory.LazyFunction(list)
+    error_row_count = factory.LazyAttribute(lambda b: len({e["row"] for e in b.errors}))
 
 
 # --- riskcases ---------------------------------------------------------------------------------

@@ -1,6 +1,7 @@
 """The learners app's models: the organisation and its learners, and the activity records
 (attendance, visits, homework, progress, work absences, employment, breaks) that triggers read."""
 
+from learners.models.imports import ImportBatch, ImportKind, ImportStatus
 from learners.models.organisation import (
     Course,
     Employer,
@@ -36,6 +37,9 @@ __all__ = [
     "Employer",
     "EmploymentChange",
     "EmploymentChangeKind",
+    "ImportBatch",
+    "ImportKind",
+    "ImportStatus",
     "Learner",
     "LearnerStatus",
     "Nation",

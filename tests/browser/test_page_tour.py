@@ -4,9 +4,11 @@ checks. Screenshots land in test-artifacts/screenshots/tour-*.png."""
 import datetime as dt
 
 import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.utils import timezone
 from playwright.sync_api import expect
 
+from escalation.record_imports import records_import_preview
 from escalation.services import case_advance
 from escalation.trigger_services import triggers_evaluate
 from learners.roles import Role
@@ -65,6 +67,19 @@ def story(tutor, learner, manager):
         learner=learner, occurred_on=today, actual_percent=25, planned_percent=40
     )
     triggers_evaluate(today=today, learner_ids=[learner.pk])
+
+    attendance = (
+        "uln,date,session,attendance,notes\n"
+        f"{learner.uln},2026-09-14,Week 1: Leading teams,attended,\n"
+        f"{learner.uln},14/09/2026,Week 1: Leading teams,attended,\n"
+        f"{learner.uln},2026-09-31,Week 2: Managing change,attended,\n"
+        "1234567890,2026-09-21,Week 2: Managing change,late,\n"
+    )
+    learner.batch = records_import_preview(
+        kind="attendance",
+        uploaded_file=SimpleUploadedFile("september-attendance.csv", attendance.encode()),
+        by=manager,
+    )
     return learner
 
 
@@ -91,8 +106,19 @@ def visit(page, url, name, artifacts_dir):
                 "cases/{c}/",
             ],
         ),
-        ("manager", ["learners/", "learners/enrol/", "learners/{l}/", "cases/", "cases/{c}/"]),
-        ("director", ["learners/", "learners/{l}/", "cases/", "policy/"]),
+        (
+            "manager",
+            [
+                "learners/",
+                "learners/enrol/",
+                "learners/{l}/",
+                "cases/",
+                "cases/{c}/",
+                "imports/",
+                "imports/{b}/",
+            ],
+        ),
+        ("director", ["learners/", "learners/{l}/", "cases/", "policy/", "imports/"]),
         ("safeguarding", ["learners/{l}/", "cases/{c}/"]),
         ("quality", ["learners/{l}/", "cases/{c}/"]),
         ("leaver panel", ["learners/"]),
@@ -109,9 +135,9 @@ def test_each_role_sees_accessible_pages(
         page = context.new_page()
         log_in(page, live_server.url, user.username)
         for path in pages:
-            slug = path.format(l="learner", c="case").strip("/").replace("/", "-")
+            slug = path.format(l="learner", c="case", b="batch").strip("/").replace("/", "-")
             name = f"{role.replace(' ', '-')}-{slug}-{label}"
-            url = f"{live_server.url}/{path.format(l=story.pk, c=story.case.pk)}"
+            url = f"{live_server.url}/{path.format(l=story.pk, c=story.case.pk, b=story.batch.pk)}"
             visit(page, url, name, artifacts_dir)
         context.close()
 

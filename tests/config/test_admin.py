@@ -15,6 +15,7 @@ def admin_user(db):
         "learners_learner",
         "learners_team",
         "learners_employer",
+        "learners_importbatch",
         "riskcases_riskfactor",
         "escalation_escalationcase",
         "notifications_notification",

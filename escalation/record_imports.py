@@ -1,0 +1,133 @@
+"""CSV imports as the pages and the import_records command run them: keep the uploaded file and
+its dry run as an ImportBatch, then apply it together with what the layers above learners must do
+for the learners it touches, in one transaction.
+
+Lives in escalation/ because an applied learners file enrols new learners, and enrolment also
+sets the starting risk rating (riskcases); triggers (escalation) evaluate the touched
+learners. learners/imports.py does the reading, checking and writing of learners' own records.
+"""
+
+import hashlib
+from pathlib import PurePath
+
+from django.contrib.auth.models import AbstractBaseUser
+from django.core.exceptions import ValidationError
+from django.core.files import File
+from django.core.files.base import ContentFile
+from django.db import transaction
+from django.utils import timezone
+
+from escalation.tasks import triggers_evaluate_after_commit
+from learners.imports import (
+    ImportRejected,
+    ImportReport,
+    import_check_size,
+    import_dry_run,
+    import_write,
+)
+from learners.models import ImportBatch, ImportKind, ImportStatus, Learner
+from riskcases.models import RiskLevel
+from riskcases.services import rating_enrol
+
+
+class ImportAlreadyApplied(ValidationError):
+    """The batch was applied before; applying it again is refused (a second click, say)."""
+
+
+def _batch_counts(batch: ImportBatch, report: ImportReport) -> None:
+    batch.row_count = report.rows
+    batch.new_count = report.new
+    batch.changed_count = report.changed
+    batch.unchanged_count = report.unchanged
+    batch.error_row_count = report.error_rows
+    batch.errors = [e.as_dict() for e in report.errors]
+    batch.notices = list(report.notices)
+
+
+def records_import_preview(*, kind: str, uploaded_file: File, by: AbstractBaseUser) -> ImportBatch:
+    """Dry-run an uploaded file and keep it, with what the dry run found, as a batch. A file
+    that cannot be read at all raises ImportFileError and is not kept."""
+    if kind not in ImportKind.values:
+        raise ValidationError(f"There is no “{kind}” import.", code="import_kind")
+    import_check_size(size=uploaded_file.size)
+    uploaded_file.seek(0)
+    content = uploaded_file.read()
+    report = import_dry_run(kind=kind, content=content, by=by)
+    name = PurePath((uploaded_file.name or "import.csv").replace("\\", "/")).name[:255]
+    batch = ImportBatch(
+        kind=kind,
+        original_name=name or "import.csv",
+        size=len(content),
+        sha256=hashlib.sha256(content).hexdigest(),
+        uploaded_by=by,
+        status=ImportStatus.REJECTED if report.errors else ImportStatus.PREVIEWED,
+    )
+    _batch_counts(batch, report)
+    batch.file.save("import.csv", ContentFile(content), save=False)
+    batch.save()
+    return batch
+
+
+def records_import_apply(*, batch: ImportBatch, by: AbstractBaseUser) -> ImportBatch:
+    """Apply a previewed batch all or nothing. The file is checked again inside the
+    transaction; if anything is now wrong the batch becomes rejected with every error, and
+    nothing is written. New learners from a learners file are rated Low, as at enrolment."""
+    with transaction.atomic():
+        batch = ImportBatch.objects.select_for_update().get(pk=batch.pk)
+        if batch.status == ImportStatus.APPLIED:
+            when = timezone.localtime(batch.applied_at)
+            who = batch.applied_by.get_full_name() or batch.applied_by.username
+            raise ImportAlreadyApplied(
+                f"This import was already applied on {when:%d %b %Y at %H:%M} by {who}; "
+                "it was not applied again.",
+                code="import_already_applied",
+            )
+        if batch.status == ImportStatus.REJECTED:
+            raise ValidationError(
+                "This file has errors, so nothing from it can be imported. Correct the rows "
+                "listed and upload the file again.",
+                code="import_has_errors",
+            )
+        with batch.file.open("rb") as stored:
+            content = stored.read()
+        if hashlib.sha256(content).hexdigest() != batch.sha256:
+            raise ValidationError(
+                "The stored copy of this file has changed since it was uploaded; upload it again.",
+                code="import_file_changed",
+            )
+        try:
+            with transaction.atomic():
+                report = import_write(kind=batch.kind, content=content, by=by)
+                _enrol_new_learners(batch=batch, report=report, by=by)
+        except ImportRejected as exc:
+            _batch_counts(batch, exc.report)
+            batch.status = ImportStatus.REJECTED
+            batch.save()
+            return batch
+        _batch_counts(batch, report)
+        batch.status = ImportStatus.APPLIED
+        batch.applied_at = timezone.now()
+        batch.applied_by = by
+        batch.touched_learner_ids = report.touched_learner_ids
+        batch.save()
+        # New records evaluate their learners' triggers at once: a task, after the commit.
+        triggers_evaluate_after_commit(learner_ids=records_import_touched_learner_ids(batch=batch))
+    return batch
+
+
+def _enrol_new_learners(*, batch: ImportBatch, report: ImportReport, by: AbstractBaseUser) -> None:
+    """Policy (At-risk rating): every learner is rated Low at enrolment unless a
+    start-of-programme risk factor applies; an import records none, so new learners start Low."""
+    if batch.kind != ImportKind.LEARNERS or not report.new_learner_ids:
+        return
+    reason = f"Rated Low at enrolment (imported from {batch.original_name})."
+    for learner in Learner.objects.filter(pk__in=report.new_learner_ids).order_by("pk"):
+        rating_enrol(learner=learner, set_by=by, level=RiskLevel.LOW, reason=reason)
+
+
+def records_import_touched_learner_ids(*, batch: ImportBatch) -> list[int]:
+    """The learners an applied batch created or changed: the ones triggers should evaluate.
+    Empty for a batch not applied, or one whose apply changed nothing."""
+    if batch.status != ImportStatus.APPLIED:
+        return []
+    return list(batch.touched_learner_ids)
