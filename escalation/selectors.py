@@ -4,7 +4,7 @@ import datetime as dt
 from dataclasses import dataclass
 
 from django.contrib.auth.models import AbstractBaseUser
-from django.db.models import F, OuterRef, QuerySet, Subquery
+from django.db.models import Exists, F, OuterRef, QuerySet, Subquery
 from django.http import Http404
 from django.utils import timezone
 
@@ -87,6 +87,10 @@ def caseload_with_cases(
         case_stage=Subquery(active.values("stage")[:1]),
         case_status=Subquery(active.values("status")[:1]),
         case_due_on=Subquery(active.values("stage_due_on")[:1]),
+        # A risk notification waiting for the tutor's decision shows on the row.
+        risk_pending=Exists(
+            RiskNotification.objects.filter(learner=OuterRef("pk"), status=Decision.PENDING)
+        ),
     )
 
 

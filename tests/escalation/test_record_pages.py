@@ -8,6 +8,7 @@ import time_machine
 from django.urls import reverse
 
 from escalation.models import Decision, EscalationCase, RiskNotification
+from escalation.trigger_services import triggers_evaluate
 from learners.models import Attendance, LearnerStatus, RecordSource, ScheduledSession
 from learners.roles import Role
 from riskcases.services import rating_current
@@ -166,3 +167,20 @@ class TestDecisionPage:
     def test_it_hides_the_notification_from_other_tutors(self, client, note, colleague):
         client.force_login(colleague)
         assert self.decide(client, note, decision="accept").status_code == 404
+
+
+def test_the_caseload_flags_learners_with_a_risk_notification_to_decide(
+    client, tutor, active_learner, team
+):
+    LearnerFactory(tutor=tutor, team=team, first_name="Quiet", last_name="One")
+    for days_ago in (5, 3, 1):
+        SessionFactory(
+            learner=active_learner,
+            occurred_on=TODAY - dt.timedelta(days=days_ago),
+            attendance=Attendance.MISSED,
+        )
+    triggers_evaluate(today=TODAY, learner_ids=[active_learner.pk])
+    client.force_login(tutor)
+    page = client.get(reverse("learner_list")).content.decode()
+    assert page.count("risk notification to decide") == 1
+    assert f"/learners/{active_learner.pk}/#risk-notifications" in page
