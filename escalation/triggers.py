@@ -262,15 +262,14 @@ def no_progress(rule: TriggerRule, scope: QuerySet, today: dt.date) -> list[Firi
     return firings
 
 
-def _activity(today: dt.date) -> dict[str, tuple[type[Model], dict]]:
-    """What counts as activity: progress recorded, a session attended, homework handed in, a
-    visit held, or a reply from the learner in the contact log."""
-    return {
-        "progress": (ProgressEvent, {}),
-        "session": (ScheduledSession, {"attendance": Attendance.ATTENDED}),
-        "homework": (Submission, {"outcome": SubmissionOutcome.SUBMITTED}),
-        "visit": (Visit, {"outcome": VisitOutcome.HELD}),
-    }
+# What counts as activity on programme: progress recorded, a session attended, homework handed
+# in, a visit held. (The inactivity rule also counts a reply from the learner: _last_reply.)
+ACTIVITY: dict[str, tuple[type[Model], dict]] = {
+    "progress": (ProgressEvent, {}),
+    "session": (ScheduledSession, {"attendance": Attendance.ATTENDED}),
+    "homework": (Submission, {"outcome": SubmissionOutcome.SUBMITTED}),
+    "visit": (Visit, {"outcome": VisitOutcome.HELD}),
+}
 
 
 def _last_reply(today: dt.date) -> Subquery:
@@ -284,8 +283,7 @@ def _last_reply(today: dt.date) -> Subquery:
 
 
 def inactivity(rule: TriggerRule, scope: QuerySet, today: dt.date) -> list[Firing]:
-    kinds = _activity(today)
-    annotations = {f"last_{name}": _latest(m, today, **c) for name, (m, c) in kinds.items()}
+    annotations = {f"last_{name}": _latest(m, today, **c) for name, (m, c) in ACTIVITY.items()}
     annotations["last_reply"] = _last_reply(today)
     firings = []
     for learner in scope.annotate(**annotations).only("pk", "start_date"):
@@ -309,7 +307,7 @@ def no_active_learning_month(rule: TriggerRule, scope: QuerySet, today: dt.date)
     last_month_end = today.replace(day=1) - dt.timedelta(days=1)
     first = last_month_end.replace(day=1)
     active = Q()
-    for model, conditions in _activity(today).values():
+    for model, conditions in ACTIVITY.values():
         rows = model.objects.filter(
             learner_id=OuterRef("pk"), occurred_on__range=(first, last_month_end), **conditions
         )
