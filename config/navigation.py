@@ -25,6 +25,9 @@ NAV_ENTRIES: tuple[NavEntry, ...] = (
     NavEntry("Team learners", "learner_list", frozenset({Role.MANAGER})),
     NavEntry("All learners", "learner_list", ORGANISATION_WIDE_ROLES),
     NavEntry("Open cases", "case_list", ALL_STAFF_ROLES),
+    NavEntry(
+        "Withdrawals", "withdrawal_queue", frozenset({Role.DIRECTOR, Role.MANAGER, Role.QUALITY})
+    ),
     NavEntry("Imports", "import_list", frozenset({Role.MANAGER, Role.DIRECTOR})),
     NavEntry("Our policy", "policy", ALL_STAFF_ROLES),
 )

@@ -2,7 +2,7 @@ from django.contrib import admin
 from django.contrib.auth import views as auth_views
 from django.urls import include, path
 
-from escalation import import_urls
+from escalation import import_urls, withdrawal_urls
 from escalation import urls as escalation_urls
 from escalation import views as escalation_views
 from learners import views as learner_views
@@ -22,6 +22,7 @@ urlpatterns = [
     ),
     path("cases/", include(escalation_urls.urlpatterns)),
     path("imports/", include(import_urls.urlpatterns)),
+    path("withdrawals/", include(withdrawal_urls.urlpatterns)),
     path("policy/", escalation_views.policy_page, name="policy"),
     path("admin/", admin.site.urls),
 ]

@@ -14,13 +14,14 @@ from escalation.models import (
     EscalationCase,
     RiskNotification,
     StageChange,
+    WithdrawalEvent,
 )
 from escalation.services import case_preset
 from learners.access import learners_visible_to
-from learners.models import Learner
+from learners.models import BreakInLearning, Learner
 from learners.roles import roles_of
 from riskcases.models import ContactLogEntry
-from riskcases.selectors import caseload_for
+from riskcases.selectors import TimelineItem, caseload_for
 
 
 def case_get_for_user(*, user: AbstractBaseUser, pk: int) -> EscalationCase:
@@ -115,3 +116,58 @@ def learner_risk_notifications(*, learner: Learner) -> dict[str, list[RiskNotifi
         "pending": [n for n in notes if n.status == Decision.PENDING],
         "decided": [n for n in notes if n.status != Decision.PENDING][:5],
     }
+
+
+# What the escalation app adds to the learner timeline (see riskcases.pages).
+TIMELINE_KINDS_ADDED = {"case": "Stages and decisions", "break": "Breaks in learning"}
+
+
+def _midday(day: dt.date) -> dt.datetime:
+    return timezone.make_aware(dt.datetime.combine(day, dt.time(12, 0)))
+
+
+def learner_case_timeline(*, learner: Learner, kinds: set[str]) -> list[TimelineItem]:
+    """Stage changes, withdrawal decisions and appeals, and breaks in learning, as timeline
+    items for the learner page."""
+    items: list[TimelineItem] = []
+    if "case" in kinds:
+        changes = StageChange.objects.filter(case__learner=learner).select_related("by", "case")
+        for change in changes:
+            items.append(
+                TimelineItem(
+                    "case",
+                    change.at,
+                    change.get_kind_display(),
+                    change,
+                    template="escalation/_timeline_stage.html",
+                )
+            )
+        events = WithdrawalEvent.objects.filter(request__learner=learner).select_related("by")
+        for event in events:
+            items.append(
+                TimelineItem(
+                    "case",
+                    event.at,
+                    event.get_kind_display(),
+                    event,
+                    template="escalation/withdrawals/_timeline_event.html",
+                )
+            )
+    if "break" in kinds:
+        for pause in BreakInLearning.objects.filter(learner=learner).select_related("recorded_by"):
+            template = "escalation/_timeline_break.html"
+            items.append(
+                TimelineItem("break", _midday(pause.occurred_on), "Break", pause, template=template)
+            )
+            if pause.returned_on:
+                items.append(
+                    TimelineItem(
+                        "break",
+                        _midday(pause.returned_on),
+                        "Returned",
+                        pause,
+                        extra={"returned": True},
+                        template=template,
+                    )
+                )
+    return items

@@ -18,6 +18,7 @@ from escalation.models import (
     EscalationCase,
     StageChange,
 )
+from escalation.withdrawal_records import withdrawal_request_create, withdrawal_requests_cancel
 from learners.models import Learner
 from learners.policies import PRESETS, active_preset
 from learners.policies.base import PolicyPreset, Stage
@@ -35,7 +36,15 @@ TRANSITIONS: dict[str, tuple[frozenset[str], str]] = {
     ChangeKind.STEPPED_DOWN: (frozenset({CaseStatus.OPEN}), CaseStatus.STEPPED_DOWN),
     ChangeKind.RE_ESCALATED: (frozenset({CaseStatus.STEPPED_DOWN}), CaseStatus.OPEN),
     ChangeKind.CLOSED: (frozenset(ACTIVE_STATUSES), CaseStatus.CLOSED_ON_TRACK),
+    # A director rejects the Notification of Withdrawal: the case stays at its last stage.
+    ChangeKind.WITHDRAWAL_REJECTED: (frozenset({CaseStatus.OPEN}), CaseStatus.OPEN),
+    ChangeKind.WITHDRAWN: (frozenset({CaseStatus.OPEN}), CaseStatus.WITHDRAWN),
+    ChangeKind.REINSTATED: (frozenset({CaseStatus.WITHDRAWN}), CaseStatus.OPEN),
 }
+
+# Moves that bring a case to the withdrawal stage afresh, so they raise its Notification of
+# Withdrawal. A rejection or a reinstatement does not: a person raises the next one by hand.
+RAISES_WITHDRAWAL = frozenset({ChangeKind.OPENED, ChangeKind.ADVANCED, ChangeKind.RE_ESCALATED})
 
 
 def case_preset(case: EscalationCase) -> PolicyPreset:
@@ -87,7 +96,7 @@ def stage_change_record(
     """Write the case's next history row (and save the case it describes)."""
     case.change_count += 1
     case.save()
-    return StageChange.objects.create(
+    change = StageChange.objects.create(
         case=case,
         sequence=case.change_count,
         kind=kind,
@@ -102,6 +111,13 @@ def stage_change_record(
         due_on=case.stage_due_on,
         due_rule=case.due_rule,
     )
+    if kind in RAISES_WITHDRAWAL and case.status == CaseStatus.OPEN:
+        if case_preset(case).stage(case.stage).withdrawal:
+            withdrawal_request_create(case=case, by=by, grounds=reason, at=at)
+    elif kind in (ChangeKind.STEPPED_DOWN, ChangeKind.CLOSED):
+        # Success (stepped down, back on track) ends any withdrawal still in progress.
+        withdrawal_requests_cancel(case=case, by=by, reason=reason, at=at)
+    return change
 
 
 def _start_stage(case: EscalationCase, stage: Stage, at: dt.datetime, due_on=None) -> None:
@@ -270,4 +286,74 @@ def case_close_on_track(
             reason=reason.strip(),
             at=now,
         )
+    return case
+
+
+def case_withdrawal_rejected(
+    *, case: EscalationCase, by: AbstractBaseUser, reason: str
+) -> EscalationCase:
+    """A director rejected the Notification of Withdrawal: the case stays at its last stage,
+    and its history says why."""
+    case = _locked(case)
+    _check_move(case, ChangeKind.WITHDRAWAL_REJECTED)
+    stage_change_record(
+        case=case,
+        kind=ChangeKind.WITHDRAWAL_REJECTED,
+        from_stage=case.stage,
+        from_status=case.status,
+        by=by,
+        reason=reason,
+        at=timezone.now(),
+    )
+    return case
+
+
+def case_withdraw(*, case: EscalationCase, by: AbstractBaseUser, reason: str) -> EscalationCase:
+    """The withdrawal is complete (approved, and agreed by the employer where needed)."""
+    case = _locked(case)
+    _check_move(case, ChangeKind.WITHDRAWN)
+    if not case_preset(case).stage(case.stage).withdrawal:
+        raise IllegalMove("Only a case at the withdrawal stage can end in a withdrawal.")
+    from_status = case.status
+    now = timezone.now()
+    case.status, case.closed_at, case.stage_due_on = CaseStatus.WITHDRAWN, now, None
+    case.due_rule = ""
+    stage_change_record(
+        case=case,
+        kind=ChangeKind.WITHDRAWN,
+        from_stage=case.stage,
+        from_status=from_status,
+        by=by,
+        reason=reason,
+        at=now,
+    )
+    return case
+
+
+def case_reinstate(
+    *,
+    case: EscalationCase,
+    by: AbstractBaseUser,
+    reason: str,
+    stage_key: str,
+    due_on: dt.date | None = None,
+) -> EscalationCase:
+    """An appeal overturned the withdrawal: the case reopens at the stage the director chose."""
+    case = _locked(case)
+    _check_move(case, ChangeKind.REINSTATED)
+    if case_active(learner=case.learner) is not None:
+        raise IllegalMove("The learner already has another open case.")
+    from_stage, from_status = case.stage, case.status
+    now = timezone.now()
+    case.status, case.closed_at = CaseStatus.OPEN, None
+    _start_stage(case, case_preset(case).stage(stage_key), now, due_on=due_on)
+    stage_change_record(
+        case=case,
+        kind=ChangeKind.REINSTATED,
+        from_stage=from_stage,
+        from_status=from_status,
+        by=by,
+        reason=reason,
+        at=now,
+    )
     return case

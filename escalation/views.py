@@ -14,14 +14,16 @@ from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
 
 from escalation.forms import CaseMoveForm
-from escalation.models import CaseStatus
+from escalation.models import LIVE_REQUEST_STATUSES, CaseStatus
 from escalation.selectors import (
+    TIMELINE_KINDS_ADDED,
     case_checklist,
     case_get_for_user,
     case_history,
     case_may_act,
     caseload_with_cases,
     cases_for,
+    learner_case_timeline,
     learner_risk_notifications,
     today_local,
 )
@@ -36,6 +38,7 @@ from escalation.services import (
     case_step_down,
 )
 from escalation.sweeps import case_success_since_stage_start
+from escalation.withdrawal_forms import WithdrawalRaiseForm, may_record_withdrawal
 from learners.access import learner_get_for_user, role_required
 from learners.filters import LearnerListFilter
 from learners.models import ProgrammeType, Team
@@ -98,7 +101,12 @@ def learner_list(request: HttpRequest) -> HttpResponse:
 @login_required
 def learner_detail(request: HttpRequest, pk: int) -> HttpResponse:
     learner = learner_get_for_user(user=request.user, pk=pk)
-    context = learner_page_context(request, learner)
+    context = learner_page_context(
+        request,
+        learner,
+        more_kinds=TIMELINE_KINDS_ADDED,
+        more_items=lambda kinds: learner_case_timeline(learner=learner, kinds=kinds),
+    )
     if request.htmx and request.htmx.target == "timeline":
         return render(request, "riskcases/_timeline.html", context)
     case = case_active(learner=learner)
@@ -107,6 +115,7 @@ def learner_detail(request: HttpRequest, pk: int) -> HttpResponse:
     context |= {
         "risk_notifications": learner_risk_notifications(learner=learner),
         "records": learner_recent_records(learner=learner),
+        "withdrawal": learner.withdrawal_requests.order_by("-raised_at", "-pk").first(),
         "record_kinds": RECORD_KINDS,
         "risk_levels": [(level, active_preset().label(level)) for level in RISK_LEVELS],
     }
@@ -264,6 +273,14 @@ def _case_context(request: HttpRequest, case, form: CaseMoveForm | None = None) 
         "success": case_success_since_stage_start(case) if case.is_active else None,
         "may_advance": may_act and case.status == CaseStatus.OPEN and next_stage is not None,
         "may_manage": can_write(request) and case.is_active,
+        "withdrawal_requests": case.withdrawal_requests.select_related("raised_by").order_by(
+            "-raised_at", "-pk"
+        ),
+        "may_raise": case.status == CaseStatus.OPEN
+        and stage.withdrawal
+        and may_record_withdrawal(request.user)
+        and not case.withdrawal_requests.filter(status__in=LIVE_REQUEST_STATUSES).exists(),
+        "raise_form": WithdrawalRaiseForm(),
         "form": form or CaseMoveForm(initial={"expected_stage": case.stage}),
         "actor_title": stage.actor_title(case.learner.nation),
         "today": today_local(),

@@ -1,6 +1,8 @@
 """Helpers for the pages that show a learner's record (used by riskcases' and escalation's
 views alike)."""
 
+from collections.abc import Callable, Mapping
+
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.http import HttpRequest, HttpResponse
@@ -12,6 +14,7 @@ from learners.roles import Role, roles_of
 from learners.services import LearnerClosedError, learner_ensure_open
 from riskcases.selectors import (
     TIMELINE_KINDS,
+    TimelineItem,
     learner_needs_support_prompt,
     learner_open_actions,
     learner_risk_factors,
@@ -54,14 +57,30 @@ def closed_redirect(request: HttpRequest, learner: Learner) -> HttpResponse | No
     return None
 
 
-def learner_page_context(request: HttpRequest, learner: Learner) -> dict:
-    kinds = set(request.GET.getlist("show")) & set(TIMELINE_KINDS) or set(TIMELINE_KINDS)
+def learner_page_context(
+    request: HttpRequest,
+    learner: Learner,
+    *,
+    more_kinds: Mapping[str, str] | None = None,
+    more_items: Callable[[set[str]], list[TimelineItem]] | None = None,
+) -> dict:
+    """``more_kinds`` and ``more_items`` let a higher app (escalation) add its own events to
+    the timeline: kinds for the "Show" filter, and the items of the kinds chosen."""
+    all_kinds = {**TIMELINE_KINDS, **(more_kinds or {})}
+    kinds = set(request.GET.getlist("show")) & set(all_kinds) or set(all_kinds)
     rating = rating_current(learner=learner)
+    timeline = learner_timeline(
+        learner=learner, user=request.user, kinds=kinds & set(TIMELINE_KINDS) or {"none"}
+    )
+    if more_items is not None:
+        timeline = sorted(
+            timeline + more_items(kinds), key=lambda item: (item.at, item.obj.pk), reverse=True
+        )
     return {
         "learner": learner,
         "rating": rating,
-        "timeline": learner_timeline(learner=learner, user=request.user, kinds=kinds),
-        "timeline_kinds": TIMELINE_KINDS,
+        "timeline": timeline,
+        "timeline_kinds": all_kinds,
         "shown_kinds": kinds,
         "open_actions": learner_open_actions(learner=learner),
         "risk_factors": learner_risk_factors(learner=learner, user=request.user),

@@ -110,6 +110,8 @@ class TimelineItem:
     obj: Any
     hidden: bool = False  # a confidential entry whose body this user may not read
     extra: dict = field(default_factory=dict)
+    # Items from higher apps (case stages, withdrawals, breaks) bring their own template.
+    template: str = ""
 
 
 TIMELINE_KINDS = {

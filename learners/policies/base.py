@@ -95,7 +95,12 @@ class PolicyPreset:
     # "If an at-risk learner returns to being consistently at or above their expected progress
     # markers, they will be removed from the register": how long counts as consistently.
     back_on_track_days: int = 28
+    # Appeals against a withdrawal: lodged within this many working days of the notification,
+    # decided within as many of receipt (BPN 11, Makers "a 10 working days appeal process").
     appeal_working_days: int = 10
+    appeal_decision_working_days: int = 10
+    # BPN 10: "Withdrawal decisions will be confirmed in writing within 10 working days".
+    withdrawal_confirmation_working_days: int = 10
     # Ratings at which the policy asks the tutor to consider a support plan and engagement
     # contract ("First risk identified"); a case opens at these ratings too.
     support_plan_prompt_levels: frozenset[str] = frozenset({MEDIUM, HIGH})

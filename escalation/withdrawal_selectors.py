@@ -1,0 +1,162 @@
+"""Reads for the withdrawal pages: the approvals queue, the follow-up lists and the evidence a
+director reads before deciding."""
+
+import datetime as dt
+from dataclasses import dataclass, field
+
+from django.contrib.auth.models import AbstractBaseUser
+from django.db.models import Exists, Max, OuterRef, Prefetch, QuerySet
+from django.http import Http404
+
+from escalation.models import (
+    LIVE_REQUEST_STATUSES,
+    Appeal,
+    AppealStatus,
+    EmployerAgreement,
+    RequestStatus,
+    StageChange,
+    WithdrawalRequest,
+)
+from escalation.services import case_preset
+from learners.access import learners_visible_to
+from learners.models import (
+    Attendance,
+    Learner,
+    ProgressEvent,
+    ScheduledSession,
+    Submission,
+    SubmissionOutcome,
+    Visit,
+    VisitOutcome,
+)
+from riskcases.models import ContactLogEntry, ContactType, RiskRating, SupportRecord
+from riskcases.selectors import can_read_confidential
+
+RELATED = (
+    "learner__tutor",
+    "learner__team",
+    "learner__course",
+    "learner__employer",
+    "raised_by",
+    "decided_by",
+    "ilr_reason",
+    "case",
+)
+
+
+def _visible(user: AbstractBaseUser) -> QuerySet[WithdrawalRequest]:
+    return WithdrawalRequest.objects.filter(learner__in=learners_visible_to(user)).select_related(
+        *RELATED
+    )
+
+
+def withdrawal_get_for_user(*, user: AbstractBaseUser, pk: int) -> WithdrawalRequest:
+    request = _visible(user).filter(pk=pk).first()
+    if request is None:
+        raise Http404("No such withdrawal in your caseload.")
+    return request
+
+
+def approvals_queue(*, user: AbstractBaseUser) -> QuerySet[WithdrawalRequest]:
+    """Requests waiting for a director or the employer, oldest first."""
+    return (
+        _visible(user)
+        .filter(status__in=LIVE_REQUEST_STATUSES)
+        .annotate(has_agreement=Exists(EmployerAgreement.objects.filter(request=OuterRef("pk"))))
+        .order_by("raised_at", "pk")
+    )
+
+
+def withdrawals_to_follow_up(*, user: AbstractBaseUser) -> QuerySet[WithdrawalRequest]:
+    """Withdrawn learners whose written confirmation is not yet sent, or whose appeal is open."""
+    open_appeal = Appeal.objects.filter(request=OuterRef("pk"), status=AppealStatus.LODGED)
+    return (
+        _visible(user)
+        .filter(status=RequestStatus.WITHDRAWN)
+        .annotate(appeal_open=Exists(open_appeal))
+        .filter(confirmation_sent_on__isnull=True)
+        .order_by("confirmation_due_on", "pk")
+    )
+
+
+def appeals_to_decide(*, user: AbstractBaseUser) -> QuerySet[Appeal]:
+    return (
+        Appeal.objects.filter(
+            status=AppealStatus.LODGED, request__learner__in=learners_visible_to(user)
+        )
+        .select_related("request__learner__team", "request__learner__tutor")
+        .order_by("decision_due_on", "pk")
+    )
+
+
+@dataclass
+class StagePeriod:
+    change: StageChange
+    stage_name: str
+    contacts: list[ContactLogEntry] = field(default_factory=list)
+
+
+@dataclass
+class Evidence:
+    ratings: list[RiskRating]
+    periods: list[StagePeriod]
+    support: list[SupportRecord]
+    letters: list[ContactLogEntry]
+    can_read_confidential: bool
+
+
+def withdrawal_evidence(*, request: WithdrawalRequest, user: AbstractBaseUser) -> Evidence:
+    """Everything a director needs in one place: ratings, the stages with their dates and the
+    contact attempts made in each, the support offered and the letters sent."""
+    learner, case = request.learner, request.case
+    preset = case_preset(case)
+    changes = list(case.changes.select_related("by").order_by("sequence"))
+    contacts = list(
+        learner.contacts.filter(occurred_at__gte=case.opened_at)
+        .exclude(contact_type=ContactType.RISK_RATING)
+        .select_related("author")
+        .prefetch_related("attachments")
+        .order_by("occurred_at", "pk")
+    )
+    periods = []
+    for index, change in enumerate(changes):
+        ends = changes[index + 1].at if index + 1 < len(changes) else None
+        stage_name = _stage_name(preset, change.to_stage)
+        inside = [
+            c
+            for c in contacts
+            if c.occurred_at >= change.at and (ends is None or c.occurred_at < ends)
+        ]
+        periods.append(StagePeriod(change, stage_name, inside))
+    return Evidence(
+        ratings=list(learner.ratings.select_related("set_by").order_by("started_at", "pk")),
+        periods=periods,
+        support=list(
+            learner.support_records.select_related("created_by").prefetch_related(
+                "interventions", Prefetch("actions")
+            )
+        ),
+        letters=[c for c in contacts if c.contact_type == ContactType.LETTER],
+        can_read_confidential=can_read_confidential(user),
+    )
+
+
+def _stage_name(preset, key: str) -> str:
+    try:
+        return preset.stage(key).name
+    except KeyError:
+        return key
+
+
+def last_learning_activity(*, learner: Learner) -> dt.date | None:
+    """The ILR's "last day of learning" suggestion: the latest day the learner took part."""
+    latest = Max("occurred_on")
+    days = [
+        ScheduledSession.objects.filter(learner=learner, attendance=Attendance.ATTENDED),
+        Submission.objects.filter(learner=learner, outcome=SubmissionOutcome.SUBMITTED),
+        ProgressEvent.objects.filter(learner=learner),
+        Visit.objects.filter(learner=learner, outcome=VisitOutcome.HELD),
+    ]
+    days = [records.aggregate(day=latest)["day"] for records in days]
+    known = [day for day in days if day is not None]
+    return max(known) if known else None
