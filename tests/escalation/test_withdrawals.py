@@ -16,15 +16,12 @@ from escalation.models import (
     ExitTheme,
     RequestStatus,
     WithdrawalEvent,
-    WithdrawalReason,
     WithdrawalRequest,
 )
-from escalation.services import IllegalMove, case_advance, case_step_down
+from escalation.services import IllegalMove, case_step_down
 from escalation.withdrawals import (
-    employer_agreement_record,
     exit_review_record,
     ilr_year_of,
-    withdrawal_approve,
     withdrawal_confirmation_record,
     withdrawal_reasons_for,
     withdrawal_reject,
@@ -33,8 +30,8 @@ from escalation.withdrawals import (
 from learners.models import LearnerStatus
 from notifications.models import Notification
 from riskcases.models import SupportKind
-from tests.factories import LearnerFactory, SupportRecordFactory, open_case
-from tests.samples import PDF
+from tests.escalation.withdrawal_steps import agreement, approve, at_withdrawal_stage
+from tests.factories import LearnerFactory, SupportRecordFactory
 
 MONDAY = dt.datetime(2026, 11, 23, 10, 0, tzinfo=dt.UTC)
 
@@ -53,42 +50,6 @@ def director(user_with_role):
 @pytest.fixture
 def second_director(user_with_role):
     return user_with_role("director", username="dan.director")
-
-
-def at_withdrawal_stage(learner, by):
-    """Aspiration: first risk → stage 1 → stage 2 → stage 3 (Notification of Withdrawal)."""
-    case = open_case(learner, by=by)
-    for _ in range(3):
-        case = case_advance(case=case, by=by, reason="No response to the stage letter")
-    return case
-
-
-def reason(code: int = 44) -> WithdrawalReason:
-    return WithdrawalReason.objects.get(ilr_year="2026/27", code=code)
-
-
-def agreement(request, by, **overrides):
-    data = {
-        "request": request,
-        "by": by,
-        "agreed_by_name": "Pat Boss",
-        "agreed_by_role": "Line manager",
-        "agreed_on": dt.date(2026, 11, 20),
-        "method": "email",
-        "upload": SimpleUploadedFile("agreement.pdf", PDF, content_type="application/pdf"),
-    }
-    return employer_agreement_record(**(data | overrides))
-
-
-def approve(request, by, **overrides):
-    data = {
-        "request": request,
-        "by": by,
-        "reason": "Every stage tried; no response since October.",
-        "ilr_reason": reason(),
-        "last_day_of_learning": dt.date(2026, 10, 30),
-    }
-    return withdrawal_approve(**(data | overrides))
 
 
 @pytest.fixture
