@@ -36,8 +36,9 @@ def test_a_tutor_logs_a_call_then_raises_the_rating_to_high(
     expect(page.get_by_role("status").first).to_contain_text("Rating changed to High.")
 
     timeline = page.locator("#timeline")
-    expect(timeline.locator(".timeline-item").nth(0)).to_contain_text("from Low to High")
-    expect(timeline.locator(".timeline-item").nth(0)).to_contain_text("Poor attendance")
+    expect(timeline.locator(".timeline-case").nth(0)).to_contain_text("Opened")
+    expect(timeline.locator(".timeline-rating").nth(0)).to_contain_text("from Low to High")
+    expect(timeline.locator(".timeline-rating").nth(0)).to_contain_text("Poor attendance")
     call = timeline.locator(".timeline-contact")
     expect(call).to_contain_text("No response")
     expect(call).to_contain_text("voicemail full")
