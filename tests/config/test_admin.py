@@ -18,6 +18,8 @@ def admin_user(db):
         "learners_importbatch",
         "riskcases_riskfactor",
         "escalation_escalationcase",
+        "escalation_withdrawalreason",
+        "escalation_exittheme",
         "notifications_notification",
     ],
 )
