@@ -2,12 +2,13 @@
 agreement for apprentices, completion, rejection, the written confirmation and the exit review."""
 
 import datetime as dt
+import threading
 
 import pytest
 import time_machine
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.uploadedfile import SimpleUploadedFile
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, connection, transaction
 
 from escalation.models import (
     CaseStatus,
@@ -243,3 +244,31 @@ def test_withdrawal_history_is_append_only(raised):
         event.save()
     with pytest.raises(Exception), transaction.atomic():  # noqa: B017
         WithdrawalEvent.objects.filter(pk=event.pk).delete()
+
+
+@pytest.mark.django_db(transaction=True)
+def test_two_directors_approving_at_once_store_one_decision(tutor, team, manager, user_with_role):
+    learner = LearnerFactory(tutor=tutor, team=team, programme_type="short_course")
+    request = at_withdrawal_stage(learner, manager).withdrawal_requests.get()
+    directors = [user_with_role("director", username=f"director.{n}") for n in range(2)]
+    barrier = threading.Barrier(2)
+    outcomes = []
+
+    def decide(director):
+        try:
+            barrier.wait()
+            approve(request, director)
+            outcomes.append("approved")
+        except IllegalMove:
+            outcomes.append("refused")
+        finally:
+            connection.close()
+
+    threads = [threading.Thread(target=decide, args=(d,)) for d in directors]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert sorted(outcomes) == ["approved", "refused"]
+    assert request.events.filter(kind=EventKind.APPROVED).count() == 1
+    assert request.case.changes.filter(kind=ChangeKind.WITHDRAWN).count() == 1
