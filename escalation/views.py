@@ -273,9 +273,9 @@ def _case_context(request: HttpRequest, case, form: CaseMoveForm | None = None) 
         "success": case_success_since_stage_start(case) if case.is_active else None,
         "may_advance": may_act and case.status == CaseStatus.OPEN and next_stage is not None,
         "may_manage": can_write(request) and case.is_active,
-        "withdrawal_requests": case.withdrawal_requests.select_related("raised_by").order_by(
-            "-raised_at", "-pk"
-        ),
+        "withdrawal_requests": case.withdrawal_requests.select_related("raised_by")
+        .prefetch_related("events__by")
+        .order_by("-raised_at", "-pk"),
         "may_raise": case.status == CaseStatus.OPEN
         and stage.withdrawal
         and may_record_withdrawal(request.user)
