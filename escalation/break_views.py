@@ -5,9 +5,12 @@ Here, not in learners/, because a break feeds the risk triggers (3 months' silen
 or missing return date): each change queues the learner's trigger evaluation for after the
 request commits."""
 
+import datetime as dt
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
+from django.forms import Form
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 
@@ -22,7 +25,7 @@ from riskcases.break_selectors import breaks_for, learner_break_state
 from riskcases.pages import WRITERS, apply_form_errors, can_write, closed_redirect
 
 
-def _day(date) -> str:
+def _day(date: dt.date) -> str:
     return f"{date:%d %b %Y}"
 
 
@@ -38,7 +41,9 @@ def _wrong_state(request: HttpRequest, learner: Learner, *, on_break: bool) -> H
     return redirect("learner_detail", pk=learner.pk)
 
 
-def _form_page(request, learner, form, heading: str, intro: str, submit: str) -> HttpResponse:
+def _form_page(
+    request: HttpRequest, learner: Learner, form: Form, heading: str, intro: str, submit: str
+) -> HttpResponse:
     context = {
         "learner": learner,
         "form": form,

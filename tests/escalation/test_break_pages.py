@@ -73,6 +73,13 @@ class TestStartAndReturn:
         client.force_login(user_with_role(Role.QUALITY))
         assert "Start a break in learning" not in client.get(url).content.decode()
 
+    def test_readers_see_the_break_but_no_buttons(self, client, learner, user_with_role):
+        on_break(learner, back_in=-1)
+        client.force_login(user_with_role(Role.QUALITY))
+        page = client.get(reverse("learner_detail", args=[learner.pk])).content.decode()
+        assert "On a break in learning" in page and "Return date passed" in page
+        assert "Record return" not in page and "Change expected return date" not in page
+
     def test_a_tutor_records_the_return(self, client, tutor, learner):
         on_break(learner)
         client.force_login(tutor)
