@@ -19,12 +19,15 @@ class NavEntry:
 
 
 ALL_STAFF_ROLES = frozenset(Role.values)
+# Everyone who sees learners: a tutor their caseload, a manager their teams, the rest everyone.
+LEARNER_ROLES = frozenset({Role.TUTOR, Role.MANAGER}) | ORGANISATION_WIDE_ROLES
 
 NAV_ENTRIES: tuple[NavEntry, ...] = (
     NavEntry("My caseload", "learner_list", frozenset({Role.TUTOR})),
     NavEntry("Team learners", "learner_list", frozenset({Role.MANAGER})),
     NavEntry("All learners", "learner_list", ORGANISATION_WIDE_ROLES),
     NavEntry("Open cases", "case_list", ALL_STAFF_ROLES),
+    NavEntry("On a break", "break_list", LEARNER_ROLES),
     NavEntry(
         "Withdrawals", "withdrawal_queue", frozenset({Role.DIRECTOR, Role.MANAGER, Role.QUALITY})
     ),

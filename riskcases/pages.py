@@ -12,6 +12,7 @@ from django.utils import timezone
 from learners.models import Learner
 from learners.roles import Role, roles_of
 from learners.services import LearnerClosedError, learner_ensure_open
+from riskcases.break_selectors import learner_break_state
 from riskcases.selectors import (
     TIMELINE_KINDS,
     TimelineItem,
@@ -88,4 +89,5 @@ def learner_page_context(
         "can_write": can_write(request),
         "is_open": learner_is_open(learner),
         "today": timezone.localdate(),
+        "break_state": learner_break_state(learner=learner),
     }

@@ -95,6 +95,10 @@ class PolicyPreset:
     # "If an at-risk learner returns to being consistently at or above their expected progress
     # markers, they will be removed from the register": how long counts as consistently.
     back_on_track_days: int = 28
+    # Policy (Aspiration 5.1.2.1): a learner on a break "should be contacted regularly as
+    # appropriate during the period of suspension". The policy sets no interval; this tool reads
+    # "regularly" as at least every 28 days of the break (the reminder list flags "Contact due").
+    break_contact_days: int = 28
     # Appeals against a withdrawal: lodged within this many working days of the notification,
     # decided within as many of receipt (BPN 11, Makers "a 10 working days appeal process").
     appeal_working_days: int = 10

@@ -142,6 +142,9 @@ ASPIRATION = PolicyPreset(
         "progress records at or above plan with no trigger holding; a manager confirms removal.",
         "Short courses follow the apprenticeship timescales: the policy gives reduced ones "
         "only for traineeships.",
+        "'Contacted regularly as appropriate' during a break in learning sets no interval; it is "
+        "read as the contact period under 'Breaks in learning' above: a learner with no contact "
+        "logged for that long during the break shows as contact due on the reminder list.",
     ),
 )
 

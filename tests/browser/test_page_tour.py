@@ -11,6 +11,7 @@ from playwright.sync_api import expect
 from escalation.record_imports import records_import_preview
 from escalation.services import case_advance
 from escalation.trigger_services import triggers_evaluate
+from learners.breaks import break_start
 from learners.roles import Role
 from riskcases.models import RiskFactor
 from riskcases.services import contact_log, rating_change
@@ -18,6 +19,7 @@ from tests.browser.accessibility import axe_violations
 from tests.browser.pages import log_in
 from tests.factories import (
     AgreedActionFactory,
+    LearnerFactory,
     ProgressSnapshotFactory,
     SessionFactory,
     SupportRecordFactory,
@@ -67,6 +69,18 @@ def story(tutor, learner, manager):
         learner=learner, occurred_on=today, actual_percent=25, planned_percent=40
     )
     triggers_evaluate(today=today, learner_ids=[learner.pk])
+    # A second learner, on a break past its return date with no contact: the reminder list's
+    # flags and the learner page's break panel.
+    learner.on_break = LearnerFactory(
+        tutor=tutor, team=learner.team, first_name="Bea", last_name="Breakwell"
+    )
+    break_start(
+        learner=learner.on_break,
+        started_on=today - dt.timedelta(days=40),
+        expected_return_on=today - dt.timedelta(days=3),
+        reason="Caring responsibilities",
+        by=tutor,
+    )
 
     attendance = (
         "uln,date,session,attendance,notes\n"
@@ -88,6 +102,8 @@ def visit(page, url, name, artifacts_dir):
     expect(page.locator("h1")).to_be_visible()
     page.screenshot(path=artifacts_dir / f"tour-{name}.png", full_page=True)
     assert axe_violations(page) == [], name
+    # Nothing wider than the screen: a phone user scrolls tables, never the page.
+    assert page.evaluate("document.documentElement.scrollWidth") <= page.viewport_size["width"]
 
 
 @pytest.mark.parametrize(
@@ -103,6 +119,10 @@ def visit(page, url, name, artifacts_dir):
                 "learners/{l}/support/new/",
                 "learners/{l}/records/session/new/",
                 "learners/{l}/records/progress/new/",
+                "learners/{l}/break/start/",
+                "learners/breaks/",
+                "learners/{k}/",
+                "learners/{k}/break/return/",
                 "cases/{c}/",
             ],
         ),
@@ -120,7 +140,7 @@ def visit(page, url, name, artifacts_dir):
         ),
         ("director", ["learners/", "learners/{l}/", "cases/", "policy/", "imports/"]),
         ("safeguarding", ["learners/{l}/", "cases/{c}/"]),
-        ("quality", ["learners/{l}/", "cases/{c}/"]),
+        ("quality", ["learners/{l}/", "cases/{c}/", "learners/breaks/"]),
         ("leaver panel", ["learners/"]),
     ],
 )
@@ -135,9 +155,11 @@ def test_each_role_sees_accessible_pages(
         page = context.new_page()
         log_in(page, live_server.url, user.username)
         for path in pages:
-            slug = path.format(l="learner", c="case", b="batch").strip("/").replace("/", "-")
+            slug = path.format(l="learner", c="case", b="batch", k="learner-on-break")
+            slug = slug.strip("/").replace("/", "-")
             name = f"{role.replace(' ', '-')}-{slug}-{label}"
-            url = f"{live_server.url}/{path.format(l=story.pk, c=story.case.pk, b=story.batch.pk)}"
+            ids = {"l": story.pk, "c": story.case.pk, "b": story.batch.pk, "k": story.on_break.pk}
+            url = f"{live_server.url}/{path.format(**ids)}"
             visit(page, url, name, artifacts_dir)
         context.close()
 

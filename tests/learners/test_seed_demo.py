@@ -3,9 +3,19 @@ import io
 import pytest
 from django.contrib.auth import get_user_model
 from django.core.management import call_command
+from django.utils import timezone
 
 from escalation.models import EscalationCase, StageChange
-from learners.models import Employer, Learner, LearnerStatus, Nation, ProgrammeType, Team
+from learners.models import (
+    BreakInLearning,
+    Employer,
+    Learner,
+    LearnerStatus,
+    Nation,
+    ProgrammeType,
+    RecordSource,
+    Team,
+)
 from learners.roles import Role
 from riskcases.models import AgreedAction, ContactLogEntry, RiskRating, SupportRecord
 
@@ -22,6 +32,7 @@ def counts() -> dict[str, int]:
         "actions": AgreedAction.objects.count(),
         "cases": EscalationCase.objects.count(),
         "stage_changes": StageChange.objects.count(),
+        "breaks": BreakInLearning.objects.count(),
     }
 
 
@@ -56,6 +67,13 @@ class TestSeedDemo:
         stages = set(EscalationCase.objects.values_list("stage", flat=True))
         assert {"first_risk", "stage_1", "stage_2"} <= stages
         assert EscalationCase.objects.filter(status="stepped_down").exists()
+        # Breaks recorded through the services: one past its return date, one returned.
+        recorded = BreakInLearning.objects.filter(source=RecordSource.TUTOR)
+        assert recorded.filter(returned_on__isnull=False).exists()
+        assert recorded.filter(
+            returned_on__isnull=True, expected_return_on__lt=timezone.localdate()
+        ).exists()
+        assert Learner.objects.filter(breaks__in=recorded, tutor__username="tutor").exists()
         # The demo passwords are printed for the person running it.
         assert "demo-learners-2026" in out.getvalue()
         assert "tutor" in out.getvalue() and "director" in out.getvalue()
