@@ -236,21 +236,44 @@ def _latest(model: type[Model], today: dt.date, **conditions) -> Subquery:
     return Subquery(rows.order_by("-occurred_on").values("occurred_on")[:1])
 
 
+def _break_overlapping(first: dt.date, last: dt.date) -> Exists:
+    """The learner was on a break for some of ``first``..``last``."""
+    return Exists(
+        BreakInLearning.objects.filter(learner_id=OuterRef("pk"), occurred_on__lte=last).filter(
+            Q(returned_on__isnull=True) | Q(returned_on__gte=first)
+        )
+    )
+
+
+def _last_return(today: dt.date) -> Subquery:
+    returns = BreakInLearning.objects.filter(learner_id=OuterRef("pk"), returned_on__lte=today)
+    return Subquery(returns.order_by("-returned_on").values("returned_on")[:1])
+
+
+def _not_on_break(scope: QuerySet, today: dt.date) -> QuerySet:
+    """Progress and activity clocks stop during a break (the break rules watch it instead) and
+    restart on the day the learner returns."""
+    return scope.exclude(_break_overlapping(today, today)).annotate(last_return=_last_return(today))
+
+
 def no_progress(rule: TriggerRule, scope: QuerySet, today: dt.date) -> list[Firing]:
     firings = []
-    rows = scope.annotate(last=_latest(ProgressEvent, today)).values_list(
-        "pk", "nation", "start_date", "last"
+    rows = (
+        _not_on_break(scope, today)
+        .annotate(last=_latest(ProgressEvent, today))
+        .values_list("pk", "nation", "start_date", "last", "last_return")
     )
-    for learner_id, nation, start_date, last in rows:
-        since = last or start_date
+    for learner_id, nation, start_date, last, last_return in rows:
+        since = max(day for day in (last, last_return, start_date) if day)
         days = rule.days_for(nation)
         if since > today or days is None or (today - since).days < days:
             continue
-        evidence = (
-            f"Last recorded progress on {_day(last)}"
-            if last
-            else f"No progress recorded since the start on {_day(start_date)}"
-        )
+        if since == last:
+            evidence = f"Last recorded progress on {_day(last)}"
+        elif since == last_return:
+            evidence = f"No progress recorded since the return from a break on {_day(since)}"
+        else:
+            evidence = f"No progress recorded since the start on {_day(start_date)}"
         firings.append(
             Firing(
                 learner_id=learner_id,
@@ -286,8 +309,9 @@ def inactivity(rule: TriggerRule, scope: QuerySet, today: dt.date) -> list[Firin
     annotations = {f"last_{name}": _latest(m, today, **c) for name, (m, c) in ACTIVITY.items()}
     annotations["last_reply"] = _last_reply(today)
     firings = []
-    for learner in scope.annotate(**annotations).only("pk", "start_date"):
-        dates = [getattr(learner, key) for key in annotations]
+    learners = _not_on_break(scope, today).annotate(**annotations).only("pk", "start_date")
+    for learner in learners:
+        dates = [getattr(learner, key) for key in [*annotations, "last_return"]]
         since = max([d for d in dates if d] or [learner.start_date])
         if since > today or (today - since).days < rule.days:
             continue
@@ -312,8 +336,12 @@ def no_active_learning_month(rule: TriggerRule, scope: QuerySet, today: dt.date)
             learner_id=OuterRef("pk"), occurred_on__range=(first, last_month_end), **conditions
         )
         active |= Exists(rows)
-    # On programme for the whole month and not on a break (a break pauses the funding rule).
-    idle = scope.filter(start_date__lte=first, status=LearnerStatus.ON_PROGRAMME).exclude(active)
+    # On programme for the whole month and on no break in it (a break pauses the funding rule).
+    idle = (
+        scope.filter(start_date__lte=first, status=LearnerStatus.ON_PROGRAMME)
+        .exclude(active)
+        .exclude(_break_overlapping(first, last_month_end))
+    )
     return [
         Firing(
             learner_id=learner_id,

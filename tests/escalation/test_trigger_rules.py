@@ -168,6 +168,15 @@ class TestNoProgress:
         [firing] = holds("no_progress", fresh, TODAY + dt.timedelta(days=1))
         assert "since the start" in firing.evidence
 
+    def test_rule_the_progress_clock_stops_during_a_break(self, on_break):
+        assert holds("no_progress", on_break) == []
+
+    def test_rule_the_progress_clock_restarts_on_return(self, learner):
+        BreakFactory(learner=learner, occurred_on=dt.date(2026, 9, 14), returned_on=days_before(41))
+        assert holds("no_progress", learner) == []
+        [firing] = holds("no_progress", learner, TODAY + dt.timedelta(days=1))
+        assert "return from a break" in firing.evidence
+
 
 class TestCancelledVisits:
     def test_rule_2_cancelled_visits_within_4_weeks(self, learner):
@@ -240,6 +249,9 @@ class TestInactivity:
         assert holds("inactivity", learner, preset=BPN) == []
         assert len(holds("inactivity", learner, TODAY + dt.timedelta(days=1), preset=BPN)) == 1
 
+    def test_rule_a_learner_on_a_break_is_not_inactive(self, on_break):
+        assert holds("inactivity", on_break, preset=BPN) == []
+
     def test_rule_a_reply_from_the_learner_is_activity(self, learner):
         ContactLogEntryFactory(
             learner=learner, occurred_at=timezone.now(), outcome=Outcome.RESPONDED
@@ -255,6 +267,12 @@ class TestNoActiveLearningMonth:
 
     def test_rule_any_activity_in_the_month_counts(self, learner):
         SubmissionFactory(learner=learner, occurred_on=dt.date(2026, 10, 31))
+        assert holds("no_active_learning_month", learner) == []
+
+    def test_rule_a_month_partly_on_a_break_is_not_judged(self, learner):
+        BreakFactory(
+            learner=learner, occurred_on=dt.date(2026, 9, 20), returned_on=dt.date(2026, 10, 5)
+        )
         assert holds("no_active_learning_month", learner) == []
 
     def test_rule_a_learner_who_started_mid_month_is_not_judged_on_it(self, tutor, team):
