@@ -44,6 +44,7 @@ from escalation.withdrawal_selectors import (
 )
 from learners.access import role_required
 from learners.roles import Role, roles_of
+from riskcases.attachments import download_response
 from riskcases.pages import apply_form_errors
 
 QUEUE_READERS = (Role.DIRECTOR, Role.MANAGER, Role.QUALITY)
@@ -213,14 +214,9 @@ def employer_agreement_download(request: HttpRequest, pk: int) -> FileResponse:
     agreement = EmployerAgreement.objects.filter(request=wr).first()
     if agreement is None:
         raise Http404("No agreement recorded.")
-    response = FileResponse(
-        agreement.file.open("rb"),
-        as_attachment=True,
-        filename=agreement.original_name,
-        content_type=agreement.content_type,
+    return download_response(
+        file=agreement.file, filename=agreement.original_name, content_type=agreement.content_type
     )
-    response["Cache-Control"] = "private, no-store"
-    return response
 
 
 @login_required

@@ -10,6 +10,7 @@ import magic
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import UploadedFile
+from django.http import FileResponse
 
 # Detected MIME type -> (what users call it, the extensions such a file may carry)
 ALLOWED_TYPES: dict[str, tuple[str, frozenset[str]]] = {
@@ -86,3 +87,12 @@ def attachment_check(upload: UploadedFile) -> CheckedAttachment:
         digest.update(chunk)
     upload.seek(0)
     return CheckedAttachment(upload, name, detected, upload.size, digest.hexdigest())
+
+
+def download_response(*, file, filename: str, content_type: str) -> FileResponse:
+    """A stored upload, always as a download (never rendered inline) and never cached."""
+    response = FileResponse(
+        file.open("rb"), as_attachment=True, filename=filename, content_type=content_type
+    )
+    response["Cache-Control"] = "private, no-store"
+    return response

@@ -8,6 +8,7 @@ from django.views.decorators.http import require_POST
 
 from learners.access import learner_get_for_user, role_required
 from learners.services import LearnerClosedError
+from riskcases.attachments import download_response
 from riskcases.forms import ContactForm
 from riskcases.models import AgreedAction, ContactAttachment
 from riskcases.pages import WRITERS, apply_form_errors, closed_redirect
@@ -80,11 +81,8 @@ def attachment_download(request: HttpRequest, pk: int, attachment_pk: int) -> Fi
     )
     if attachment.entry.confidential and not can_read_confidential(request.user):
         raise Http404("No such attachment.")
-    response = FileResponse(
-        attachment.file.open("rb"),
-        as_attachment=True,
+    return download_response(
+        file=attachment.file,
         filename=attachment.original_name,
         content_type=attachment.content_type,
     )
-    response["Cache-Control"] = "private, no-store"
-    return response
