@@ -20,6 +20,7 @@ from escalation.withdrawals import (
     request_check_move,
     request_lock,
     text_required,
+    tutor_and_managers,
     withdrawal_tell,
 )
 from learners.models import LearnerStatus
@@ -167,6 +168,7 @@ def appeal_decide(
             withdrawal_event_add(
                 request=request, kind=EventKind.APPEAL_UPHELD, by=by, at=now, note=reason
             )
+            _announce_decision(request, appeal)
             return appeal
         preset = case_preset(request.case)
         if reinstate_at_stage not in {stage.key for stage in preset.stages}:
@@ -193,4 +195,14 @@ def appeal_decide(
             at=now,
             note=f"{reason} Reopened at {preset.stage(reinstate_at_stage).name}.",
         )
+        _announce_decision(request, appeal)
     return appeal
+
+
+def _announce_decision(request: WithdrawalRequest, appeal: Appeal) -> None:
+    withdrawal_tell(
+        request,
+        tutor_and_managers(request),
+        f"Appeal {appeal.get_status_display().lower()}: {request.learner.full_name}",
+        f"appeal:{appeal.pk}:decided",
+    )

@@ -1,4 +1,5 @@
-"""The beat sweeps' work: advance overdue cases and remind the day before a stage is due.
+"""The beat sweeps' work: advance overdue cases, remind the day before a stage is due, and
+tell the people acting at a stage a person decides when it is overdue.
 
 Each case is handled in its own transaction under a row lock, after re-checking that the work
 is still due, so two sweeps running at once advance a case once, and a sweep that dies half
@@ -8,6 +9,7 @@ way leaves the cases it finished done and the rest for the next run.
 import datetime as dt
 
 from django.contrib.auth import get_user_model
+from django.contrib.auth.models import AbstractBaseUser
 from django.db import transaction
 from django.db.models import F, Q, QuerySet
 from django.urls import reverse
@@ -104,18 +106,57 @@ def case_advance_if_overdue(*, case_id: int, today: dt.date) -> bool:
             "and no success was recorded, so the sweep moved the case on.",
         )
         case.refresh_from_db()
-        new_stage = preset.stage(case.stage)
-        notification_send(
-            recipients=stage_actors(learner=case.learner, stage=new_stage),
-            kind="stage_change",
-            title=f"{case.learner.full_name} is now at {new_stage.name}",
-            body=f"{new_stage.summary} Due {case.stage_due_on:%d %b %Y}."
-            if case.stage_due_on
-            else new_stage.summary,
-            url=reverse("case_detail", args=[case.pk]),
-            dedupe_key=f"case:{case.pk}:change:{case.change_count}",
-        )
+        case_change_announce(case=case, by=None)
     return True
+
+
+def case_change_announce(*, case: EscalationCase, by: AbstractBaseUser | None) -> int:
+    """Tell the people who act at the case's stage now, and the tutor, that it moved (not the
+    person who moved it). Once per change: the key is the change's sequence number."""
+    change = case.changes.order_by("-sequence").select_related("by").first()
+    stage = case_preset(case).stage(case.stage)
+    recipients = stage_actors(learner=case.learner, stage=stage) | get_user_model().objects.filter(
+        pk=case.learner.tutor_id, is_active=True
+    )
+    if by is not None:
+        recipients = recipients.exclude(pk=by.pk)
+    due = f" Due {case.stage_due_on:%d %b %Y}." if case.stage_due_on else ""
+    return notification_send(
+        recipients=recipients.distinct(),
+        kind="stage_change",
+        title=f"{case.learner.full_name}: {change.get_kind_display().lower()}, now at {stage.name}",
+        body=f"{change.reason}{due}",
+        url=reverse("case_detail", args=[case.pk]),
+        dedupe_key=f"case:{case.pk}:change:{case.change_count}",
+    )
+
+
+def cases_overdue_to_announce(*, today: dt.date) -> list[int]:
+    """Open cases past their stage deadline at a stage the sweep does not advance (a person
+    decides), so the people acting there are told it is overdue."""
+    candidates = EscalationCase.objects.filter(
+        status=CaseStatus.OPEN, stage_due_on__lt=today
+    ).values_list("pk", "preset_key", "stage")
+    return [
+        pk
+        for pk, preset_key, stage in candidates
+        if not PRESETS[preset_key].stage(stage).auto_advance
+    ]
+
+
+def case_overdue_announce(*, case_id: int) -> int:
+    case = EscalationCase.objects.select_related("learner").get(pk=case_id)
+    stage = case_preset(case).stage(case.stage)
+    return notification_send(
+        recipients=stage_actors(learner=case.learner, stage=stage),
+        kind="stage_overdue",
+        title=f"Overdue: {stage.name} for {case.learner.full_name} was due "
+        f"{case.stage_due_on:%a %d %b}",
+        body=f"{case.due_rule}. {stage.summary}",
+        url=reverse("case_detail", args=[case.pk]),
+        # Once per stage start: a later change (a new deadline) may be overdue again.
+        dedupe_key=f"case:{case.pk}:overdue:{case.change_count}",
+    )
 
 
 def cases_due_for_reminder(*, today: dt.date) -> list[int]:

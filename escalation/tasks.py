@@ -9,9 +9,11 @@ from django.utils import timezone
 
 from escalation.sweeps import (
     case_advance_if_overdue,
+    case_overdue_announce,
     case_remind,
     cases_due_for_advance,
     cases_due_for_reminder,
+    cases_overdue_to_announce,
 )
 from escalation.trigger_services import triggers_evaluate
 
@@ -33,7 +35,11 @@ def sweep_stage_reminders(today: str | None = None) -> dict:
     day = _today(today)
     due = cases_due_for_reminder(today=day)
     reminded = [pk for pk in due if case_remind(case_id=pk, today=day)]
-    return {"day": day.isoformat(), "due": len(due), "reminded": reminded}
+    # Overdue at a stage a person moves on: told once per stage start (notification dedupe).
+    overdue = [
+        pk for pk in cases_overdue_to_announce(today=day) if case_overdue_announce(case_id=pk)
+    ]
+    return {"day": day.isoformat(), "due": len(due), "reminded": reminded, "overdue": overdue}
 
 
 @shared_task(ignore_result=False)

@@ -37,7 +37,7 @@ from escalation.services import (
     case_re_escalate,
     case_step_down,
 )
-from escalation.sweeps import case_success_since_stage_start
+from escalation.sweeps import case_change_announce, case_success_since_stage_start
 from escalation.withdrawal_forms import WithdrawalRaiseForm, may_record_withdrawal
 from learners.access import learner_get_for_user, role_required
 from learners.filters import LearnerListFilter
@@ -320,7 +320,8 @@ def case_move(request: HttpRequest, pk: int, move: str) -> HttpResponse:
         if move == "advance":
             kwargs["expected_stage"] = data["expected_stage"] or None
         try:
-            CASE_MOVES[move](**kwargs)
+            moved = CASE_MOVES[move](**kwargs)
+            case_change_announce(case=moved, by=request.user)
         except IllegalMove as exc:
             messages.error(request, exc.messages[0])
             return redirect("case_detail", pk=case.pk)

@@ -118,7 +118,7 @@ def withdrawal_tell(request: WithdrawalRequest, recipients: Iterable, title: str
     )
 
 
-def _tutor_and_managers(request: WithdrawalRequest) -> list:
+def tutor_and_managers(request: WithdrawalRequest) -> list:
     learner = request.learner
     return [learner.tutor, *learner.team.managers.all()]
 
@@ -190,7 +190,7 @@ def withdrawal_approve(
             request.save()
             withdrawal_tell(
                 request,
-                _tutor_and_managers(request),
+                tutor_and_managers(request),
                 f"Withdrawal approved, employer's agreement needed: {learner.full_name}",
                 "approved",
             )
@@ -227,7 +227,7 @@ def _complete(request: WithdrawalRequest, by: AbstractBaseUser) -> None:
     )
     withdrawal_event_add(request=request, kind=EventKind.WITHDRAWN, by=by, at=now)
     withdrawal_tell(
-        request, _tutor_and_managers(request), f"Withdrawn: {learner.full_name}", "withdrawn"
+        request, tutor_and_managers(request), f"Withdrawn: {learner.full_name}", "withdrawn"
     )
 
 
@@ -248,7 +248,7 @@ def withdrawal_reject(
         case_withdrawal_rejected(case=request.case, by=by, reason=f"Withdrawal rejected: {reason}")
         withdrawal_tell(
             request,
-            _tutor_and_managers(request),
+            tutor_and_managers(request),
             f"Withdrawal rejected: {request.learner.full_name}",
             "rejected",
         )

@@ -1,6 +1,7 @@
 from collections.abc import Iterable
 
 from django.contrib.auth.models import AbstractBaseUser
+from django.utils import timezone
 
 from notifications.models import Notification
 
@@ -24,3 +25,12 @@ def notification_send(
     before = Notification.objects.filter(dedupe_key=dedupe_key).count()
     Notification.objects.bulk_create(rows, ignore_conflicts=True)
     return Notification.objects.filter(dedupe_key=dedupe_key).count() - before
+
+
+def notification_mark_read(*, user: AbstractBaseUser, pk: int | None = None) -> int:
+    """Mark one of the user's notifications read, or all of them (``pk`` None). Only the
+    user's own rows are touched; a notification already read keeps its first read time."""
+    unread = Notification.objects.filter(recipient=user, read_at__isnull=True)
+    if pk is not None:
+        unread = unread.filter(pk=pk)
+    return unread.update(read_at=timezone.now())

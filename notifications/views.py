@@ -1,0 +1,64 @@
+"""The bell's page: one's own notifications, newest first; open one (marks it read) or mark
+them read, one or all."""
+
+from django.contrib.auth.decorators import login_required
+from django.core.paginator import Paginator
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.http import url_has_allowed_host_and_scheme
+from django.views.decorators.http import require_POST
+
+from notifications.selectors import notifications_for, unread_count
+from notifications.services import notification_mark_read
+
+PER_PAGE = 30
+
+
+@login_required
+def notification_list(request: HttpRequest) -> HttpResponse:
+    mine = notifications_for(user=request.user)
+    if request.GET.get("show") == "unread":
+        mine = mine.filter(read_at__isnull=True)
+    page = Paginator(mine, PER_PAGE).get_page(request.GET.get("page"))
+    return render(
+        request,
+        "notifications/list.html",
+        {"page": page, "unread_only": request.GET.get("show") == "unread"},
+    )
+
+
+@login_required
+def notification_open(request: HttpRequest, pk: int) -> HttpResponse:
+    """Follow a notification's link; it counts as read. Only links inside this site."""
+    note = get_object_or_404(notifications_for(user=request.user), pk=pk)
+    notification_mark_read(user=request.user, pk=note.pk)
+    safe = url_has_allowed_host_and_scheme(
+        note.url, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+    )
+    return redirect(note.url if note.url and safe else "notification_list")
+
+
+@login_required
+@require_POST
+def notification_read(request: HttpRequest, pk: int) -> HttpResponse:
+    note = get_object_or_404(notifications_for(user=request.user), pk=pk)
+    notification_mark_read(user=request.user, pk=note.pk)
+    if request.htmx:
+        note.refresh_from_db()
+        response = render(request, "notifications/_item.html", {"note": note})
+        response.write(
+            render(
+                request,
+                "notifications/_bell.html",
+                {"unread_notifications": unread_count(user=request.user), "oob": True},
+            ).content
+        )
+        return response
+    return redirect(request.POST.get("next") or "notification_list")
+
+
+@login_required
+@require_POST
+def notification_read_all(request: HttpRequest) -> HttpResponse:
+    notification_mark_read(user=request.user)
+    return redirect("notification_list")
