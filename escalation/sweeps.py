@@ -57,6 +57,14 @@ def case_success_since_stage_start(case: EscalationCase) -> str | None:
 def stage_actors(*, learner: Learner, stage: Stage) -> QuerySet:
     """The people who act at a stage for this learner: their tutor, their team's managers,
     and the organisation's directors or safeguarding team, as the stage's roles say."""
+    return (
+        get_user_model()
+        .objects.filter(stage_actor_scope(learner=learner, stage=stage), is_active=True)
+        .distinct()
+    )
+
+
+def stage_actor_scope(*, learner: Learner, stage: Stage) -> Q:
     scope = Q(pk__in=[])
     if Role.TUTOR in stage.actor_roles:
         scope |= Q(pk=learner.tutor_id)
@@ -64,7 +72,7 @@ def stage_actors(*, learner: Learner, stage: Stage) -> QuerySet:
         scope |= Q(managed_teams=learner.team_id)
     for role in set(stage.actor_roles) - {Role.TUTOR, Role.MANAGER}:
         scope |= Q(groups__name=role)
-    return get_user_model().objects.filter(scope, is_active=True).distinct()
+    return scope
 
 
 def _active_learner(case: EscalationCase) -> bool:
@@ -115,9 +123,8 @@ def case_change_announce(*, case: EscalationCase, by: AbstractBaseUser | None) -
     person who moved it). Once per change: the key is the change's sequence number."""
     change = case.changes.order_by("-sequence").select_related("by").first()
     stage = case_preset(case).stage(case.stage)
-    recipients = stage_actors(learner=case.learner, stage=stage) | get_user_model().objects.filter(
-        pk=case.learner.tutor_id, is_active=True
-    )
+    scope = stage_actor_scope(learner=case.learner, stage=stage) | Q(pk=case.learner.tutor_id)
+    recipients = get_user_model().objects.filter(scope, is_active=True)
     if by is not None:
         recipients = recipients.exclude(pk=by.pk)
     due = f" Due {case.stage_due_on:%d %b %Y}." if case.stage_due_on else ""
@@ -125,7 +132,7 @@ def case_change_announce(*, case: EscalationCase, by: AbstractBaseUser | None) -
         recipients=recipients.distinct(),
         kind="stage_change",
         title=f"{case.learner.full_name}: {change.get_kind_display().lower()}, now at {stage.name}",
-        body=f"{change.reason}{due}",
+        body=f"{stage.summary}{due} Why: {change.reason}",
         url=reverse("case_detail", args=[case.pk]),
         dedupe_key=f"case:{case.pk}:change:{case.change_count}",
     )
