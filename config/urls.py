@@ -6,6 +6,7 @@ from escalation import import_urls, withdrawal_urls
 from escalation import urls as escalation_urls
 from escalation import views as escalation_views
 from learners import views as learner_views
+from notifications import urls as notifications_urls
 from riskcases import urls as riskcases_urls
 
 urlpatterns = [
@@ -24,5 +25,6 @@ urlpatterns = [
     path("imports/", include(import_urls.urlpatterns)),
     path("withdrawals/", include(withdrawal_urls.urlpatterns)),
     path("policy/", escalation_views.policy_page, name="policy"),
+    path("notifications/", include(notifications_urls)),
     path("admin/", admin.site.urls),
 ]
