@@ -1,5 +1,5 @@
 from django.contrib import admin
-from django.db.models import Case, IntegerField, QuerySet, Value, When
+from django.db.models import Case, IntegerField, Value, When
 from django.http import HttpRequest
 
 from notifications.models import (
@@ -60,16 +60,13 @@ class EmailDeliveryAdmin(admin.ModelAdmin):
     fields = readonly_fields
     inlines = [EmailAttachmentInline]
 
-    def get_queryset(self, request: HttpRequest) -> QuerySet[EmailDelivery]:
+    def get_ordering(self, request: HttpRequest) -> list:
         failed_first = Case(
             When(status=EmailStatus.FAILED, then=Value(0)),
             default=Value(1),
             output_field=IntegerField(),
         )
-        return super().get_queryset(request).annotate(failed_first=failed_first)
-
-    def get_ordering(self, request: HttpRequest) -> list[str]:
-        return ["failed_first", "-created_at", "-pk"]
+        return [failed_first.asc(), "-created_at", "-pk"]
 
     def has_add_permission(self, request) -> bool:
         return False
