@@ -124,6 +124,7 @@ def visit(page, url, name, artifacts_dir):
                 "learners/{k}/",
                 "learners/{k}/break/return/",
                 "cases/{c}/",
+                "notifications/preferences/",
             ],
         ),
         (
