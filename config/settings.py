@@ -150,7 +150,18 @@ CRISPY_TEMPLATE_PACK = "bootstrap5"
 
 EMAIL_CONFIG = env.email_url("EMAIL_URL", default="consolemail://")
 vars().update(EMAIL_CONFIG)
+if EMAIL_CONFIG.get("EMAIL_FILE_PATH"):
+    # filemail:///var/mail is relative to the project (django-environ drops the leading slash);
+    # filemail:////srv/mail is absolute.
+    EMAIL_FILE_PATH = str(BASE_DIR / EMAIL_CONFIG["EMAIL_FILE_PATH"])
 DEFAULT_FROM_EMAIL = env.str("DEFAULT_FROM_EMAIL", default="learner-support@localhost")
+# Seconds to wait on the mail server before an attempt counts as failed (and is retried).
+EMAIL_TIMEOUT = env.int("EMAIL_TIMEOUT", default=30)
+# Retries after the first attempt before an e-mail is marked failed and the admins are told;
+# they back off exponentially (1, 2, 4, 8, 16 minutes...).
+EMAIL_MAX_RETRIES = env.int("EMAIL_MAX_RETRIES", default=5)
+# The address people use to reach the app: links in e-mails are built on it.
+SITE_URL = env.str("SITE_URL", default="http://127.0.0.1:8000").rstrip("/")
 
 # Celery: the broker is Redis in production, docker-compose and the tests. The run command uses
 # the filesystem transport so a worker and beat in other processes still receive messages
@@ -187,6 +198,16 @@ CELERY_BEAT_SCHEDULE: dict[str, dict] = {
     "remind-stages-due-tomorrow": {
         "task": "escalation.tasks.sweep_stage_reminders",
         "schedule": crontab(hour=7, minute=0),
+    },
+    # Managers' digest of their teams' overdue cases and those due the next working day.
+    "send-manager-digests": {
+        "task": "escalation.tasks.send_manager_digests",
+        "schedule": crontab(hour=7, minute=15),
+    },
+    # Each digest-mode user's notifications since their last digest, in one e-mail.
+    "send-daily-digests": {
+        "task": "notifications.tasks.send_digests",
+        "schedule": crontab(hour=7, minute=30),
     },
 }
 CELERY_RESULT_BACKEND = env.str("CELERY_RESULT_BACKEND", default="") or None

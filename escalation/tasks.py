@@ -7,6 +7,7 @@ from celery import shared_task
 from django.db import transaction
 from django.utils import timezone
 
+from escalation.manager_digest import digest_managers, manager_digest_send
 from escalation.sweeps import (
     case_advance_if_overdue,
     case_overdue_announce,
@@ -58,3 +59,12 @@ def triggers_evaluate_after_commit(*, learner_ids: Iterable[int]) -> None:
     ids = sorted(set(learner_ids))
     if ids:
         transaction.on_commit(lambda: evaluate_learner_triggers.delay(ids))
+
+
+@shared_task(ignore_result=False)
+def send_manager_digests(today: str | None = None) -> dict:
+    """Each manager's morning e-mail of their teams' overdue and soon-due cases."""
+    day = _today(today)
+    managers = digest_managers()
+    sent = [m.pk for m in managers if manager_digest_send(manager=m, today=day)]
+    return {"day": day.isoformat(), "managers": len(managers), "sent": sent}

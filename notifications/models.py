@@ -28,3 +28,79 @@ class Notification(models.Model):
 
     def __str__(self) -> str:
         return f"{self.title} → {self.recipient}"
+
+
+class EmailStatus(models.TextChoices):
+    QUEUED = "queued", "Queued"
+    SENDING = "sending", "Sending"
+    SENT = "sent", "Sent"
+    FAILED = "failed", "Failed"
+
+
+class EmailDelivery(models.Model):
+    """One e-mail, stored before it is sent so none is lost silently: queued, sending (claimed
+    by a worker), sent, or failed with the last error. ``dedupe_key`` is unique, so the same
+    event never e-mails twice."""
+
+    to_address = models.EmailField(max_length=254)
+    recipient = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="email_deliveries",
+    )
+    subject = models.CharField(max_length=300)
+    body = models.TextField()
+    status = models.CharField(max_length=10, choices=EmailStatus, default=EmailStatus.QUEUED)
+    attempts = models.PositiveIntegerField(default=0)
+    last_error = models.TextField(blank=True)
+    dedupe_key = models.CharField(max_length=300, unique=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    claimed_at = models.DateTimeField(null=True, blank=True)
+    sent_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at", "-pk"]
+        verbose_name_plural = "e-mail deliveries"
+        indexes = [models.Index(fields=["status", "created_at"])]
+
+    def __str__(self) -> str:
+        return f"{self.subject} → {self.to_address} ({self.status})"
+
+
+class EmailAttachment(models.Model):
+    """A file sent with an e-mail (a stage letter's PDF, say), kept with the row so a retry
+    sends exactly what was queued."""
+
+    delivery = models.ForeignKey(
+        EmailDelivery, on_delete=models.CASCADE, related_name="attachments"
+    )
+    filename = models.CharField(max_length=200)
+    mimetype = models.CharField(max_length=100)
+    content = models.BinaryField()
+
+    class Meta:
+        ordering = ["pk"]
+
+    def __str__(self) -> str:
+        return self.filename
+
+
+class EmailMode(models.TextChoices):
+    IMMEDIATE = "immediate", "Immediately, one e-mail per notification"
+    DIGEST = "digest", "Once a day, in a morning digest"
+    NONE = "none", "No e-mails (notifications in the app only)"
+
+
+class NotificationPreference(models.Model):
+    """How a person wants to hear of their notifications by e-mail. No row means immediate."""
+
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="notification_preference"
+    )
+    email_mode = models.CharField(max_length=10, choices=EmailMode, default=EmailMode.IMMEDIATE)
+    last_digest_at = models.DateTimeField(null=True, blank=True)
+
+    def __str__(self) -> str:
+        return f"{self.user}: {self.email_mode}"

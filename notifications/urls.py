@@ -8,4 +8,5 @@ urlpatterns = [
     path("read-all/", views.notification_read_all, name="notification_read_all"),
     path("<int:pk>/", views.notification_open, name="notification_open"),
     path("<int:pk>/read/", views.notification_read, name="notification_read"),
+    path("preferences/", views.notification_preferences, name="notification_preferences"),
 ]

@@ -1,6 +1,7 @@
 """The bell's page: one's own notifications, newest first; open one (marks it read) or mark
 them read, one or all."""
 
+from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
@@ -8,8 +9,10 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_POST
 
+from notifications.forms import PreferenceForm
+from notifications.models import EmailMode
 from notifications.selectors import notifications_for, unread_count
-from notifications.services import notification_mark_read
+from notifications.services import notification_mark_read, preference_get, preference_set
 
 PER_PAGE = 30
 
@@ -62,3 +65,18 @@ def notification_read(request: HttpRequest, pk: int) -> HttpResponse:
 def notification_read_all(request: HttpRequest) -> HttpResponse:
     notification_mark_read(user=request.user)
     return redirect("notification_list")
+
+
+@login_required
+def notification_preferences(request: HttpRequest) -> HttpResponse:
+    current = preference_get(user=request.user)
+    form = PreferenceForm(request.POST or None, initial={"email_mode": current.email_mode})
+    if request.method == "POST" and form.is_valid():
+        mode = preference_set(user=request.user, email_mode=form.cleaned_data["email_mode"])
+        messages.success(request, f"Saved: {EmailMode(mode.email_mode).label.lower()}.")
+        return redirect("notification_preferences")
+    return render(
+        request,
+        "notifications/preferences.html",
+        {"form": form, "title": "E-mail preferences", "email": request.user.email},
+    )

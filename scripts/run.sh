@@ -9,10 +9,12 @@ export APP_ENV=development
 export DATABASE_URL=${DATABASE_URL:-sqlite:///$PWD/var/demo.sqlite3}
 export CELERY_BROKER_URL=${CELERY_BROKER_URL:-filesystem://}
 export CELERY_FILESYSTEM_FOLDER=${CELERY_FILESYSTEM_FOLDER:-$PWD/var/broker}
-export EMAIL_URL=${EMAIL_URL:-consolemail://}
+# E-mail is written to files (one per message) rather than sent. django-environ keeps a path
+# absolute only after four slashes: filemail:// + /abs/path with its own leading slash.
+export EMAIL_URL=${EMAIL_URL:-filemail:///$PWD/var/mail}
 HOST=${HOST:-127.0.0.1}
 PORT=${PORT:-8000}
-mkdir -p "$CELERY_FILESYSTEM_FOLDER" var/log var/staticfiles
+mkdir -p "$CELERY_FILESYSTEM_FOLDER" var/log var/staticfiles var/mail
 
 .venv/bin/python manage.py migrate --no-input -v0
 .venv/bin/python manage.py seed_demo
@@ -27,6 +29,7 @@ cat <<MSG
 
   The at-risk learner manager is running at  http://$HOST:$PORT/
   Log in as one of the demo users printed above (e.g. tutor / demo-learners-2026).
+  E-mail is not sent: EMAIL_URL=${EMAIL_URL} (by default one .log file per message in var/mail/).
   Press Ctrl+C to stop.
 
 MSG

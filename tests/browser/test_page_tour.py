@@ -125,6 +125,7 @@ def visit(page, url, name, artifacts_dir):
                 "learners/{k}/break/return/",
                 "cases/{c}/",
                 "notifications/",
+                "notifications/preferences/",
             ],
         ),
         (
