@@ -271,8 +271,10 @@ PDF_CSS = """
 @page {
   size: A4;
   margin: 22mm 20mm 24mm 20mm;
-  @top-right { content: "%(provider)s"; font-size: 9pt; color: #555; }
-  @bottom-center { content: "Page " counter(page) " of " counter(pages); font-size: 9pt;
+  @top-right { content: "%(provider)s"; font-family: "DejaVu Sans", sans-serif; font-size: 9pt;
+    color: #555; }
+  @bottom-center { content: "Page " counter(page) " of " counter(pages);
+    font-family: "DejaVu Sans", sans-serif; font-size: 9pt;
     color: #555; }
 }
 body { font-family: "DejaVu Sans", sans-serif; font-size: 10.5pt; line-height: 1.45;
