@@ -31,6 +31,7 @@ from django.template import (
 from django.template.base import FilterExpression, Lexer, Parser, TokenType, Variable
 from django.template.library import Library
 from django.utils.html import escape, linebreaks
+from django.utils.safestring import SafeString, mark_safe
 
 from notifications.models import WITHDRAWAL_CONFIRMATION, LetterTemplate
 
@@ -230,7 +231,7 @@ def letter_template_check(*, subject: str, body: str, letter_key: str) -> None:
 class RenderedLetter:
     subject: str
     body_text: str
-    body_html: str
+    body_html: SafeString  # escaped whole, so safe to place in a page
 
 
 def _tidy(text: str) -> str:
@@ -251,7 +252,8 @@ def letter_render(*, template: LetterTemplate, context: dict) -> RenderedLetter:
     return RenderedLetter(
         subject=" ".join(subject.split()),
         body_text=text,
-        body_html=linebreaks(text, autoescape=True),
+        # linebreaks(autoescape=True) escapes every character of the text before adding <p>.
+        body_html=mark_safe(linebreaks(text, autoescape=True)),
     )
 
 

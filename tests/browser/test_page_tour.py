@@ -124,6 +124,7 @@ def visit(page, url, name, artifacts_dir):
                 "learners/{k}/",
                 "learners/{k}/break/return/",
                 "cases/{c}/",
+                "cases/{c}/letter/",
             ],
         ),
         (
@@ -140,7 +141,7 @@ def visit(page, url, name, artifacts_dir):
         ),
         ("director", ["learners/", "learners/{l}/", "cases/", "policy/", "imports/"]),
         ("safeguarding", ["learners/{l}/", "cases/{c}/"]),
-        ("quality", ["learners/{l}/", "cases/{c}/", "learners/breaks/"]),
+        ("quality", ["learners/{l}/", "cases/{c}/", "cases/{c}/letter/", "learners/breaks/"]),
         ("leaver panel", ["learners/"]),
     ],
 )

@@ -160,6 +160,7 @@ class TestPages:
         assert preview.status_code == 200 and case.learner.full_name in html
         assert "by Monday 30 November 2026" in html and "Send and store in the contact log" in html
         assert "e-mailed" not in html.lower()
+        assert "<p>Dear " in html and "&lt;p&gt;" not in html
         response = client.post(
             reverse("case_letter", args=[case.pk]), {"expected_stage": "stage_1"}
         )
