@@ -215,6 +215,9 @@ CELERY_RESULT_EXPIRES = 7 * 24 * 60 * 60
 
 # The policy preset the deployment runs (see escalation/ once the engine lands).
 POLICY_PRESET = env.str("POLICY_PRESET", default="aspiration")
+# The provider's name at the head of stage letters; empty: the policy's own (the preset name
+# before its colon, e.g. "Aspiration Training").
+LETTER_PROVIDER_NAME = env.str("LETTER_PROVIDER_NAME", default="")
 
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_AGE = env.int("SESSION_COOKIE_AGE", default=8 * 60 * 60)

@@ -64,3 +64,21 @@ class ImportUploadForm(forms.Form):
         upload = self.cleaned_data["file"]
         import_check_size(size=upload.size)
         return upload
+
+
+class LetterSendForm(forms.Form):
+    """Send the stage letter shown in the preview (refused if the case moved on meanwhile)."""
+
+    expected_stage = forms.CharField(widget=forms.HiddenInput)
+
+
+class LetterSkipForm(forms.Form):
+    """Record that the stage letter was not sent, and why."""
+
+    reason = forms.CharField(
+        widget=forms.Textarea(attrs={"rows": 2}),
+        max_length=TEXT_LIMIT,
+        label="Why the letter was not sent",
+        help_text="For example: told in person at a three-way meeting, with the notes logged.",
+    )
+    expected_stage = forms.CharField(widget=forms.HiddenInput)

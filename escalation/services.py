@@ -17,6 +17,7 @@ from escalation.models import (
     ChangeKind,
     EscalationCase,
     StageChange,
+    StageLetter,
 )
 from escalation.withdrawal_records import withdrawal_request_create, withdrawal_requests_cancel
 from learners.models import Learner
@@ -132,6 +133,45 @@ def _start_stage(case: EscalationCase, stage: Stage, at: dt.datetime, due_on=Non
     case.stage_due_on, case.due_rule = deadline.due_on, deadline.rule
 
 
+# Changes that start a stage afresh (its deadline and checklist restart): its letter is due again.
+STAGE_STARTS = (
+    ChangeKind.OPENED,
+    ChangeKind.ADVANCED,
+    ChangeKind.RE_ESCALATED,
+    ChangeKind.REINSTATED,
+)
+
+
+def stage_start_sequence(case: EscalationCase) -> int:
+    """The sequence of the StageChange that started the case's current stage."""
+    return (
+        case.changes.filter(kind__in=STAGE_STARTS)
+        .order_by("-sequence")
+        .values_list("sequence", flat=True)
+        .first()
+        or 0
+    )
+
+
+def case_stage_letter(case: EscalationCase) -> StageLetter | None:
+    """The letter sent (or the reason recorded for not sending it) since the stage started."""
+    return (
+        StageLetter.objects.filter(
+            case=case, stage_key=case.stage, change_sequence=stage_start_sequence(case)
+        )
+        .select_related("contact_entry", "by")
+        .first()
+    )
+
+
+def case_stage_notified(case: EscalationCase) -> bool:
+    """Policy: a stage with a letter is notified once its letter has been sent or a reason
+    given for not sending it. A stage without a letter needs nothing."""
+    if not case_preset(case).stage(case.stage).letter:
+        return True
+    return case_stage_letter(case) is not None
+
+
 def case_active(*, learner: Learner) -> EscalationCase | None:
     return learner.cases.filter(status__in=ACTIVE_STATUSES).first()
 
@@ -198,6 +238,14 @@ def case_advance(
             raise IllegalMove(
                 f"{case_preset(case).stage(case.stage).name} is the last stage: it hands over "
                 "to the withdrawal process."
+            )
+        # People record the stage as notified first; the sweep (by=None) still moves overdue
+        # cases on, as the policy's deadlines require.
+        if by is not None and not case_stage_notified(case):
+            stage = case_preset(case).stage(case.stage)
+            raise IllegalMove(
+                f"{stage.name} has not been notified: send its letter, or record why it was not "
+                "sent, before moving the case on."
             )
         from_stage, from_status = case.stage, case.status
         now = timezone.now()

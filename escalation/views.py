@@ -13,7 +13,8 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
 
-from escalation.forms import CaseMoveForm
+from escalation.forms import CaseMoveForm, LetterSkipForm
+from escalation.letters import case_letter_template
 from escalation.models import LIVE_REQUEST_STATUSES, CaseStatus
 from escalation.selectors import (
     TIMELINE_KINDS_ADDED,
@@ -35,6 +36,8 @@ from escalation.services import (
     case_open,
     case_preset,
     case_re_escalate,
+    case_stage_letter,
+    case_stage_notified,
     case_step_down,
 )
 from escalation.sweeps import case_change_announce, case_success_since_stage_start
@@ -284,6 +287,20 @@ def _case_context(request: HttpRequest, case, form: CaseMoveForm | None = None) 
         "form": form or CaseMoveForm(initial={"expected_stage": case.stage}),
         "actor_title": stage.actor_title(case.learner.nation),
         "today": today_local(),
+    } | _stage_letter_context(request, case, stage)
+
+
+def _stage_letter_context(request: HttpRequest, case, stage) -> dict:
+    """The "Stage letter" card: sent, not sent with a reason, or still to do."""
+    if not stage.letter:
+        return {"stage_letter_due": False}
+    return {
+        "stage_letter_due": True,
+        "stage_letter": case_stage_letter(case),
+        "stage_notified": case_stage_notified(case),
+        "letter_template": case_letter_template(case),
+        "may_send_letter": may_record_withdrawal(request.user) and case.is_active,
+        "skip_form": LetterSkipForm(initial={"expected_stage": case.stage}),
     }
 
 

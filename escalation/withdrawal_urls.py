@@ -1,5 +1,6 @@
 from django.urls import path
 
+from escalation import letter_views
 from escalation import withdrawal_views as views
 
 # Mounted under /withdrawals/.
@@ -19,6 +20,11 @@ urlpatterns = [
     ),
     path("<int:pk>/exit-review/", views.exit_review_create, name="exit_review_create"),
     path("<int:pk>/confirmation/", views.confirmation_create, name="confirmation_create"),
+    path(
+        "<int:pk>/confirmation/letter/",
+        letter_views.withdrawal_confirmation_letter,
+        name="withdrawal_confirmation_letter",
+    ),
     path("<int:pk>/appeals/new/", views.appeal_create, name="appeal_create"),
     path("appeals/<int:pk>/decide/", views.appeal_decide, name="appeal_decide"),
     path("appeals/<int:pk>/accept-late/", views.appeal_accept_late, name="appeal_accept_late"),

@@ -13,6 +13,7 @@ from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from escalation import appeals, withdrawals
+from escalation.letters import withdrawal_letter_template
 from escalation.models import (
     Appeal,
     AppealStatus,
@@ -117,6 +118,7 @@ def _context(request: HttpRequest, wr, **forms) -> dict:
             context["confirmation_form"] = forms.get("confirmation_form") or ConfirmationForm(
                 initial={"sent_on": timezone.localdate()}
             )
+            context["confirmation_letter"] = withdrawal_letter_template(wr)
         if appeal_open is None and not appeal_closed:
             context["appeal_form"] = forms.get("appeal_form") or AppealLodgeForm()
         context["may_review"] = review is None

@@ -104,3 +104,46 @@ class NotificationPreference(models.Model):
 
     def __str__(self) -> str:
         return f"{self.user}: {self.email_mode}"
+
+
+# The letter key of the written confirmation a withdrawal ends with (the stage letters use the
+# key of the preset stage's ``letter``).
+WITHDRAWAL_CONFIRMATION = "withdrawal_confirmation"
+
+
+class LetterTemplate(models.Model):
+    """A stage letter (or the withdrawal confirmation) for one preset, written in Django's
+    template language with the variables in notifications.letters.LETTER_VARIABLES only.
+    Admins edit these; the admin form refuses a template that does not compile and render with
+    sample data, so a typo is a form error, never a failure when a letter is sent."""
+
+    preset_key = models.CharField(max_length=30)
+    letter_key = models.CharField(
+        max_length=40,
+        help_text="The preset stage's letter (stage_1, formal_warning...) or "
+        f"{WITHDRAWAL_CONFIRMATION}.",
+    )
+    name = models.CharField(max_length=120)
+    subject = models.CharField(max_length=300)
+    body = models.TextField()
+    send_to_employer = models.BooleanField(
+        default=True,
+        help_text="Also sent to the employer (workplace mentor) when the learner has one, as "
+        'the policy says ("to the learner and employer").',
+    )
+    active = models.BooleanField(default=True)
+    updated_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["preset_key", "letter_key"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["preset_key", "letter_key"], name="one_letter_template_per_preset_letter"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.name} ({self.preset_key})"

@@ -160,7 +160,13 @@ def contact_log(
     risk_factors: Iterable[RiskFactor] = (),
     attachments: Sequence[CheckedAttachment] = (),
     submission_token: uuid.UUID | None = None,
+    closed_learner_letter: bool = False,
 ) -> ContactLogEntry:
+    """Store one contact-log entry. ``closed_learner_letter`` is for the letter service only
+    (escalation/letters.py): the copy of a letter is stored even for a withdrawn learner, as
+    the written confirmation of a withdrawal must be. It allows letter entries, nothing else."""
+    if closed_learner_letter and contact_type != ContactType.LETTER:
+        raise ValueError("closed_learner_letter is only for letter entries")
     if contact_type == ContactType.RISK_RATING:
         raise ValidationError({"contact_type": "Change the rating with the rating form."})
     if occurred_at > timezone.now() + FUTURE_TOLERANCE:
@@ -174,7 +180,8 @@ def contact_log(
             already = ContactLogEntry.objects.filter(submission_token=token).first()
             if already is not None:
                 return already  # a double click or a re-sent form: stored once
-            learner_ensure_open(learner=learner)
+            if not (closed_learner_letter and not learner.archived):
+                learner_ensure_open(learner=learner)
             entry = ContactLogEntry.objects.create(
                 learner=learner,
                 occurred_at=occurred_at,

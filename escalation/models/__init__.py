@@ -10,6 +10,7 @@ from escalation.models.cases import (
     RiskNotification,
     StageChange,
 )
+from escalation.models.letters import StageLetter
 from escalation.models.withdrawals import (
     LIVE_REQUEST_STATUSES,
     Appeal,
@@ -42,6 +43,7 @@ __all__ = [
     "RequestStatus",
     "RiskNotification",
     "StageChange",
+    "StageLetter",
     "WithdrawalEvent",
     "WithdrawalReason",
     "WithdrawalRequest",

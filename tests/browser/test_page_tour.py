@@ -126,6 +126,7 @@ def visit(page, url, name, artifacts_dir):
                 "cases/{c}/",
                 "notifications/",
                 "notifications/preferences/",
+                "cases/{c}/letter/",
             ],
         ),
         (
@@ -142,7 +143,7 @@ def visit(page, url, name, artifacts_dir):
         ),
         ("director", ["learners/", "learners/{l}/", "cases/", "policy/", "imports/"]),
         ("safeguarding", ["learners/{l}/", "cases/{c}/"]),
-        ("quality", ["learners/{l}/", "cases/{c}/", "learners/breaks/"]),
+        ("quality", ["learners/{l}/", "cases/{c}/", "cases/{c}/letter/", "learners/breaks/"]),
         ("leaver panel", ["learners/"]),
     ],
 )

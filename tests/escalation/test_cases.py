@@ -15,7 +15,7 @@ from escalation.services import (
     case_step_down,
 )
 from riskcases.models import SupportKind
-from tests.factories import LearnerFactory, SupportRecordFactory, open_case
+from tests.factories import LearnerFactory, SupportRecordFactory, open_case, stage_letter_not_sent
 
 MONDAY = dt.datetime(2026, 11, 23, 10, 0, tzinfo=dt.UTC)
 
@@ -66,6 +66,7 @@ class TestDeadlines:
         case = case_advance(case=open_case(trainee), by=trainee.tutor, reason="no contact")
         assert case.stage_due_on == dt.date(2026, 11, 26)
         assert case.due_rule == "3 working days: Aspiration Stage 1, traineeship"
+        stage_letter_not_sent(case)
         case = case_advance(case=case, by=trainee.tutor, reason="no reply")
         assert case.stage_due_on == dt.date(2026, 11, 25)
 
@@ -136,6 +137,7 @@ class TestCasePage:
 
     def test_a_tutor_advances_with_a_reason(self, client, tutor, learner):
         case = case_advance(case=open_case(learner), by=tutor, reason="r")
+        stage_letter_not_sent(case)
         client.force_login(tutor)
         url = reverse("case_move", args=[case.pk, "advance"])
         response = client.post(url, {"reason": "", "expected_stage": "stage_1"})

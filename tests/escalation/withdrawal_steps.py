@@ -9,7 +9,7 @@ from django.utils import timezone
 from escalation.models import WithdrawalReason
 from escalation.services import case_advance
 from escalation.withdrawals import employer_agreement_record, withdrawal_approve
-from tests.factories import open_case
+from tests.factories import open_case, stage_letter_not_sent
 from tests.samples import PDF
 
 
@@ -17,6 +17,8 @@ def at_withdrawal_stage(learner, by):
     """Aspiration: first risk → stage 1 → stage 2 → stage 3 (Notification of Withdrawal)."""
     case = open_case(learner, by=by)
     for _ in range(3):
+        if case.stage != "first_risk":  # stages 1 and 2 are notified before they move on
+            stage_letter_not_sent(case, by=by)
         case = case_advance(case=case, by=by, reason="No response to the stage letter")
     return case
 

@@ -1,0 +1,346 @@
+"""Stage letters for cases, and the withdrawal's written confirmation: the data a letter is
+rendered with (read from the learner, case and preset here, as notifications must not import
+escalation), sending (a "letter" contact-log entry with the PDF copy, and the StageLetter row,
+in one transaction), and recording why a letter was not sent.
+
+Each letter is also e-mailed (with its PDF) to the learner and, where the template says so,
+the employer, through notifications.email.email_enqueue (sent after the transaction commits)."""
+
+import datetime as dt
+import hashlib
+
+from django.conf import settings
+from django.contrib.auth.models import AbstractBaseUser
+from django.core.exceptions import ValidationError
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.db import transaction
+from django.utils import timezone
+from django.utils.text import slugify
+
+from escalation.models import ACTIVE_STATUSES, EscalationCase, StageLetter, WithdrawalRequest
+from escalation.services import (
+    IllegalMove,
+    case_preset,
+    case_stage_letter,
+    case_stage_notified,
+    stage_start_sequence,
+)
+from escalation.withdrawals import withdrawal_confirmation_record
+from learners.models import Learner
+from learners.policies.base import PolicyPreset
+from notifications.email import email_enqueue
+from notifications.letters import Letterhead, RenderedLetter, letter_pdf, letter_render
+from notifications.models import WITHDRAWAL_CONFIRMATION, LetterTemplate
+from riskcases.attachments import CheckedAttachment
+from riskcases.models import ContactLogEntry, ContactType, ContactWith, Direction, Outcome
+from riskcases.services import contact_log
+
+__all__ = [
+    "case_stage_letter",
+    "case_stage_notified",
+    "letter_context_for_case",
+    "letter_context_for_withdrawal",
+    "letter_send",
+    "stage_letter_skip",
+    "withdrawal_confirmation_send",
+]
+
+
+def long_date(day: dt.date) -> str:
+    return f"{day:%A} {day.day} {day:%B %Y}"
+
+
+def provider_name(preset: PolicyPreset) -> str:
+    return settings.LETTER_PROVIDER_NAME or preset.name.split(":")[0].strip()
+
+
+def _common(learner: Learner, preset: PolicyPreset, stage_name: str) -> dict:
+    employer = learner.employer
+    tutor = learner.tutor
+    return {
+        "provider_name": provider_name(preset),
+        "today": timezone.localdate(),
+        "learner_first_name": learner.first_name,
+        "learner_full_name": learner.full_name,
+        "uln": learner.uln,
+        "programme": learner.get_programme_type_display().lower(),
+        "course": learner.course.title,
+        "employer_name": employer.name if employer else "",
+        "employer_mentor": employer.mentor_name if employer else "",
+        "tutor_name": tutor.get_full_name() or tutor.username,
+        "stage_name": stage_name,
+    }
+
+
+def letter_context_for_case(case: EscalationCase) -> dict:
+    """The stage letter's data: the learner, employer, stage and its deadline, as a date and
+    as the rule in working days ("within 5 working days, by Monday 30 November 2026")."""
+    preset = case_preset(case)
+    stage = preset.stage(case.stage)
+    learner = case.learner
+    days = stage.deadline_for(learner.programme_type)
+    due = case.stage_due_on
+    if due is None:
+        rule = ""
+    elif days is not None:
+        rule = f"within {days} working days, by {long_date(due)}"
+    else:
+        rule = f"by {long_date(due)}"
+    return _common(learner, preset, stage.name) | {
+        "stage_started_on": timezone.localtime(case.stage_started_at).date(),
+        "due_on": due or "",
+        "working_days": days if days is not None else "",
+        "due_rule": rule,
+    }
+
+
+def letter_context_for_withdrawal(request: WithdrawalRequest) -> dict:
+    """The withdrawal confirmation's data: the last day of learning, the ILR reason and the
+    appeal window."""
+    preset = case_preset(request.case)
+    learner = request.learner
+    reason = request.ilr_reason
+    appeal_by = request.appeal_by
+    return _common(learner, preset, preset.stage(request.case.stage).name) | {
+        "withdrawn_on": timezone.localtime(request.withdrawn_at).date()
+        if request.withdrawn_at
+        else "",
+        "last_day_of_learning": request.last_day_of_learning or "",
+        "ilr_reason": f"{reason.code} {reason.description}" if reason else "",
+        "appeal_by": appeal_by or "",
+        "appeal_rule": f"within {preset.appeal_working_days} working days, by "
+        f"{long_date(appeal_by)}"
+        if appeal_by
+        else "",
+    }
+
+
+def letter_template_for(*, preset_key: str, letter_key: str) -> LetterTemplate | None:
+    return LetterTemplate.objects.filter(
+        preset_key=preset_key, letter_key=letter_key, active=True
+    ).first()
+
+
+def case_letter_template(case: EscalationCase) -> LetterTemplate | None:
+    """The active template for the case's current stage letter (None: no letter, or none
+    active)."""
+    letter_key = case_preset(case).stage(case.stage).letter
+    if not letter_key:
+        return None
+    return letter_template_for(preset_key=case.preset_key, letter_key=letter_key)
+
+
+def withdrawal_letter_template(request: WithdrawalRequest) -> LetterTemplate | None:
+    return letter_template_for(
+        preset_key=request.case.preset_key, letter_key=WITHDRAWAL_CONFIRMATION
+    )
+
+
+def _goes_to_employer(template: LetterTemplate, learner: Learner) -> bool:
+    return template.send_to_employer and learner.employer_id is not None
+
+
+def letter_recipients(template: LetterTemplate, learner: Learner) -> list[str]:
+    """Who the letter is addressed to, as shown on the preview and the PDF."""
+    lines = [f"To: {learner.full_name}"]
+    if _goes_to_employer(template, learner):
+        employer = learner.employer
+        mentor = f" (for the attention of {employer.mentor_name})" if employer.mentor_name else ""
+        lines.append(f"Copy: {employer.name}{mentor}")
+    return lines
+
+
+def letter_preview(*, template: LetterTemplate, context: dict) -> RenderedLetter:
+    return letter_render(template=template, context=context)
+
+
+def letter_addresses(*, learner: Learner, to_employer: bool) -> list[str]:
+    """Where a letter goes: the learner, and (when the template says so) the workplace mentor,
+    or the employer's contact address when no mentor address is held."""
+    addresses = [learner.email] if learner.email else []
+    employer = learner.employer
+    if to_employer and employer is not None:
+        address = employer.mentor_email or employer.contact_email
+        if address:
+            addresses.append(address)
+    return list(dict.fromkeys(addresses))
+
+
+def _deliver(
+    *,
+    rendered: RenderedLetter,
+    pdf: bytes,
+    filename: str,
+    learner: Learner,
+    to_employer: bool,
+    dedupe_key: str,
+) -> list[str]:
+    """E-mail the letter with its PDF to each address. email_enqueue stores a row now and
+    sends after the transaction commits, so a rolled-back send e-mails nobody."""
+    addresses = letter_addresses(learner=learner, to_employer=to_employer)
+    for address in addresses:
+        email_enqueue(
+            to=address,
+            subject=rendered.subject,
+            body=rendered.body_text,
+            dedupe_key=f"{dedupe_key}:{address}",
+            attachments=((filename, pdf, "application/pdf"),),
+        )
+    return addresses
+
+
+def _store(
+    *,
+    learner: Learner,
+    template: LetterTemplate,
+    context: dict,
+    by: AbstractBaseUser,
+    dedupe_key: str,
+    closed_learner: bool = False,
+) -> ContactLogEntry:
+    rendered = letter_render(template=template, context=context)
+    today = timezone.localdate()
+    letterhead = Letterhead(
+        provider_name=context["provider_name"],
+        date=today,
+        recipients=tuple(letter_recipients(template, learner)),
+        reference=f"ULN {learner.uln}",
+    )
+    pdf = letter_pdf(rendered, letterhead=letterhead)
+    filename = f"{slugify(template.name)}-{slugify(learner.full_name)}-{today:%Y-%m-%d}.pdf"
+    checked = CheckedAttachment(
+        upload=SimpleUploadedFile(filename, pdf, content_type="application/pdf"),
+        name=filename,
+        content_type="application/pdf",
+        size=len(pdf),
+        sha256=hashlib.sha256(pdf).hexdigest(),
+    )
+    to_employer = _goes_to_employer(template, learner)
+    entry = contact_log(
+        learner=learner,
+        author=by,
+        occurred_at=timezone.now(),
+        contact_type=ContactType.LETTER,
+        contact_with=ContactWith.BOTH if to_employer else ContactWith.LEARNER,
+        direction=Direction.OUTBOUND,
+        outcome=Outcome.NOT_APPLICABLE,
+        notes=f"{rendered.subject}\n\n{rendered.body_text}",
+        attachments=[checked],
+        closed_learner_letter=closed_learner,
+    )
+    _deliver(
+        rendered=rendered,
+        pdf=pdf,
+        filename=filename,
+        learner=learner,
+        to_employer=to_employer,
+        dedupe_key=dedupe_key,
+    )
+    return entry
+
+
+def _lock_case(case: EscalationCase) -> EscalationCase:
+    return (
+        EscalationCase.objects.select_for_update(of=("self",))
+        .select_related("learner__employer", "learner__tutor", "learner__course")
+        .get(pk=case.pk)
+    )
+
+
+def _stage_for_letter(case: EscalationCase) -> tuple[str, int]:
+    if case.status not in ACTIVE_STATUSES:
+        raise IllegalMove("The case is closed, so its stage letters are finished.")
+    stage = case_preset(case).stage(case.stage)
+    if not stage.letter:
+        raise IllegalMove(f"{stage.name} has no stage letter.")
+    sequence = stage_start_sequence(case)
+    if StageLetter.objects.filter(
+        case=case, stage_key=case.stage, change_sequence=sequence
+    ).exists():
+        raise IllegalMove(f"The {stage.name} letter is already recorded for this stage.")
+    return stage.letter, sequence
+
+
+def letter_send(
+    *,
+    case: EscalationCase | None = None,
+    withdrawal: WithdrawalRequest | None = None,
+    template: LetterTemplate,
+    by: AbstractBaseUser,
+) -> ContactLogEntry:
+    """Send a letter: store its copy (the rendered text as the notes, the PDF attached) as a
+    "letter" contact-log entry to the learner, or the learner and employer when the template
+    says so, and for a case record it as the current stage's letter. All in one transaction.
+
+    Pass ``case`` for a stage letter, ``withdrawal`` for the written confirmation."""
+    if (case is None) == (withdrawal is None):
+        raise ValueError("Pass a case or a withdrawal request.")
+    with transaction.atomic():
+        if case is not None:
+            case = _lock_case(case)
+            letter_key, sequence = _stage_for_letter(case)
+            if (template.preset_key, template.letter_key) != (case.preset_key, letter_key):
+                raise IllegalMove("That letter is not this stage's letter.")
+            entry = _store(
+                learner=case.learner,
+                template=template,
+                context=letter_context_for_case(case),
+                by=by,
+                dedupe_key=f"letter:case:{case.pk}:{case.stage}:{sequence}",
+            )
+            StageLetter.objects.create(
+                case=case,
+                stage_key=case.stage,
+                change_sequence=sequence,
+                template=template,
+                contact_entry=entry,
+                by=by,
+                at=entry.occurred_at,
+            )
+            return entry
+        if template.letter_key != WITHDRAWAL_CONFIRMATION:
+            raise IllegalMove("That letter is not a withdrawal confirmation.")
+        return _store(
+            learner=withdrawal.learner,
+            template=template,
+            context=letter_context_for_withdrawal(withdrawal),
+            by=by,
+            dedupe_key=f"letter:withdrawal:{withdrawal.pk}",
+            closed_learner=True,
+        )
+
+
+def stage_letter_skip(*, case: EscalationCase, by: AbstractBaseUser, reason: str) -> StageLetter:
+    """Record that the stage letter was not sent, and why: the stage then counts as notified."""
+    if not (reason or "").strip():
+        raise ValidationError({"reason": "Say why the letter was not sent."})
+    with transaction.atomic():
+        case = _lock_case(case)
+        letter_key, sequence = _stage_for_letter(case)
+        return StageLetter.objects.create(
+            case=case,
+            stage_key=case.stage,
+            change_sequence=sequence,
+            template=letter_template_for(preset_key=case.preset_key, letter_key=letter_key),
+            skipped_reason=reason.strip(),
+            by=by,
+            at=timezone.now(),
+        )
+
+
+def withdrawal_confirmation_send(
+    *, request: WithdrawalRequest, by: AbstractBaseUser
+) -> ContactLogEntry:
+    """Send the written confirmation of a withdrawal and record it as sent today, together."""
+    template = withdrawal_letter_template(request)
+    if template is None:
+        raise IllegalMove("There is no active withdrawal confirmation letter for this policy.")
+    with transaction.atomic():
+        # Records the confirmation under the request's lock (and refuses a second one) first.
+        request = withdrawal_confirmation_record(
+            request=request,
+            by=by,
+            sent_on=timezone.localdate(),
+            note="The confirmation letter is stored in the contact log.",
+        )
+        return letter_send(withdrawal=request, template=template, by=by)
