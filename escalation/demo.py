@@ -8,7 +8,7 @@ import random
 from django.db.models import Exists, OuterRef
 from django.utils import timezone
 
-from escalation import demo_activity, demo_breaks, demo_withdrawals
+from escalation import demo_activity, demo_breaks, demo_letters, demo_withdrawals
 from escalation.models import CaseStatus, ChangeKind, EscalationCase
 from escalation.services import stage_change_record, stage_deadline
 from learners.models import Learner, LearnerStatus
@@ -136,3 +136,4 @@ def seed(*, stdout) -> None:
     demo_activity.seed(stdout=stdout, today=timezone.localdate())
     demo_breaks.seed(stdout=stdout, today=timezone.localdate())
     demo_withdrawals.seed(stdout=stdout)
+    demo_letters.seed(stdout=stdout)
