@@ -14,6 +14,8 @@ export CELERY_FILESYSTEM_FOLDER=${CELERY_FILESYSTEM_FOLDER:-$PWD/var/broker}
 export EMAIL_URL=${EMAIL_URL:-filemail:///$PWD/var/mail}
 HOST=${HOST:-127.0.0.1}
 PORT=${PORT:-8000}
+# Links in e-mails point at this server.
+export SITE_URL=${SITE_URL:-http://$HOST:$PORT}
 mkdir -p "$CELERY_FILESYSTEM_FOLDER" var/log var/staticfiles var/mail
 
 .venv/bin/python manage.py migrate --no-input -v0
