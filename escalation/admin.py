@@ -1,6 +1,6 @@
 from django.contrib import admin
 
-from escalation.models import EscalationCase, ExitTheme, WithdrawalReason
+from escalation.models import EscalationCase, ExitTheme, StageLetter, WithdrawalReason
 
 # Cases move only through the case page's services (so every move writes history); the admin
 # lists them read-only.
@@ -39,6 +39,23 @@ class WithdrawalReasonAdmin(admin.ModelAdmin):
 @admin.register(ExitTheme)
 class ExitThemeAdmin(admin.ModelAdmin):
     list_display = ["name", "code", "active"]
+
+    def has_delete_permission(self, request, obj=None) -> bool:
+        return False
+
+
+@admin.register(StageLetter)
+class StageLetterAdmin(admin.ModelAdmin):
+    """Read-only: which letter each stage had (sent, or not sent with the reason)."""
+
+    list_display = ["case", "stage_key", "template", "at", "by"]
+    list_select_related = ["case__learner", "template", "by"]
+
+    def has_change_permission(self, request, obj=None) -> bool:
+        return False
+
+    def has_add_permission(self, request) -> bool:
+        return False
 
     def has_delete_permission(self, request, obj=None) -> bool:
         return False

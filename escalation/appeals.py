@@ -23,7 +23,7 @@ from escalation.withdrawals import (
     tutor_and_managers,
     withdrawal_tell,
 )
-from learners.models import LearnerStatus
+from learners.models import BreakInLearning, LearnerStatus
 
 # appeal move -> (statuses it may start from, status it leads to)
 APPEAL_MOVES: dict[str, tuple[frozenset[str], str]] = {
@@ -184,6 +184,11 @@ def appeal_decide(
         learner = request.learner
         learner.status = LearnerStatus.ON_PROGRAMME
         learner.save(update_fields=["status", "updated_at"])
+        # Withdrawn while on a break: back on programme means the break is over too, or no
+        # new break could ever start (one open break per learner).
+        BreakInLearning.objects.filter(learner=learner, returned_on__isnull=True).update(
+            returned_on=timezone.localdate()
+        )
         request.status = RequestStatus.REINSTATED
         request.save(update_fields=["status"])
         appeal.status, appeal.reinstated_at_stage = AppealStatus.OVERTURNED, reinstate_at_stage

@@ -20,6 +20,9 @@ def admin_user(db):
         "escalation_escalationcase",
         "escalation_withdrawalreason",
         "escalation_exittheme",
+        "escalation_stageletter",
+        "notifications_lettertemplate",
+        "notifications_emaildelivery",
         "notifications_notification",
     ],
 )

@@ -12,6 +12,7 @@ from escalation.models import AppealStatus, CaseStatus, ChangeKind, EventKind, R
 from escalation.services import IllegalMove
 from learners.models import LearnerStatus
 from tests.escalation.withdrawal_steps import agreement, approve, at_withdrawal_stage
+from tests.factories import BreakFactory
 
 # Withdrawn on Monday 14 December 2026. Ten working days, skipping Christmas Day (Fri 25) and
 # the substitute Boxing Day (Mon 28), end on Wednesday 30 December.
@@ -143,3 +144,17 @@ def test_an_overturn_needs_the_stage_to_reopen_at(withdrawn, manager, director):
 def test_an_appeal_cannot_predate_the_notification(withdrawn, manager):
     with on(dt.date(2026, 12, 21)), pytest.raises(ValidationError):
         lodge(withdrawn, manager, dt.date(2026, 12, 1))
+
+
+def test_reinstating_a_learner_withdrawn_on_a_break_ends_the_break(withdrawn, manager, director):
+    BreakFactory(learner=withdrawn.learner, occurred_on=dt.date(2026, 12, 1))
+    with on(dt.date(2026, 12, 21)):
+        appeal = lodge(withdrawn, manager, dt.date(2026, 12, 18))
+        appeal_decide(
+            appeal=appeal,
+            by=director,
+            overturn=True,
+            reason="Break agreed in writing",
+            reinstate_at_stage="stage_1",
+        )
+    assert withdrawn.learner.breaks.get().returned_on == dt.date(2026, 12, 21)
