@@ -218,6 +218,9 @@ POLICY_PRESET = env.str("POLICY_PRESET", default="aspiration")
 # The provider's name at the head of stage letters; empty: the policy's own (the preset name
 # before its colon, e.g. "Aspiration Training").
 LETTER_PROVIDER_NAME = env.str("LETTER_PROVIDER_NAME", default="")
+# The printable PDF of the at-risk register stops at this many rows (a long PDF takes a while
+# to lay out and nobody prints it); CSV and Excel exports hold every row.
+REGISTER_PDF_MAX_ROWS = env.int("REGISTER_PDF_MAX_ROWS", default=1000)
 
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_AGE = env.int("SESSION_COOKIE_AGE", default=8 * 60 * 60)
