@@ -22,10 +22,8 @@ def overdue(request: HttpRequest) -> HttpResponse:
         user=request.user,
         today=today,
     )
-    # Longest overdue first: the oldest stage deadline or action due date leads.
-    rows = filterset.qs.order_by(
-        "case_due_on", "oldest_action_due", "last_name", "first_name", "pk"
-    )
+    # Longest overdue first: the oldest missed stage deadline or action due date leads.
+    rows = filterset.qs.order_by("overdue_since", "last_name", "first_name", "pk")
     page = Paginator(rows, ROWS_PER_PAGE).get_page(request.GET.get("page"))
     query = request.GET.copy()
     query.pop("page", None)
