@@ -73,6 +73,21 @@ class CountedPaginator(Paginator):
         return self._known_count
 
 
+def without_empty_filters(request: HttpRequest) -> HttpResponse | None:
+    """A redirect to the same page without the form's empty fields, so the URL a user bookmarks
+    or shares names only the filters in force; None when it is already clean."""
+    query = request.GET.copy()
+    for key in list(query):
+        values = [value for value in query.getlist(key) if value != ""]
+        if values:
+            query.setlist(key, values)
+        else:
+            del query[key]
+    if len(query.urlencode()) == len(request.GET.urlencode()):
+        return None
+    return redirect(f"{request.path}?{query.urlencode()}" if query else request.path)
+
+
 def _query_with(query: QueryDict, **changes: str | list[str]) -> str:
     changed = query.copy()
     for key in ("page", *changes):
@@ -129,6 +144,8 @@ def _register_view_state(request: HttpRequest) -> dict:
 @login_required
 @register_reader
 def register(request: HttpRequest) -> HttpResponse:
+    if cleaned := without_empty_filters(request):
+        return cleaned
     state = _register_view_state(request)
     paginator = CountedPaginator(state["rows"], ROWS_PER_PAGE, count=state["counts"].total)
     page = paginator.get_page(request.GET.get("page"))

@@ -8,13 +8,15 @@ from django.utils import timezone
 
 from reports.filters import OverdueFilter
 from reports.register import overdue_for
-from reports.views import ROWS_PER_PAGE, register_reader
+from reports.views import ROWS_PER_PAGE, register_reader, without_empty_filters
 from reports.workload import team_workload as team_workload_for
 
 
 @login_required
 @register_reader
 def overdue(request: HttpRequest) -> HttpResponse:
+    if cleaned := without_empty_filters(request):
+        return cleaned
     today = timezone.localdate()
     filterset = OverdueFilter(
         request.GET,

@@ -254,3 +254,11 @@ def test_its_query_count_does_not_grow_with_rows(client, manager, tutor, team):
     few = queries()
     add(190)
     assert queries() == few
+
+
+def test_empty_form_fields_drop_out_of_the_url(client, manager):
+    client.force_login(manager)
+    response = client.get(URL, {"rating": "high", "stage": "", "team": "", "overdue": "true"})
+    assert response.status_code == 302
+    assert response["Location"] == f"{URL}?rating=high&overdue=true"
+    assert client.get(URL, {"stage": ""})["Location"] == URL
