@@ -104,6 +104,7 @@ class RegisterFilter(ScopeFilter):
     rating = django_filters.MultipleChoiceFilter(
         field_name="current_level",
         label="Rating",
+        distinct=False,  # one row per learner already: the rating and case joins are 1:1
         widget=forms.CheckboxSelectMultiple,
     )
     stage = django_filters.ChoiceFilter(

@@ -34,10 +34,10 @@ from django.db.models import (
 from django.db.models.functions import Coalesce, Greatest, Least
 from django.utils import timezone
 
-from escalation.models import ACTIVE_STATUSES, CaseStatus
+from escalation.models import ACTIVE_STATUSES, CaseStatus, EscalationCase
 from learners.access import learners_visible_to
 from learners.models import Learner, LearnerStatus
-from learners.policies import PRESETS, active_preset
+from learners.policies import PRESETS, PolicyPreset, active_preset
 from learners.policies.base import RISK_LEVELS, ContactRequirement
 from riskcases.models import AgreedAction, ContactLogEntry
 
@@ -96,11 +96,24 @@ def _entries_logged(requirement: ContactRequirement) -> Coalesce:
     return Coalesce(Subquery(counted, output_field=IntegerField()), Value(0))
 
 
-def _contacts_missing(today: dt.date) -> Case:
+def presets_in_use() -> list[PolicyPreset]:
+    """The presets of active cases (a case keeps the preset it opened under) and the active one.
+    Expressions that branch on a case's preset name only these, which keeps the SQL short."""
+    keys = set(
+        EscalationCase.objects.filter(status__in=ACTIVE_STATUSES)
+        .order_by()
+        .values_list("preset_key", flat=True)
+        .distinct()
+    )
+    keys.add(active_preset().key)
+    return [preset for key, preset in PRESETS.items() if key in keys]
+
+
+def _contacts_missing(today: dt.date, presets: list[PolicyPreset]) -> Case:
     """How many required contact attempts the case's stage still lacks, counted only once the
     stage's deadline has arrived (before that they are simply not done yet)."""
     whens = []
-    for preset in PRESETS.values():
+    for preset in presets:
         for stage in preset.stages:
             if not stage.contacts:
                 continue
@@ -121,10 +134,10 @@ def _contacts_missing(today: dt.date) -> Case:
     )
 
 
-def _rank_of_stage() -> Case:
+def _rank_of_stage(presets: list[PolicyPreset]) -> Case:
     whens = [
         When(case_preset=preset.key, case_stage=stage.key, then=Value(number))
-        for preset in PRESETS.values()
+        for preset in presets
         for number, stage in enumerate(preset.stages, start=1)
     ]
     # Stepped down sorts after the stages, learners without a case before them.
@@ -141,6 +154,7 @@ def learners_with_case_columns(
 ) -> QuerySet[Learner]:
     """The user's current learners with rating, active case and overdue columns."""
     today = today or timezone.localdate()
+    presets = presets_in_use()
     open_actions = AgreedAction.objects.filter(
         support_record__learner=OuterRef("pk"), done_at__isnull=True, due_on__lt=today
     ).order_by()
@@ -166,13 +180,13 @@ def learners_with_case_columns(
             case_status=F("active_case__status"),
             case_due_on=F("active_case__stage_due_on"),
             case_stage_started_at=F("active_case__stage_started_at"),
-            stage_rank=_rank_of_stage(),
+            stage_rank=_rank_of_stage(presets),
             stage_past_due=Case(
                 When(Q(case_status=CaseStatus.OPEN, case_due_on__lt=today), then=Value(True)),
                 default=Value(False),
                 output_field=BooleanField(),
             ),
-            contacts_missing=_contacts_missing(today),
+            contacts_missing=_contacts_missing(today, presets),
             actions_overdue=Coalesce(
                 Subquery(overdue_actions.values("n"), output_field=IntegerField()), Value(0)
             ),
