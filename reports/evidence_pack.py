@@ -9,7 +9,8 @@ from django.template.loader import render_to_string
 from django.utils import timezone
 
 from learners.models import Learner
-from reports.evidence import Evidence, learner_evidence, person
+from reports.evidence import learner_evidence, person
+from reports.evidence_rows import Evidence
 from reports.models import EvidencePackExport
 
 MARKING = "CONFIDENTIAL: learner personal data"
