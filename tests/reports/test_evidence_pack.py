@@ -450,3 +450,23 @@ def test_queries_do_not_grow_with_the_record(client, tutor, team):
 def test_a_tutor_from_another_team_sees_nothing_of_the_learner(client, learner):
     stranger = TutorFactory(username="far.tutor")
     assert generate(client, stranger, learner).status_code == 404
+
+
+def test_a_safeguarding_pack_without_confidential_entries_is_recorded_as_holding_none(
+    client, learner, safeguarding
+):
+    text = reading(generate(client, safeguarding, learner).content)
+    assert not EvidencePackExport.objects.get().included_confidential
+    assert "CONFIDENTIAL: learner personal data" in text
+    assert "includes safeguarding information" not in text
+
+
+def test_the_audit_is_read_only_in_the_admin(admin_client, client, learner, tutor):
+    generate(client, tutor, learner)
+    changelist = reverse("admin:reports_evidencepackexport_changelist")
+    assert admin_client.get(changelist).status_code == 200
+    assert admin_client.get(reverse("admin:reports_evidencepackexport_add")).status_code == 403
+    row = EvidencePackExport.objects.get()
+    delete = reverse("admin:reports_evidencepackexport_delete", args=[row.pk])
+    assert admin_client.post(delete, {"post": "yes"}).status_code == 403
+    assert EvidencePackExport.objects.filter(pk=row.pk).exists()
