@@ -7,6 +7,7 @@ from escalation import urls as escalation_urls
 from escalation import views as escalation_views
 from learners import views as learner_views
 from notifications import urls as notification_urls
+from reports import evidence_urls
 from reports import urls as report_urls
 from riskcases import urls as riskcases_urls
 
@@ -20,7 +21,11 @@ urlpatterns = [
     path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
     path(
         "learners/",
-        include(escalation_urls.learner_urlpatterns + riskcases_urls.urlpatterns),
+        include(
+            escalation_urls.learner_urlpatterns
+            + riskcases_urls.urlpatterns
+            + evidence_urls.urlpatterns
+        ),
     ),
     path("cases/", include(escalation_urls.urlpatterns)),
     path("imports/", include(import_urls.urlpatterns)),

@@ -30,3 +30,35 @@ class RegisterExport(models.Model):
 
     def __str__(self) -> str:
         return f"{self.get_export_format_display()} of {self.row_count} rows by {self.exported_by}"
+
+
+class EvidencePackExport(models.Model):
+    """Who generated a learner's evidence pack (the full chronology as a PDF), when, whether it
+    held the confidential safeguarding entries, and the file's SHA-256 and page count.
+
+    Written before the file is built (the checksum and page count are filled in once it is),
+    and never edited from the admin."""
+
+    learner = models.ForeignKey(
+        "learners.Learner", on_delete=models.PROTECT, related_name="evidence_packs"
+    )
+    generated_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="evidence_packs"
+    )
+    generated_at = models.DateTimeField()
+    included_confidential = models.BooleanField(
+        "included confidential safeguarding entries", default=False
+    )
+    sha256 = models.CharField("SHA-256 of the PDF", max_length=64, blank=True)
+    page_count = models.PositiveIntegerField(null=True, blank=True)
+    size = models.PositiveBigIntegerField("size in bytes", null=True, blank=True)
+
+    class Meta:
+        ordering = ["-generated_at", "-pk"]
+        indexes = [
+            models.Index(fields=["learner", "-generated_at"]),
+            models.Index(fields=["generated_by", "-generated_at"]),
+        ]
+
+    def __str__(self) -> str:
+        return f"Evidence pack {self.pk} for learner {self.learner_id} by {self.generated_by}"
