@@ -1,6 +1,6 @@
 from django.contrib import admin
 
-from reports.models import RegisterExport
+from reports.models import LeaverPanelSettings, LeaverReport, RegisterExport
 
 
 @admin.register(RegisterExport)
@@ -11,6 +11,45 @@ class RegisterExportAdmin(admin.ModelAdmin):
     list_filter = ("export_format",)
     search_fields = ("exported_by__username", "filters_described")
     date_hierarchy = "exported_at"
+
+    def has_add_permission(self, request) -> bool:
+        return False
+
+    def has_change_permission(self, request, obj=None) -> bool:
+        return False
+
+    def has_delete_permission(self, request, obj=None) -> bool:
+        return False
+
+
+@admin.register(LeaverPanelSettings)
+class LeaverPanelSettingsAdmin(admin.ModelAdmin):
+    """One row: the anchor the 8-week cycles count from (reports/cycles.py)."""
+
+    list_display = ("anchor_date", "updated_at")
+
+    def has_add_permission(self, request) -> bool:
+        return not LeaverPanelSettings.objects.exists()
+
+    def has_delete_permission(self, request, obj=None) -> bool:
+        return False
+
+
+@admin.register(LeaverReport)
+class LeaverReportAdmin(admin.ModelAdmin):
+    """The leaver report archive: readable, never changed from the admin."""
+
+    list_display = (
+        "cycle_start",
+        "cycle_end",
+        "status",
+        "automatic",
+        "generated_by",
+        "created_at",
+        "leaver_count",
+    )
+    list_filter = ("status", "automatic")
+    exclude = ("figures",)
 
     def has_add_permission(self, request) -> bool:
         return False
