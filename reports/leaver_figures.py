@@ -76,10 +76,13 @@ def _history(request: Withdrawal) -> list[dict]:
         if change.kind in REACHED and change.to_stage not in reached:
             reached[change.to_stage] = change.at
     history = [{"label": "First risk (case opened)", "date": _day(case.opened_at)}]
+    # A case opened at the preset's first stage: that stage's day is the line above.
+    first_stage = preset.stages[0].key
+    opened_there = reached.get(first_stage) == case.opened_at
     history += [
         {"label": stage.name, "date": _day(reached[stage.key])}
         for stage in preset.stages
-        if stage.key in reached
+        if stage.key in reached and not (stage.key == first_stage and opened_there)
     ]
     history.append({"label": "Director's approval", "date": _day(request.decided_at)})
     return history
