@@ -80,3 +80,19 @@ def test_rule_there_is_one_settings_row():
     LeaverPanelSettings.objects.create(anchor_date=ANCHOR)
     LeaverPanelSettings(anchor_date=dt.date(2026, 1, 5)).save()
     assert LeaverPanelSettings.objects.get().anchor_date == dt.date(2026, 1, 5)
+
+
+@pytest.mark.django_db
+def test_the_demo_has_an_anchor_and_the_last_cycles_report():
+    import io
+
+    from django.core.management import call_command
+
+    from reports.models import LeaverReport, ReportStatus
+
+    call_command("seed_demo", stdout=io.StringIO())
+    report = LeaverReport.objects.get()
+    assert report.automatic and report.status == ReportStatus.READY
+    assert report.leaver_count and report.leaver_count > 0
+    settings = LeaverPanelSettings.objects.get()
+    assert report.cycle_end == settings.anchor_date - dt.timedelta(days=1)
