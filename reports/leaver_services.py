@@ -23,16 +23,20 @@ from reports.leaver_pdf import leaver_report_pdf
 from reports.models import LeaverReport, ReportStatus
 
 log = logging.getLogger(__name__)
+STALE_AFTER = dt.timedelta(minutes=30)  # a 500-leaver report builds in about 30 seconds
 
 
 def leaver_report_request(*, cycle: Cycle, by: AbstractBaseUser) -> LeaverReport:
     """A queued report of ``cycle`` asked for by a person; the caller enqueues the build once
     the transaction commits (reports.tasks.leaver_report_build_after_commit). One already
-    queued or running for the same cycle is returned instead of a second."""
+    queued or running for the same cycle (asked for in the last STALE_AFTER) is returned
+    instead of a second."""
     pending = LeaverReport.objects.filter(
         cycle_start=cycle.start,
         cycle_end=cycle.end,
         status__in=(ReportStatus.QUEUED, ReportStatus.RUNNING),
+        # One stuck for longer (a worker that died) does not block asking again.
+        created_at__gte=timezone.now() - STALE_AFTER,
     ).first()
     if pending:
         return pending

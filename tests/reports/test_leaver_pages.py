@@ -118,6 +118,16 @@ class TestGenerating:
         second = client.post(reverse("leaver_generate"), {"cycle_start": start})
         assert first.url == second.url and LeaverReport.objects.count() == 1
 
+    def test_a_report_stuck_for_half_an_hour_does_not_block_asking_again(self, client, panel):
+        client.force_login(panel)
+        start = str(cycle_containing(timezone.localdate()).start)
+        client.post(reverse("leaver_generate"), {"cycle_start": start})
+        LeaverReport.objects.update(
+            status=ReportStatus.RUNNING, created_at=timezone.now() - dt.timedelta(minutes=31)
+        )
+        client.post(reverse("leaver_generate"), {"cycle_start": start})
+        assert LeaverReport.objects.filter(status=ReportStatus.QUEUED).count() == 1
+
     @pytest.mark.parametrize("start", ["2026-11-24", "nonsense", "2026-12-21"])
     def test_it_refuses_a_day_that_is_not_a_cycle_start_or_a_future_cycle(
         self, client, panel, start
