@@ -31,7 +31,7 @@ class Cycle:
 
     @property
     def short_label(self) -> str:
-        return f"{self.start:%d %b} – {self.end:%d %b %y}"
+        return f"{self.start:%d %b %Y}"  # charts: each cycle by its first day
 
     def contains(self, day: dt.date) -> bool:
         return self.start <= day <= self.end

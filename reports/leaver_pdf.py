@@ -20,7 +20,8 @@ def _charts(figures: dict) -> dict:
     return {
         "per_cycle": bar_chart_svg(
             title="Leavers per cycle",
-            desc=f"Leavers in this cycle and the {len(trend) - 1} before it. {per_cycle}.",
+            desc=f"Leavers in this cycle and the {len(trend) - 1} before it, each cycle by its "
+            f"first day. {per_cycle}.",
             categories=categories,
             series=[Series("Leavers", [row["total"] for row in trend])],
             chart_id="chart-cycles",
