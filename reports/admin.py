@@ -1,6 +1,6 @@
 from django.contrib import admin
 
-from reports.models import EvidencePackExport, RegisterExport
+from reports.models import EvidencePackExport, LeaverPanelSettings, LeaverReport, RegisterExport
 
 
 @admin.register(RegisterExport)
@@ -38,6 +38,36 @@ class EvidencePackExportAdmin(admin.ModelAdmin):
     list_select_related = ("learner", "generated_by")
     search_fields = ("learner__uln", "learner__last_name", "generated_by__username", "sha256")
     date_hierarchy = "generated_at"
+
+
+@admin.register(LeaverPanelSettings)
+class LeaverPanelSettingsAdmin(admin.ModelAdmin):
+    """One row: the anchor the 8-week cycles count from (reports/cycles.py)."""
+
+    list_display = ("anchor_date", "updated_at")
+
+    def has_add_permission(self, request) -> bool:
+        return not LeaverPanelSettings.objects.exists()
+
+    def has_delete_permission(self, request, obj=None) -> bool:
+        return False
+
+
+@admin.register(LeaverReport)
+class LeaverReportAdmin(admin.ModelAdmin):
+    """The leaver report archive: readable, never changed from the admin."""
+
+    list_display = (
+        "cycle_start",
+        "cycle_end",
+        "status",
+        "automatic",
+        "generated_by",
+        "created_at",
+        "leaver_count",
+    )
+    list_filter = ("status", "automatic")
+    exclude = ("figures",)
 
     def has_add_permission(self, request) -> bool:
         return False
