@@ -3,14 +3,8 @@ from django.contrib import admin
 from reports.models import EvidencePackExport, LeaverPanelSettings, LeaverReport, RegisterExport
 
 
-@admin.register(RegisterExport)
-class RegisterExportAdmin(admin.ModelAdmin):
-    """The export audit: readable, never changed or removed from the admin."""
-
-    list_display = ("exported_at", "exported_by", "export_format", "row_count", "filters_described")
-    list_filter = ("export_format",)
-    search_fields = ("exported_by__username", "filters_described")
-    date_hierarchy = "exported_at"
+class ReadOnlyAdmin(admin.ModelAdmin):
+    """Audit and archive rows: readable in the admin, never added, changed or removed there."""
 
     def has_add_permission(self, request) -> bool:
         return False
@@ -22,8 +16,18 @@ class RegisterExportAdmin(admin.ModelAdmin):
         return False
 
 
+@admin.register(RegisterExport)
+class RegisterExportAdmin(ReadOnlyAdmin):
+    """The export audit: readable, never changed or removed from the admin."""
+
+    list_display = ("exported_at", "exported_by", "export_format", "row_count", "filters_described")
+    list_filter = ("export_format",)
+    search_fields = ("exported_by__username", "filters_described")
+    date_hierarchy = "exported_at"
+
+
 @admin.register(EvidencePackExport)
-class EvidencePackExportAdmin(admin.ModelAdmin):
+class EvidencePackExportAdmin(ReadOnlyAdmin):
     """The evidence pack audit: readable, never changed or removed from the admin."""
 
     list_display = (
@@ -54,7 +58,7 @@ class LeaverPanelSettingsAdmin(admin.ModelAdmin):
 
 
 @admin.register(LeaverReport)
-class LeaverReportAdmin(admin.ModelAdmin):
+class LeaverReportAdmin(ReadOnlyAdmin):
     """The leaver report archive: readable, never changed from the admin."""
 
     list_display = (
@@ -68,12 +72,3 @@ class LeaverReportAdmin(admin.ModelAdmin):
     )
     list_filter = ("status", "automatic")
     exclude = ("figures",)
-
-    def has_add_permission(self, request) -> bool:
-        return False
-
-    def has_change_permission(self, request, obj=None) -> bool:
-        return False
-
-    def has_delete_permission(self, request, obj=None) -> bool:
-        return False
