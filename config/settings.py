@@ -178,6 +178,9 @@ if CELERY_BROKER_URL.startswith("filesystem://"):
     CELERY_BROKER_TRANSPORT_OPTIONS = {
         "data_folder_in": str(_broker_folder),
         "data_folder_out": str(_broker_folder),
+        # The broadcast (control) exchange's files; by default a "control" folder in the
+        # directory the worker started in, which litters the checkout.
+        "control_folder": str(_broker_folder / "control"),
     }
 CELERY_TASK_IGNORE_RESULT = True
 CELERY_TASK_ACKS_LATE = True
