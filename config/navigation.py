@@ -16,6 +16,7 @@ class NavEntry:
     label: str
     url_name: str
     roles: frozenset[str]
+    section: bool = False  # the entry leads a section whose sub-pages share its URL prefix
 
 
 ALL_STAFF_ROLES = frozenset(Role.values)
@@ -26,6 +27,12 @@ NAV_ENTRIES: tuple[NavEntry, ...] = (
     NavEntry("My caseload", "learner_list", frozenset({Role.TUTOR})),
     NavEntry("Team learners", "learner_list", frozenset({Role.MANAGER})),
     NavEntry("All learners", "learner_list", ORGANISATION_WIDE_ROLES),
+    NavEntry(
+        "At-risk register",
+        "register",
+        frozenset({Role.MANAGER}) | ORGANISATION_WIDE_ROLES,
+        section=True,
+    ),
     NavEntry("Open cases", "case_list", ALL_STAFF_ROLES),
     NavEntry("On a break", "break_list", LEARNER_ROLES),
     NavEntry(
@@ -48,7 +55,11 @@ def navigation_for(request: HttpRequest) -> list[dict[str, str | bool]]:
         if url in seen_urls:  # one link per page, labelled by the user's narrowest role
             continue
         seen_urls.add(url)
-        entries.append({"label": entry.label, "url": url, "active": request.path == url})
+        # A section's pages (the register's overdue and workload views) light up its entry.
+        active = request.path == url or (
+            url != "/" and request.path.startswith(url) and entry.section
+        )
+        entries.append({"label": entry.label, "url": url, "active": active})
     if user.is_staff:
         entries.append({"label": "Admin", "url": reverse("admin:index"), "active": False})
     return entries

@@ -104,6 +104,12 @@ DATABASES = {
     )
 }
 DATABASES["default"]["ATOMIC_REQUESTS"] = True
+if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
+    # PostgreSQL's JIT compiles expressions when a plan's estimated cost is high; the register's
+    # many short subqueries look costly and took seconds to compile for milliseconds of work
+    # (bench/results/register.md). Web pages are short queries: compile nothing.
+    DATABASES["default"].setdefault("OPTIONS", {})
+    DATABASES["default"]["OPTIONS"]["options"] = "-c jit=off"
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 CACHES = {"default": env.cache_url("CACHE_URL", default="locmemcache://")}
@@ -218,6 +224,9 @@ POLICY_PRESET = env.str("POLICY_PRESET", default="aspiration")
 # The provider's name at the head of stage letters; empty: the policy's own (the preset name
 # before its colon, e.g. "Aspiration Training").
 LETTER_PROVIDER_NAME = env.str("LETTER_PROVIDER_NAME", default="")
+# The printable PDF of the at-risk register stops at this many rows (a long PDF takes a while
+# to lay out and nobody prints it); CSV and Excel exports hold every row.
+REGISTER_PDF_MAX_ROWS = env.int("REGISTER_PDF_MAX_ROWS", default=1000)
 
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_AGE = env.int("SESSION_COOKIE_AGE", default=8 * 60 * 60)

@@ -7,6 +7,7 @@ from escalation import urls as escalation_urls
 from escalation import views as escalation_views
 from learners import views as learner_views
 from notifications import urls as notification_urls
+from reports import urls as report_urls
 from riskcases import urls as riskcases_urls
 
 urlpatterns = [
@@ -23,6 +24,7 @@ urlpatterns = [
     ),
     path("cases/", include(escalation_urls.urlpatterns)),
     path("imports/", include(import_urls.urlpatterns)),
+    path("register/", include(report_urls.urlpatterns)),
     path("withdrawals/", include(withdrawal_urls.urlpatterns)),
     path("notifications/", include(notification_urls.urlpatterns)),
     path("policy/", escalation_views.policy_page, name="policy"),

@@ -139,12 +139,18 @@ def visit(page, url, name, artifacts_dir):
                 "cases/{c}/",
                 "imports/",
                 "imports/{b}/",
+                "register/",
+                "register/overdue/",
+                "register/workload/",
             ],
         ),
-        ("director", ["learners/", "learners/{l}/", "cases/", "policy/", "imports/"]),
+        (
+            "director",
+            ["learners/", "learners/{l}/", "cases/", "policy/", "imports/", "register/workload/"],
+        ),
         ("safeguarding", ["learners/{l}/", "cases/{c}/"]),
         ("quality", ["learners/{l}/", "cases/{c}/", "cases/{c}/letter/", "learners/breaks/"]),
-        ("leaver panel", ["learners/"]),
+        ("leaver panel", ["learners/", "register/"]),
     ],
 )
 def test_each_role_sees_accessible_pages(

@@ -17,6 +17,7 @@ from learners.models import (
     Team,
 )
 from learners.roles import Role
+from reports.models import RegisterExport
 from riskcases.models import AgreedAction, ContactLogEntry, RiskRating, SupportRecord
 
 
@@ -33,6 +34,7 @@ def counts() -> dict[str, int]:
         "cases": EscalationCase.objects.count(),
         "stage_changes": StageChange.objects.count(),
         "breaks": BreakInLearning.objects.count(),
+        "register_exports": RegisterExport.objects.count(),
     }
 
 
@@ -75,6 +77,9 @@ class TestSeedDemo:
         ).exists()
         assert Learner.objects.filter(breaks__in=recorded, tutor__username="tutor").exists()
         # The demo passwords are printed for the person running it.
+        # The register's export audit shows copies taken by a manager and a director.
+        exporters = set(RegisterExport.objects.values_list("exported_by__username", flat=True))
+        assert exporters == {"manager", "director"}
         assert "demo-learners-2026" in out.getvalue()
         assert "tutor" in out.getvalue() and "director" in out.getvalue()
 

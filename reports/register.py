@@ -1,0 +1,304 @@
+"""Reads for the at-risk register, the overdue page and the team workload view.
+
+Every row is a learner with their current rating and active case joined in (each at most one
+row, so the joins never repeat a learner) and what is overdue computed in SQL, so a page costs
+the same number of queries whatever it shows, and exports read exactly the rows the page does.
+
+Overdue, one definition for every page and export:
+- stage past due: an open case whose stage deadline has passed;
+- contacts missing: an open case whose stage deadline has arrived (today or earlier) while the
+  contact attempts the stage requires are not all on the contact log since the stage began;
+- actions overdue: an agreed action not done by its due date.
+"""
+
+import datetime as dt
+from dataclasses import dataclass, field
+
+from django.contrib.auth.models import AbstractBaseUser
+from django.db.models import (
+    BooleanField,
+    Case,
+    Count,
+    DateField,
+    F,
+    FilteredRelation,
+    IntegerField,
+    Min,
+    OuterRef,
+    Q,
+    QuerySet,
+    Subquery,
+    Value,
+    When,
+)
+from django.db.models.functions import Coalesce, Greatest, Least
+from django.utils import timezone
+
+from escalation.models import ACTIVE_STATUSES, CaseStatus, EscalationCase
+from learners.access import learners_visible_to
+from learners.models import Learner, LearnerStatus
+from learners.policies import PRESETS, PolicyPreset, active_preset
+from learners.policies.base import RISK_LEVELS, ContactRequirement
+from riskcases.models import AgreedAction, ContactLogEntry
+
+# Learners still with the provider: a withdrawn or finished learner is off the register.
+CURRENT_STATUSES = (LearnerStatus.ON_PROGRAMME, LearnerStatus.BREAK_IN_LEARNING)
+
+# Stage filter values beside the preset's stage keys.
+STEPPED_DOWN = "stepped_down"
+NO_CASE = "none"
+
+# Sort key -> the columns it orders by; names then pk break ties, always A to Z.
+REGISTER_SORTS = {
+    "name": ("last_name", "first_name"),
+    "rating": ("level_rank",),
+    "stage": ("stage_rank",),
+    "due": ("case_due_on",),
+    # Ascending: the earliest stage start first, so the longest in stage comes first.
+    "days": ("case_stage_started_at",),
+    "tutor": ("tutor__last_name", "tutor__first_name"),
+    "team": ("team__name",),
+    "start": ("start_date",),
+}
+TIE_BREAK = ("last_name", "first_name", "pk")
+DEFAULT_SORT = "-rating"
+
+
+def register_sort_key(value: str | None) -> str:
+    value = value or DEFAULT_SORT
+    return value if value.lstrip("-") in REGISTER_SORTS else DEFAULT_SORT
+
+
+def register_ordering(sort: str) -> list:
+    """The ORDER BY for a sort key ("-key" reverses it); empty values sort last either way."""
+    descending = sort.startswith("-")
+    columns = [
+        F(name).desc(nulls_last=True) if descending else F(name).asc(nulls_last=True)
+        for name in REGISTER_SORTS[sort.lstrip("-")]
+    ]
+    return [*columns, *TIE_BREAK]
+
+
+def at_risk_levels() -> frozenset[str]:
+    # The ratings at which the policy opens a case ("First risk identified"): Medium and High.
+    return active_preset().support_plan_prompt_levels
+
+
+def _entries_logged(requirement: ContactRequirement) -> Coalesce:
+    entries = ContactLogEntry.objects.filter(
+        learner=OuterRef("pk"),
+        occurred_at__gte=OuterRef("case_stage_started_at"),
+        contact_type__in=sorted(requirement.contact_types),
+    )
+    if requirement.welfare_check:
+        entries = entries.filter(welfare_check=True)
+    counted = entries.order_by().values("learner").annotate(n=Count("pk")).values("n")
+    return Coalesce(Subquery(counted, output_field=IntegerField()), Value(0))
+
+
+def presets_in_use() -> list[PolicyPreset]:
+    """The presets of active cases (a case keeps the preset it opened under) and the active one.
+    Expressions that branch on a case's preset name only these, which keeps the SQL short."""
+    keys = set(
+        EscalationCase.objects.filter(status__in=ACTIVE_STATUSES)
+        .order_by()
+        .values_list("preset_key", flat=True)
+        .distinct()
+    )
+    keys.add(active_preset().key)
+    return [preset for key, preset in PRESETS.items() if key in keys]
+
+
+def _contacts_missing(today: dt.date, presets: list[PolicyPreset]) -> Case:
+    """How many required contact attempts the case's stage still lacks, counted only once the
+    stage's deadline has arrived (before that they are simply not done yet)."""
+    whens = []
+    for preset in presets:
+        for stage in preset.stages:
+            if not stage.contacts:
+                continue
+            missing = None
+            for requirement in stage.contacts:
+                short = Greatest(Value(requirement.count) - _entries_logged(requirement), Value(0))
+                missing = short if missing is None else missing + short
+            whens.append(When(case_preset=preset.key, case_stage=stage.key, then=missing))
+    if not whens:
+        return Value(0, output_field=IntegerField())
+    return Case(
+        When(
+            Q(case_status=CaseStatus.OPEN, case_due_on__lte=today),
+            then=Case(*whens, default=Value(0), output_field=IntegerField()),
+        ),
+        default=Value(0),
+        output_field=IntegerField(),
+    )
+
+
+def _rank_of_stage(presets: list[PolicyPreset]) -> Case:
+    whens = [
+        When(case_preset=preset.key, case_stage=stage.key, then=Value(number))
+        for preset in presets
+        for number, stage in enumerate(preset.stages, start=1)
+    ]
+    # Stepped down sorts after the stages, learners without a case before them.
+    return Case(
+        When(case_status=CaseStatus.STEPPED_DOWN, then=Value(100)),
+        *whens,
+        default=Value(0),
+        output_field=IntegerField(),
+    )
+
+
+def learners_with_case_columns(
+    *, user: AbstractBaseUser, today: dt.date | None = None
+) -> QuerySet[Learner]:
+    """The user's current learners with rating, active case and overdue columns."""
+    today = today or timezone.localdate()
+    presets = presets_in_use()
+    open_actions = AgreedAction.objects.filter(
+        support_record__learner=OuterRef("pk"), done_at__isnull=True, due_on__lt=today
+    ).order_by()
+    overdue_actions = open_actions.values("support_record__learner").annotate(n=Count("pk"))
+    return (
+        learners_visible_to(user)
+        .filter(archived=False, status__in=CURRENT_STATUSES)
+        .select_related("course", "employer", "tutor", "team")
+        .alias(
+            current_rating=FilteredRelation("ratings", condition=Q(ratings__ended_at__isnull=True)),
+            active_case=FilteredRelation("cases", condition=Q(cases__status__in=ACTIVE_STATUSES)),
+        )
+        .annotate(
+            current_level=F("current_rating__level"),
+            level_rank=Case(
+                *(When(current_level=lv, then=Value(i)) for i, lv in enumerate(RISK_LEVELS)),
+                default=Value(-1),
+                output_field=IntegerField(),
+            ),
+            case_id=F("active_case__id"),
+            case_preset=F("active_case__preset_key"),
+            case_stage=F("active_case__stage"),
+            case_status=F("active_case__status"),
+            case_due_on=F("active_case__stage_due_on"),
+            case_stage_started_at=F("active_case__stage_started_at"),
+            stage_rank=_rank_of_stage(presets),
+            stage_past_due=Case(
+                When(Q(case_status=CaseStatus.OPEN, case_due_on__lt=today), then=Value(True)),
+                default=Value(False),
+                output_field=BooleanField(),
+            ),
+            contacts_missing=_contacts_missing(today, presets),
+            actions_overdue=Coalesce(
+                Subquery(overdue_actions.values("n"), output_field=IntegerField()), Value(0)
+            ),
+            oldest_action_due=Subquery(
+                open_actions.values("support_record__learner")
+                .annotate(first=Min("due_on"))
+                .values("first")
+            ),
+        )
+    )
+
+
+def overdue_condition() -> Q:
+    return Q(stage_past_due=True) | Q(contacts_missing__gt=0) | Q(actions_overdue__gt=0)
+
+
+def register_condition() -> Q:
+    return Q(case_id__isnull=False) | Q(current_level__in=sorted(at_risk_levels()))
+
+
+def register_for(*, user: AbstractBaseUser, today: dt.date | None = None) -> QuerySet[Learner]:
+    """The at-risk register: learners with an active case or an at-risk rating."""
+    return learners_with_case_columns(user=user, today=today).filter(register_condition())
+
+
+def overdue_for(*, user: AbstractBaseUser, today: dt.date | None = None) -> QuerySet[Learner]:
+    """Learners with anything overdue, at risk or not (an overdue action counts either way),
+    with ``overdue_since``: the earliest missed stage deadline or action due date."""
+    missed_deadline = Case(
+        When(Q(stage_past_due=True) | Q(contacts_missing__gt=0), then=F("case_due_on")),
+        default=None,
+        output_field=DateField(),
+    )
+    action_due = F("oldest_action_due")
+    return (
+        learners_with_case_columns(user=user, today=today)
+        .filter(overdue_condition())
+        # LEAST ignores NULLs on PostgreSQL but not on SQLite: fill each from the other.
+        .annotate(
+            overdue_since=Least(
+                Coalesce(missed_deadline, action_due), Coalesce(action_due, missed_deadline)
+            )
+        )
+    )
+
+
+@dataclass
+class RegisterCounts:
+    total: int = 0
+    by_rating: dict[str, int] = field(default_factory=dict)
+    # (filter value, preset key or "", stage key or "", count) in ladder order
+    by_stage: list[tuple[str, str, str, int]] = field(default_factory=list)
+
+
+def register_counts(queryset: QuerySet[Learner]) -> RegisterCounts:
+    """Counts by rating and by stage of the (filtered) register, in one grouped query; their
+    total is the row count, so the paginator needs no COUNT of its own."""
+    groups = (
+        queryset.order_by()
+        .values("current_level", "case_preset", "case_stage", "case_status", "stage_rank")
+        .annotate(n=Count("pk"))
+    )
+    counts = RegisterCounts(by_rating={level: 0 for level in RISK_LEVELS})
+    stages: dict[tuple, int] = {}
+    for group in groups:
+        counts.total += group["n"]
+        level = group["current_level"]
+        if level in counts.by_rating:
+            counts.by_rating[level] += group["n"]
+        if group["case_status"] == CaseStatus.STEPPED_DOWN:
+            key = (100, STEPPED_DOWN, "", "")
+        elif group["case_stage"]:
+            key = (
+                group["stage_rank"],
+                group["case_stage"],
+                group["case_preset"],
+                group["case_stage"],
+            )
+        else:
+            key = (0, NO_CASE, "", "")
+        stages[key] = stages.get(key, 0) + group["n"]
+    counts.by_stage = [
+        (value, preset, stage, n) for (_, value, preset, stage), n in sorted(stages.items())
+    ]
+    return counts
+
+
+def stage_filter_choices() -> list[tuple[str, str]]:
+    preset = active_preset()
+    return [
+        *((stage.key, stage.name) for stage in preset.stages),
+        (STEPPED_DOWN, "Stepped down (support contract)"),
+        (NO_CASE, "No open case (rated at risk)"),
+    ]
+
+
+def stage_filter(queryset: QuerySet[Learner], value: str) -> QuerySet[Learner]:
+    if value == STEPPED_DOWN:
+        return queryset.filter(case_status=CaseStatus.STEPPED_DOWN)
+    if value == NO_CASE:
+        return queryset.filter(case_id__isnull=True)
+    return queryset.filter(case_status=CaseStatus.OPEN, case_stage=value)
+
+
+def started_stage_before(*, days: int, today: dt.date) -> dt.datetime:
+    """The moment before which a stage must have started to have run ``days`` calendar days
+    by today (counting the day it started as day 0)."""
+    day = today - dt.timedelta(days=days - 1)
+    return timezone.make_aware(dt.datetime.combine(day, dt.time.min))
+
+
+def first_days_condition(*, today: dt.date) -> Q:
+    # Policy (MTT): the first 60 days on programme, when directors are told at once.
+    days = active_preset().directors_told_within_days
+    return Q(start_date__gt=today - dt.timedelta(days=days), start_date__lte=today)

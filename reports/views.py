@@ -1,0 +1,216 @@
+"""The managers' at-risk register, its exports, the overdue page and the team workload view."""
+
+from functools import wraps
+
+from django.conf import settings
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.paginator import Paginator
+from django.http import (
+    Http404,
+    HttpRequest,
+    HttpResponse,
+    QueryDict,
+    StreamingHttpResponse,
+)
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.functional import cached_property
+
+from learners.policies import PRESETS, active_preset
+from learners.policies.base import RISK_LEVELS
+from learners.roles import ORGANISATION_WIDE_ROLES, Role, roles_of
+from reports.exports import (
+    EXPORT_CONTENT_TYPES,
+    csv_stream,
+    export_filename,
+    heading_for,
+    pdf_bytes,
+    register_export_record,
+    xlsx_bytes,
+)
+from reports.filters import RegisterFilter
+from reports.models import ExportFormat
+from reports.register import (
+    NO_CASE,
+    STEPPED_DOWN,
+    RegisterCounts,
+    at_risk_levels,
+    register_counts,
+    register_for,
+    register_ordering,
+    register_sort_key,
+)
+
+ROWS_PER_PAGE = 50
+REGISTER_ROLES = frozenset({Role.MANAGER}) | ORGANISATION_WIDE_ROLES
+
+
+def register_reader(view):
+    """Managers and organisation-wide roles read the register; a tutor has a caseload instead
+    and is sent there."""
+
+    @wraps(view)
+    def wrapped(request: HttpRequest, *args, **kwargs) -> HttpResponse:
+        if not (request.user.is_superuser or roles_of(request.user) & REGISTER_ROLES):
+            messages.info(request, "The at-risk register is for managers: here is your caseload.")
+            return redirect("learner_list")
+        return view(request, *args, **kwargs)
+
+    return wrapped
+
+
+class CountedPaginator(Paginator):
+    """A paginator told its count (from the grouped counts query) instead of running one."""
+
+    def __init__(self, object_list, per_page, *, count: int) -> None:
+        super().__init__(object_list, per_page)
+        self._known_count = count
+
+    @cached_property
+    def count(self) -> int:
+        return self._known_count
+
+
+def without_empty_filters(request: HttpRequest) -> HttpResponse | None:
+    """A redirect to the same page without the form's empty fields, so the URL a user bookmarks
+    or shares names only the filters in force; None when it is already clean."""
+    query = request.GET.copy()
+    for key in list(query):
+        values = [value for value in query.getlist(key) if value != ""]
+        if values:
+            query.setlist(key, values)
+        else:
+            del query[key]
+    if len(query.urlencode()) == len(request.GET.urlencode()):
+        return None
+    return redirect(f"{request.path}?{query.urlencode()}" if query else request.path)
+
+
+def _query_with(query: QueryDict, **changes: str | list[str]) -> str:
+    changed = query.copy()
+    for key in ("page", *changes):
+        changed.pop(key, None)
+    for key, value in changes.items():
+        changed.setlist(key, value if isinstance(value, list) else [value])
+    return changed.urlencode()
+
+
+def _count_links(counts: RegisterCounts, query: QueryDict) -> dict[str, list[dict]]:
+    preset = active_preset()
+    ratings = [
+        {
+            "label": preset.label(level),
+            "level": level,
+            "count": n,
+            "query": _query_with(query, rating=level),
+        }
+        for level, n in reversed(counts.by_rating.items())
+    ]
+    names = {STEPPED_DOWN: "Stepped down", NO_CASE: "No open case"}
+    stages = [
+        {
+            "label": names.get(value) or PRESETS[preset_key].stage(stage).name,
+            "count": n,
+            "query": _query_with(query, stage=value),
+        }
+        for value, preset_key, stage, n in counts.by_stage
+    ]
+    return {"ratings": ratings, "stages": stages}
+
+
+def _register_view_state(request: HttpRequest) -> dict:
+    today = timezone.localdate()
+    filterset = RegisterFilter(
+        request.GET,
+        queryset=register_for(user=request.user, today=today),
+        user=request.user,
+        today=today,
+    )
+    sort = register_sort_key(request.GET.get("sort"))
+    rows = filterset.qs.order_by(*register_ordering(sort))
+    counts = register_counts(filterset.qs)
+    return {
+        "today": today,
+        "filter": filterset,
+        "sort": sort,
+        "rows": rows,
+        "counts": counts,
+        "filters_described": filterset.described(),
+    }
+
+
+@login_required
+@register_reader
+def register(request: HttpRequest) -> HttpResponse:
+    if cleaned := without_empty_filters(request):
+        return cleaned
+    state = _register_view_state(request)
+    paginator = CountedPaginator(state["rows"], ROWS_PER_PAGE, count=state["counts"].total)
+    page = paginator.get_page(request.GET.get("page"))
+    query = request.GET.copy()
+    query.pop("page", None)
+    sort_query = query.copy()
+    sort_query.pop("sort", None)
+    return render(
+        request,
+        "reports/register.html",
+        {
+            **state,
+            "title": "At-risk register",
+            "at_risk_labels": [
+                active_preset().label(level) for level in RISK_LEVELS if level in at_risk_levels()
+            ],
+            "page": page,
+            "count_links": _count_links(state["counts"], query),
+            "query_without_page": query.urlencode(),
+            "query_without_sort": sort_query.urlencode(),
+            "export_formats": ExportFormat.choices,
+            "pdf_max_rows": settings.REGISTER_PDF_MAX_ROWS,
+        },
+    )
+
+
+@login_required
+@register_reader
+def register_export(request: HttpRequest, fmt: str) -> HttpResponse:
+    if fmt not in ExportFormat.values:
+        raise Http404("No such export format.")
+    state = _register_view_state(request)
+    total = state["counts"].total
+    if fmt == ExportFormat.PDF and total > settings.REGISTER_PDF_MAX_ROWS:
+        messages.error(
+            request,
+            f"The printable PDF holds up to {settings.REGISTER_PDF_MAX_ROWS:,} rows and this view "
+            f"has {total:,}. Narrow the filters, or export CSV or Excel, which hold every row.",
+        )
+        return redirect(f"{reverse('register')}?{request.GET.urlencode()}")
+    export = register_export_record(
+        user=request.user,
+        export_format=fmt,
+        query=request.GET.urlencode(),
+        filters=state["filters_described"],
+        row_count=total,
+    )
+    heading = heading_for(export, state["filters_described"])
+    rows, today = state["rows"], state["today"]
+    if fmt == ExportFormat.CSV:
+        response = StreamingHttpResponse(
+            csv_stream(rows, heading=heading, today=today),
+            content_type=EXPORT_CONTENT_TYPES[fmt],
+        )
+    elif fmt == ExportFormat.XLSX:
+        response = HttpResponse(
+            xlsx_bytes(rows, heading=heading, today=today), content_type=EXPORT_CONTENT_TYPES[fmt]
+        )
+    else:
+        counts = _count_links(state["counts"], QueryDict())
+        response = HttpResponse(
+            pdf_bytes(rows, heading=heading, today=today, counts=counts),
+            content_type=EXPORT_CONTENT_TYPES[fmt],
+        )
+    response["Content-Disposition"] = f'attachment; filename="{export_filename(export)}"'
+    response["Cache-Control"] = "no-store"
+    response["X-Content-Type-Options"] = "nosniff"
+    return response
