@@ -38,6 +38,12 @@ NAV_ENTRIES: tuple[NavEntry, ...] = (
     NavEntry(
         "Withdrawals", "withdrawal_queue", frozenset({Role.DIRECTOR, Role.MANAGER, Role.QUALITY})
     ),
+    NavEntry(
+        "Leaver panel",
+        "leaver_cycles",
+        frozenset({Role.LEAVER_PANEL, Role.DIRECTOR, Role.QUALITY}),
+        section=True,
+    ),
     NavEntry("Imports", "import_list", frozenset({Role.MANAGER, Role.DIRECTOR})),
     NavEntry("Our policy", "policy", ALL_STAFF_ROLES),
 )

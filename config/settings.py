@@ -215,6 +215,12 @@ CELERY_BEAT_SCHEDULE: dict[str, dict] = {
         "task": "notifications.tasks.send_digests",
         "schedule": crontab(hour=7, minute=30),
     },
+    # The leaver panel's report of the 8-week cycle that ended most recently, built once (a
+    # unique constraint per cycle) and the leaver panel told. Daily, so a missed day catches up.
+    "build-leaver-panel-report": {
+        "task": "reports.tasks.schedule_leaver_reports",
+        "schedule": crontab(hour=5, minute=30),
+    },
 }
 CELERY_RESULT_BACKEND = env.str("CELERY_RESULT_BACKEND", default="") or None
 CELERY_RESULT_EXPIRES = 7 * 24 * 60 * 60
@@ -247,6 +253,8 @@ LOGGING = {
     "disable_existing_loggers": False,
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": env.str("LOG_LEVEL", default="INFO")},
+    # WeasyPrint logs every layout step at INFO; only its warnings are worth reading.
+    "loggers": {"weasyprint": {"level": "WARNING"}, "fontTools": {"level": "WARNING"}},
 }
 
 # Copies of correspondence attached to contact-log entries.

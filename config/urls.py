@@ -7,6 +7,7 @@ from escalation import urls as escalation_urls
 from escalation import views as escalation_views
 from learners import views as learner_views
 from notifications import urls as notification_urls
+from reports import evidence_urls, leaver_urls
 from reports import urls as report_urls
 from riskcases import urls as riskcases_urls
 
@@ -20,11 +21,16 @@ urlpatterns = [
     path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
     path(
         "learners/",
-        include(escalation_urls.learner_urlpatterns + riskcases_urls.urlpatterns),
+        include(
+            escalation_urls.learner_urlpatterns
+            + riskcases_urls.urlpatterns
+            + evidence_urls.urlpatterns
+        ),
     ),
     path("cases/", include(escalation_urls.urlpatterns)),
     path("imports/", include(import_urls.urlpatterns)),
     path("register/", include(report_urls.urlpatterns)),
+    path("leaver-panel/", include(leaver_urls.urlpatterns)),
     path("withdrawals/", include(withdrawal_urls.urlpatterns)),
     path("notifications/", include(notification_urls.urlpatterns)),
     path("policy/", escalation_views.policy_page, name="policy"),

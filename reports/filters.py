@@ -16,6 +16,7 @@ from learners.policies import active_preset
 from learners.policies.base import RISK_LEVELS
 from reports.register import (
     first_days_condition,
+    learners_with_overdue_actions,
     overdue_condition,
     stage_filter,
     stage_filter_choices,
@@ -140,7 +141,7 @@ class RegisterFilter(ScopeFilter):
         return stage_filter(queryset, value) if value else queryset
 
     def filter_overdue(self, queryset: QuerySet[Learner], name: str, value: bool | None):
-        return queryset.filter(overdue_condition()) if value else queryset
+        return queryset.filter(overdue_condition(today=self.today)) if value else queryset
 
     def filter_days_in_stage(self, queryset: QuerySet[Learner], name: str, value):
         if value is None:
@@ -170,5 +171,5 @@ class OverdueFilter(ScopeFilter):
         if value == "contacts":
             return queryset.filter(contacts_missing__gt=0)
         if value == "actions":
-            return queryset.filter(actions_overdue__gt=0)
+            return queryset.filter(pk__in=learners_with_overdue_actions(today=self.today))
         return queryset

@@ -199,8 +199,20 @@ def learners_with_case_columns(
     )
 
 
-def overdue_condition() -> Q:
-    return Q(stage_past_due=True) | Q(contacts_missing__gt=0) | Q(actions_overdue__gt=0)
+def learners_with_overdue_actions(*, today: dt.date) -> QuerySet:
+    return AgreedAction.objects.filter(done_at__isnull=True, due_on__lt=today).values(
+        "support_record__learner_id"
+    )
+
+
+def overdue_condition(*, today: dt.date) -> Q:
+    # The actions test is a set (one pass over the open overdue actions), not a count per row:
+    # the register filters thousands of rows by it.
+    return (
+        Q(stage_past_due=True)
+        | Q(contacts_missing__gt=0)
+        | Q(pk__in=learners_with_overdue_actions(today=today))
+    )
 
 
 def register_condition() -> Q:
@@ -221,9 +233,10 @@ def overdue_for(*, user: AbstractBaseUser, today: dt.date | None = None) -> Quer
         output_field=DateField(),
     )
     action_due = F("oldest_action_due")
+    today = today or timezone.localdate()
     return (
         learners_with_case_columns(user=user, today=today)
-        .filter(overdue_condition())
+        .filter(overdue_condition(today=today))
         # LEAST ignores NULLs on PostgreSQL but not on SQLite: fill each from the other.
         .annotate(
             overdue_since=Least(

@@ -6,6 +6,7 @@ from dataclasses import dataclass, field
 
 from django.contrib.auth.models import AbstractBaseUser
 from django.db.models import Case, Count, IntegerField, Q, Sum, Value, When
+from django.utils import timezone
 
 from reports.register import learners_with_case_columns, overdue_condition, register_condition
 
@@ -48,6 +49,7 @@ def _flag(condition: Q) -> Sum:
 
 
 def team_workload(*, user: AbstractBaseUser, today: dt.date | None = None) -> list[TeamLoad]:
+    today = today or timezone.localdate()
     rows = (
         learners_with_case_columns(user=user, today=today)
         .order_by()
@@ -63,7 +65,7 @@ def team_workload(*, user: AbstractBaseUser, today: dt.date | None = None) -> li
             learner_count=Count("pk"),
             at_risk=_flag(register_condition()),
             open_cases=_flag(Q(case_id__isnull=False)),
-            overdue=_flag(overdue_condition()),
+            overdue=_flag(overdue_condition(today=today)),
         )
         .order_by("team__name", "tutor__last_name", "tutor__first_name", "tutor_id")
     )

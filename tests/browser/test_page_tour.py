@@ -4,6 +4,7 @@ checks. Screenshots land in test-artifacts/screenshots/tour-*.png."""
 import datetime as dt
 
 import pytest
+from django.core.files.base import ContentFile
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.utils import timezone
 from playwright.sync_api import expect
@@ -13,6 +14,8 @@ from escalation.services import case_advance
 from escalation.trigger_services import triggers_evaluate
 from learners.breaks import break_start
 from learners.roles import Role
+from reports.cycles import cycle_containing
+from reports.models import LeaverReport, ReportStatus
 from riskcases.models import RiskFactor
 from riskcases.services import contact_log, rating_change
 from tests.browser.accessibility import axe_violations
@@ -94,6 +97,28 @@ def story(tutor, learner, manager):
         uploaded_file=SimpleUploadedFile("september-attendance.csv", attendance.encode()),
         by=manager,
     )
+    # The leaver panel's archive: a report built by the scheduler and one being built.
+    cycle = cycle_containing(today).previous()
+    learner.report = LeaverReport(
+        cycle_start=cycle.start,
+        cycle_end=cycle.end,
+        automatic=True,
+        status=ReportStatus.READY,
+        created_at=timezone.now(),
+        finished_at=timezone.now(),
+        sha256="0" * 64,
+        leaver_count=3,
+    )
+    learner.report.pdf.save("tour.pdf", ContentFile(b"%PDF-1.4 tour"), save=True)
+    learner.building = LeaverReport.objects.create(
+        cycle_start=cycle.start,
+        cycle_end=cycle.end,
+        generated_by=manager,
+        status=ReportStatus.RUNNING,
+        progress=45,
+        progress_message="Counting the at-risk pipeline",
+        created_at=timezone.now(),
+    )
     return learner
 
 
@@ -150,7 +175,17 @@ def visit(page, url, name, artifacts_dir):
         ),
         ("safeguarding", ["learners/{l}/", "cases/{c}/"]),
         ("quality", ["learners/{l}/", "cases/{c}/", "cases/{c}/letter/", "learners/breaks/"]),
-        ("leaver panel", ["learners/", "register/"]),
+        (
+            "leaver panel",
+            [
+                "learners/",
+                "register/",
+                "leaver-panel/",
+                "leaver-panel/archive/",
+                "leaver-panel/reports/{r}/",
+                "leaver-panel/reports/{p}/",
+            ],
+        ),
     ],
 )
 def test_each_role_sees_accessible_pages(
@@ -164,10 +199,19 @@ def test_each_role_sees_accessible_pages(
         page = context.new_page()
         log_in(page, live_server.url, user.username)
         for path in pages:
-            slug = path.format(l="learner", c="case", b="batch", k="learner-on-break")
+            slug = path.format(
+                l="learner", c="case", b="batch", k="learner-on-break", r="ready", p="building"
+            )
             slug = slug.strip("/").replace("/", "-")
             name = f"{role.replace(' ', '-')}-{slug}-{label}"
-            ids = {"l": story.pk, "c": story.case.pk, "b": story.batch.pk, "k": story.on_break.pk}
+            ids = {
+                "l": story.pk,
+                "c": story.case.pk,
+                "b": story.batch.pk,
+                "k": story.on_break.pk,
+                "r": story.report.pk,
+                "p": story.building.pk,
+            }
             url = f"{live_server.url}/{path.format(**ids)}"
             visit(page, url, name, artifacts_dir)
         context.close()

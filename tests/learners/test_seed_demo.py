@@ -17,7 +17,7 @@ from learners.models import (
     Team,
 )
 from learners.roles import Role
-from reports.models import RegisterExport
+from reports.models import LeaverReport, RegisterExport
 from riskcases.models import AgreedAction, ContactLogEntry, RiskRating, SupportRecord
 
 
@@ -35,6 +35,7 @@ def counts() -> dict[str, int]:
         "stage_changes": StageChange.objects.count(),
         "breaks": BreakInLearning.objects.count(),
         "register_exports": RegisterExport.objects.count(),
+        "leaver_reports": LeaverReport.objects.count(),
     }
 
 
