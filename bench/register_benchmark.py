@@ -1077,7 +1077,13 @@ def floor_sql(*, levels: list[str], overdue: bool) -> str:
     if levels:
         where.append("r.level IN (" + ", ".join(f"'{lv}'" for lv in levels) + ")")
     if overdue:
-        where.append(f"({past_due} IS TRUE OR {contacts} > 0 OR {actions} > 0)")
+        # Overdue actions as one set (a semi-join), not a count per row.
+        with_overdue_actions = (
+            f"l.id IN (SELECT s.learner_id FROM {AgreedAction._meta.db_table} a "
+            f"JOIN {SupportRecord._meta.db_table} s ON s.id = a.support_record_id "
+            "WHERE a.done_at IS NULL AND a.due_on < %(today)s)"
+        )
+        where.append(f"({past_due} IS TRUE OR {contacts} > 0 OR {with_overdue_actions})")
     return f"""
         SELECT l.id, l.first_name, l.last_name, l.status, r.level, c.id, c.preset_key, c.stage,
                c.status, c.stage_due_on, c.stage_started_at, COALESCE({past_due}, false),
