@@ -106,14 +106,15 @@ def case_advance_if_overdue(*, case_id: int, today: dt.date) -> bool:
         stage = preset.stage(case.stage)
         if not stage.auto_advance or case_success_since_stage_start(case):
             return False
-        case_advance(
+        # case_advance returns the case as it saved it (re-read under the lock, with its
+        # learner), so there is no need to read it again.
+        case = case_advance(
             case=case,
             by=None,
             expected_stage=stage.key,
             reason=f"{stage.name} was due on {case.stage_due_on:%d %b %Y} ({case.due_rule}) "
             "and no success was recorded, so the sweep moved the case on.",
         )
-        case.refresh_from_db()
         case_change_announce(case=case, by=None)
     return True
 

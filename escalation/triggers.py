@@ -27,7 +27,7 @@ from django.db.models import (
     Subquery,
     Window,
 )
-from django.db.models.functions import RowNumber
+from django.db.models.functions import FirstValue, RowNumber
 
 from learners.models import (
     Attendance,
@@ -77,12 +77,18 @@ def _latest_runs(
     *, records: QuerySet, bad: Q, count: int
 ) -> dict[int, tuple[list[Model], int | None]]:
     """Learners whose latest ``count`` records are all bad -> (those records, newest first;
-    the pk of the newest good record before them, or None). Two queries in all."""
+    the pk of the newest good record before them, or None). Two queries in all.
+
+    Only learners whose newest record is bad can have a run, so only their latest records are
+    loaded (not every learner's: most learners' newest record is fine)."""
     flagged = records.annotate(is_bad=ExpressionWrapper(bad, output_field=BooleanField()))
     newest_first = [F("occurred_on").desc(), F("pk").desc()]
     latest = flagged.annotate(
-        rank=Window(RowNumber(), partition_by=[F("learner_id")], order_by=newest_first)
-    ).filter(rank__lte=count)
+        rank=Window(RowNumber(), partition_by=[F("learner_id")], order_by=newest_first),
+        newest_is_bad=Window(
+            FirstValue("is_bad"), partition_by=[F("learner_id")], order_by=newest_first
+        ),
+    ).filter(rank__lte=count, newest_is_bad=True)
     by_learner: dict[int, list[Model]] = defaultdict(list)
     for record in latest:
         by_learner[record.learner_id].append(record)
