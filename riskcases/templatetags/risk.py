@@ -2,6 +2,7 @@ import datetime as dt
 
 from django import template
 from django.utils import timezone
+from django.utils.html import format_html
 
 from learners.policies import active_preset
 
@@ -16,13 +17,11 @@ def rating_label(level: str | None) -> str:
     return active_preset().label(level) if level else "Not rated"
 
 
-@register.inclusion_tag("riskcases/_rating_badge.html")
-def rating_badge(level: str | None) -> dict:
-    return {
-        "level": level,
-        "label": rating_label(level),
-        "css": LEVEL_BADGE.get(level or "", "text-bg-secondary"),
-    }
+@register.simple_tag
+def rating_badge(level: str | None) -> str:
+    # format_html, not an inclusion template: list pages print one per row.
+    css = LEVEL_BADGE.get(level or "", "text-bg-secondary")
+    return format_html('<span class="badge {} rating-badge">{}</span>', css, rating_label(level))
 
 
 @register.filter
