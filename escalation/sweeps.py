@@ -32,8 +32,8 @@ REMINDER_LOOKAHEAD_DAYS = 7
 BATCH_SIZE = 200
 
 
-def _chunks(ids: Sequence[int], size: int = BATCH_SIZE) -> list[list[int]]:
-    return [list(ids[start : start + size]) for start in range(0, len(ids), size)]
+def _chunks(ids: Sequence[int]) -> list[list[int]]:
+    return [list(ids[start : start + BATCH_SIZE]) for start in range(0, len(ids), BATCH_SIZE)]
 
 
 def sweep_in_batches(*, case_ids: Sequence[int], work: Callable[..., BatchResult]) -> list[int]:
