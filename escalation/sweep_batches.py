@@ -29,7 +29,7 @@ from escalation.services import (
     stage_change_build,
 )
 from escalation.sweep_selectors import Audience, cases_success_since_stage_start, stage_actors_many
-from escalation.withdrawal_records import withdrawal_request_create
+from escalation.withdrawal_records import withdrawal_requests_create_many
 from learners.services import CLOSED_STATUSES
 from notifications.services import NotificationItem, notifications_send_many
 
@@ -120,9 +120,15 @@ def _cases_advance(cases: list[EscalationCase]) -> None:
         cases, ["stage", "stage_started_at", "stage_due_on", "due_rule", "change_count"]
     )
     StageChange.objects.bulk_create(changes)
-    for case, change in zip(cases, changes, strict=True):
-        if change_raises_withdrawal(case=case, kind=change.kind):  # rare: one at a time
-            withdrawal_request_create(case=case, by=None, grounds=change.reason, at=now)
+    withdrawal_requests_create_many(
+        cases=[
+            (case, change.reason)
+            for case, change in zip(cases, changes, strict=True)
+            if change_raises_withdrawal(case=case, kind=change.kind)
+        ],
+        by=None,
+        at=now,
+    )
     cases_change_announce(changes=changes, by=None)
 
 

@@ -190,3 +190,22 @@ def test_a_case_someone_else_holds_is_waited_for_not_left_for_tomorrow(tutor, te
     thread.join()
     assert sorted(result["advanced"]) == sorted(c.pk for c in [held, *others])
     assert result["advanced"][-1] == held.pk  # passed over first, then waited for
+
+
+def test_a_batch_reaching_the_withdrawal_stage_raises_each_notification_of_withdrawal(
+    tutor, team, user_with_role
+):
+    director = user_with_role("director", username="dee.director")
+    with time_machine.travel(MONDAY, tick=False):
+        cases = [
+            open_case(LearnerFactory(tutor=tutor, team=team), stage="stage_2") for _ in range(3)
+        ]
+    assert sorted(sweep_on(DAY_AFTER)["advanced"]) == sorted(c.pk for c in cases)
+    for case in cases:
+        case.refresh_from_db()
+        assert case.stage == "stage_3"
+        [request] = case.withdrawal_requests.all()
+        assert request.raised_by is None and "no success was recorded" in request.grounds
+        assert request.events.get().kind == "raised"
+        told = Notification.objects.get(dedupe_key=f"withdrawal:{request.pk}:raised")
+        assert told.recipient == director and case.learner.full_name in told.title
