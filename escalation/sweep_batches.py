@@ -28,7 +28,7 @@ from escalation.services import (
     change_raises_withdrawal,
     stage_change_build,
 )
-from escalation.sweep_selectors import Audience, cases_success_since_stage_start, stage_actors_many
+from escalation.sweep_selectors import Audience, audiences_resolve, cases_success_since_stage_start
 from escalation.withdrawal_records import withdrawal_requests_create_many
 from learners.services import CLOSED_STATUSES
 from notifications.services import NotificationItem, notifications_send_many
@@ -151,12 +151,12 @@ def cases_change_announce(
     ``changes`` are each case's latest, with ``change.case`` its case (and its learner)."""
     stages = [case_preset(change.case).stage(change.case.stage) for change in changes]
     audiences = [
-        Audience(learner=change.case.learner, stage=stage, with_tutor=True)
+        Audience.stage(learner=change.case.learner, stage=stage, with_tutor=True)
         for change, stage in zip(changes, stages, strict=True)
     ]
     items = []
     for change, stage, people in zip(
-        changes, stages, stage_actors_many(audiences=audiences), strict=True
+        changes, stages, audiences_resolve(audiences=audiences), strict=True
     ):
         case = change.case
         due = f" Due {case.stage_due_on:%d %b %Y}." if case.stage_due_on else ""
@@ -183,7 +183,7 @@ def cases_remind(*, case_ids: Sequence[int], skip_locked: bool = False) -> Batch
         due = [case for case in locked if case.reminded_for_change != case.change_count]
         stages = [case_preset(case).stage(case.stage) for case in due]
         audiences = [
-            Audience(learner=case.learner, stage=stage)
+            Audience.stage(learner=case.learner, stage=stage)
             for case, stage in zip(due, stages, strict=True)
         ]
         notifications_send_many(
@@ -198,7 +198,7 @@ def cases_remind(*, case_ids: Sequence[int], skip_locked: bool = False) -> Batch
                     dedupe_key=f"case:{case.pk}:reminder:{case.change_count}",
                 )
                 for case, stage, people in zip(
-                    due, stages, stage_actors_many(audiences=audiences), strict=True
+                    due, stages, audiences_resolve(audiences=audiences), strict=True
                 )
             ]
         )
@@ -218,7 +218,7 @@ def cases_overdue_announce(*, case_ids: Sequence[int]) -> list[int]:
         )
         stages = [case_preset(case).stage(case.stage) for case in cases]
         audiences = [
-            Audience(learner=case.learner, stage=stage)
+            Audience.stage(learner=case.learner, stage=stage)
             for case, stage in zip(cases, stages, strict=True)
         ]
         told = notifications_send_many(
@@ -234,7 +234,7 @@ def cases_overdue_announce(*, case_ids: Sequence[int]) -> list[int]:
                     dedupe_key=f"case:{case.pk}:overdue:{case.change_count}",
                 )
                 for case, stage, people in zip(
-                    cases, stages, stage_actors_many(audiences=audiences), strict=True
+                    cases, stages, audiences_resolve(audiences=audiences), strict=True
                 )
             ]
         )

@@ -56,26 +56,30 @@ def cases_success_since_stage_start(*, cases: Sequence[EscalationCase]) -> dict[
 
 @dataclass(frozen=True)
 class Audience:
-    """The people who act at ``stage`` for ``learner`` (and their tutor, with ``with_tutor``)."""
+    """Who hears of an event about ``learner``: the people holding ``roles`` for them (their
+    tutor, their team's managers, the organisation's directors, quality team and so on)."""
 
     learner: Learner
-    stage: Stage
-    with_tutor: bool = False
+    roles: frozenset[str]
+
+    @classmethod
+    def stage(cls, *, learner: Learner, stage: Stage, with_tutor: bool = False) -> "Audience":
+        """The people who act at ``stage`` (and the tutor as well, with ``with_tutor``)."""
+        extra = {Role.TUTOR} if with_tutor else set()
+        return cls(learner=learner, roles=frozenset(stage.actor_roles) | extra)
 
 
-def stage_actors_many(*, audiences: Sequence[Audience]) -> list[list[AbstractBaseUser]]:
-    """For each audience, its active people: the learner's tutor, their team's managers, and
-    the organisation's directors, safeguarding team and so on, as the stage's roles say. At
-    most three queries (tutors, team managers, role members) for the whole batch."""
+def audiences_resolve(*, audiences: Sequence[Audience]) -> list[list[AbstractBaseUser]]:
+    """For each audience, its active people. At most three queries (tutors, team managers,
+    role members) for the whole batch, whatever its size."""
     users = get_user_model().objects.filter(is_active=True)
     tutor_ids, team_ids, roles = set(), set(), set()
     for audience in audiences:
-        actor_roles = set(audience.stage.actor_roles)
-        if audience.with_tutor or Role.TUTOR in actor_roles:
+        if Role.TUTOR in audience.roles:
             tutor_ids.add(audience.learner.tutor_id)
-        if Role.MANAGER in actor_roles:
+        if Role.MANAGER in audience.roles:
             team_ids.add(audience.learner.team_id)
-        roles |= actor_roles - {Role.TUTOR, Role.MANAGER}
+        roles |= audience.roles - {Role.TUTOR, Role.MANAGER}
     tutors = {user.pk: user for user in users.filter(pk__in=tutor_ids)} if tutor_ids else {}
     managers: dict[int, list[AbstractBaseUser]] = {}
     if team_ids:
@@ -95,15 +99,14 @@ def stage_actors_many(*, audiences: Sequence[Audience]) -> list[list[AbstractBas
             members.setdefault(link.group.name, []).append(link.user)
     result = []
     for audience in audiences:
-        actor_roles = set(audience.stage.actor_roles)
         people: dict[int, AbstractBaseUser] = {}
-        if audience.with_tutor or Role.TUTOR in actor_roles:
+        if Role.TUTOR in audience.roles:
             tutor = tutors.get(audience.learner.tutor_id)
             if tutor is not None:
                 people[tutor.pk] = tutor
-        if Role.MANAGER in actor_roles:
+        if Role.MANAGER in audience.roles:
             people.update((u.pk, u) for u in managers.get(audience.learner.team_id, []))
-        for role in actor_roles - {Role.TUTOR, Role.MANAGER}:
+        for role in audience.roles - {Role.TUTOR, Role.MANAGER}:
             people.update((u.pk, u) for u in members.get(role, []))
         result.append(list(people.values()))
     return result
