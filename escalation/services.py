@@ -84,7 +84,7 @@ def stage_deadline(
     return Deadline(None, "")
 
 
-def stage_change_record(
+def stage_change_build(
     *,
     case: EscalationCase,
     kind: str,
@@ -94,10 +94,10 @@ def stage_change_record(
     reason: str,
     at: dt.datetime,
 ) -> StageChange:
-    """Write the case's next history row (and save the case it describes)."""
+    """Count the change on the case and build (unsaved) its history row; the caller saves
+    both (one at a time, or a sweep's batch with bulk_update and bulk_create)."""
     case.change_count += 1
-    case.save()
-    change = StageChange.objects.create(
+    return StageChange(
         case=case,
         sequence=case.change_count,
         kind=kind,
@@ -112,16 +112,48 @@ def stage_change_record(
         due_on=case.stage_due_on,
         due_rule=case.due_rule,
     )
-    if kind in RAISES_WITHDRAWAL and case.status == CaseStatus.OPEN:
-        if case_preset(case).stage(case.stage).withdrawal:
-            withdrawal_request_create(case=case, by=by, grounds=reason, at=at)
+
+
+def change_raises_withdrawal(*, case: EscalationCase, kind: str) -> bool:
+    """Whether this change (already applied to the case) brings it to its withdrawal stage."""
+    return (
+        kind in RAISES_WITHDRAWAL
+        and case.status == CaseStatus.OPEN
+        and case_preset(case).stage(case.stage).withdrawal
+    )
+
+
+def stage_change_record(
+    *,
+    case: EscalationCase,
+    kind: str,
+    from_stage: str,
+    from_status: str,
+    by: AbstractBaseUser | None,
+    reason: str,
+    at: dt.datetime,
+) -> StageChange:
+    """Write the case's next history row (and save the case it describes)."""
+    change = stage_change_build(
+        case=case,
+        kind=kind,
+        from_stage=from_stage,
+        from_status=from_status,
+        by=by,
+        reason=reason,
+        at=at,
+    )
+    case.save()
+    change.save(force_insert=True)
+    if change_raises_withdrawal(case=case, kind=kind):
+        withdrawal_request_create(case=case, by=by, grounds=reason, at=at)
     elif kind in (ChangeKind.STEPPED_DOWN, ChangeKind.CLOSED):
         # Success (stepped down, back on track) ends any withdrawal still in progress.
         withdrawal_requests_cancel(case=case, by=by, reason=reason, at=at)
     return change
 
 
-def _start_stage(case: EscalationCase, stage: Stage, at: dt.datetime, due_on=None) -> None:
+def case_stage_start(case: EscalationCase, stage: Stage, at: dt.datetime, due_on=None) -> None:
     deadline = stage_deadline(
         preset=case_preset(case),
         stage=stage,
@@ -190,7 +222,7 @@ def case_open(
         stage = preset.stage(stage_key) if stage_key else preset.stages[0]
         now = timezone.now()
         case = EscalationCase(learner=learner, preset_key=preset.key, opened_at=now)
-        _start_stage(case, stage, now)
+        case_stage_start(case, stage, now)
         case.save()
         stage_change_record(
             case=case,
@@ -249,7 +281,7 @@ def case_advance(
             )
         from_stage, from_status = case.stage, case.status
         now = timezone.now()
-        _start_stage(case, next_stage, now, due_on=due_on)
+        case_stage_start(case, next_stage, now, due_on=due_on)
         stage_change_record(
             case=case,
             kind=ChangeKind.ADVANCED,
@@ -300,7 +332,7 @@ def case_re_escalate(
         from_status = case.status
         now = timezone.now()
         case.status = CaseStatus.OPEN
-        _start_stage(case, case_preset(case).stage(case.stage), now, due_on=due_on)
+        case_stage_start(case, case_preset(case).stage(case.stage), now, due_on=due_on)
         stage_change_record(
             case=case,
             kind=ChangeKind.RE_ESCALATED,
@@ -394,7 +426,7 @@ def case_reinstate(
     from_stage, from_status = case.stage, case.status
     now = timezone.now()
     case.status, case.closed_at = CaseStatus.OPEN, None
-    _start_stage(case, case_preset(case).stage(stage_key), now, due_on=due_on)
+    case_stage_start(case, case_preset(case).stage(stage_key), now, due_on=due_on)
     stage_change_record(
         case=case,
         kind=ChangeKind.REINSTATED,

@@ -1,83 +1,61 @@
 """The beat sweeps' work: advance overdue cases, remind the day before a stage is due, and
 tell the people acting at a stage a person decides when it is overdue.
 
-Each case is handled in its own transaction under a row lock, after re-checking that the work
-is still due, so two sweeps running at once advance a case once, and a sweep that dies half
-way leaves the cases it finished done and the rest for the next run.
+The candidates are read in one query each; the work is done a batch of cases per transaction
+(escalation/sweep_batches.py), each batch under its cases' row locks after re-checking that the
+work is still due, so two sweeps running at once never do a case twice, and a sweep that dies
+half way leaves the batches it finished done and the rest for the next run.
 """
 
 import datetime as dt
+from collections.abc import Callable, Sequence
 
-from django.contrib.auth import get_user_model
 from django.contrib.auth.models import AbstractBaseUser
-from django.db import transaction
-from django.db.models import F, Q, QuerySet
-from django.urls import reverse
-from django.utils import timezone
+from django.db.models import F
 
 from escalation.calendar import previous_working_day
 from escalation.models import CaseStatus, EscalationCase
-from escalation.services import case_advance, case_preset
-from learners.models import Learner
+from escalation.sweep_batches import (
+    BatchResult,
+    cases_advance_overdue,
+    cases_change_announce,
+    cases_overdue_announce,
+    cases_remind,
+)
+from escalation.sweep_selectors import cases_success_since_stage_start
 from learners.policies import PRESETS
-from learners.policies.base import Stage
-from learners.roles import Role
-from learners.services import CLOSED_STATUSES
-from notifications.services import notification_send
-from riskcases.models import ContactLogEntry, Outcome, SupportKind, SupportRecord
 
 # How far ahead the reminder sweep looks for due dates (a long weekend plus bank holidays).
 REMINDER_LOOKAHEAD_DAYS = 7
+# Cases per transaction: big enough that the per-batch queries are few, small enough that a
+# batch's locks are held briefly and a worker dying mid-batch loses little.
+BATCH_SIZE = 200
+
+
+def _chunks(ids: Sequence[int]) -> list[list[int]]:
+    return [list(ids[start : start + BATCH_SIZE]) for start in range(0, len(ids), BATCH_SIZE)]
+
+
+def sweep_in_batches(*, case_ids: Sequence[int], work: Callable[..., BatchResult]) -> list[int]:
+    """Run ``work`` over the cases a batch at a time; returns the cases it did.
+
+    First pass: skip the cases another transaction holds, so two sweeps at once split the work
+    instead of queueing. Then those passed over are asked again, waiting for their locks, so a
+    case a person happened to be saving is not left for tomorrow; one the other sweep did is
+    simply not due any more when re-checked."""
+    done, passed_over = [], []
+    for chunk in _chunks(case_ids):
+        result = work(case_ids=chunk, skip_locked=True)
+        done += result.done
+        passed_over += result.not_locked
+    for chunk in _chunks(passed_over):
+        done += work(case_ids=chunk, skip_locked=False).done
+    return done
 
 
 def case_success_since_stage_start(case: EscalationCase) -> str | None:
-    """What counts as success at a stage: the learner or employer agreed a commitment, or a
-    support contract was agreed, since the stage began. Returns a description, or None."""
-    commitment = (
-        ContactLogEntry.objects.filter(
-            learner_id=case.learner_id,
-            outcome=Outcome.COMMITMENT_AGREED,
-            occurred_at__gte=case.stage_started_at,
-        )
-        .order_by("occurred_at")
-        .first()
-    )
-    if commitment is not None:
-        return f"commitment agreed on {timezone.localtime(commitment.occurred_at):%d %b %Y}"
-    contract = SupportRecord.objects.filter(
-        learner_id=case.learner_id,
-        kind=SupportKind.SUPPORT_CONTRACT,
-        created_at__gte=case.stage_started_at,
-    ).first()
-    if contract is not None:
-        return f"support contract agreed on {contract.agreed_on:%d %b %Y}"
-    return None
-
-
-def stage_actors(*, learner: Learner, stage: Stage) -> QuerySet:
-    """The people who act at a stage for this learner: their tutor, their team's managers,
-    and the organisation's directors or safeguarding team, as the stage's roles say."""
-    return (
-        get_user_model()
-        .objects.filter(stage_actor_scope(learner=learner, stage=stage), is_active=True)
-        .distinct()
-    )
-
-
-def stage_actor_scope(*, learner: Learner, stage: Stage) -> Q:
-    scope = Q(pk__in=[])
-    if Role.TUTOR in stage.actor_roles:
-        scope |= Q(pk=learner.tutor_id)
-    if Role.MANAGER in stage.actor_roles:
-        scope |= Q(managed_teams=learner.team_id)
-    for role in set(stage.actor_roles) - {Role.TUTOR, Role.MANAGER}:
-        scope |= Q(groups__name=role)
-    return scope
-
-
-def _active_learner(case: EscalationCase) -> bool:
-    learner = case.learner
-    return not learner.archived and learner.status not in CLOSED_STATUSES
+    """What counts as success at the case's stage (see cases_success_since_stage_start)."""
+    return cases_success_since_stage_start(cases=[case]).get(case.pk)
 
 
 def cases_due_for_advance(*, today: dt.date) -> list[int]:
@@ -90,53 +68,28 @@ def cases_due_for_advance(*, today: dt.date) -> list[int]:
     ]
 
 
+def cases_advance_all_overdue(*, case_ids: Sequence[int], today: dt.date) -> list[int]:
+    """The overdue sweep's work over its candidates, in batches; returns the cases advanced."""
+    return sweep_in_batches(
+        case_ids=case_ids,
+        work=lambda *, case_ids, skip_locked: cases_advance_overdue(
+            case_ids=case_ids, today=today, skip_locked=skip_locked
+        ),
+    )
+
+
 def case_advance_if_overdue(*, case_id: int, today: dt.date) -> bool:
     """Advance one case by the sweep if, under its row lock, it is still overdue, still at an
     auto-advancing stage, and no success has been recorded. True when it advanced."""
-    with transaction.atomic():
-        case = (
-            EscalationCase.objects.select_for_update()
-            .select_related("learner")
-            .filter(pk=case_id, status=CaseStatus.OPEN, stage_due_on__lt=today)
-            .first()
-        )
-        if case is None or not _active_learner(case):
-            return False  # already advanced by another sweep, or closed meanwhile
-        preset = case_preset(case)
-        stage = preset.stage(case.stage)
-        if not stage.auto_advance or case_success_since_stage_start(case):
-            return False
-        # case_advance returns the case as it saved it (re-read under the lock, with its
-        # learner), so there is no need to read it again.
-        case = case_advance(
-            case=case,
-            by=None,
-            expected_stage=stage.key,
-            reason=f"{stage.name} was due on {case.stage_due_on:%d %b %Y} ({case.due_rule}) "
-            "and no success was recorded, so the sweep moved the case on.",
-        )
-        case_change_announce(case=case, by=None)
-    return True
+    return bool(cases_advance_overdue(case_ids=[case_id], today=today).done)
 
 
 def case_change_announce(*, case: EscalationCase, by: AbstractBaseUser | None) -> int:
     """Tell the people who act at the case's stage now, and the tutor, that it moved (not the
     person who moved it). Once per change: the key is the change's sequence number."""
     change = case.changes.order_by("-sequence").select_related("by").first()
-    stage = case_preset(case).stage(case.stage)
-    scope = stage_actor_scope(learner=case.learner, stage=stage) | Q(pk=case.learner.tutor_id)
-    recipients = get_user_model().objects.filter(scope, is_active=True)
-    if by is not None:
-        recipients = recipients.exclude(pk=by.pk)
-    due = f" Due {case.stage_due_on:%d %b %Y}." if case.stage_due_on else ""
-    return notification_send(
-        recipients=recipients.distinct(),
-        kind="stage_change",
-        title=f"{case.learner.full_name}: {change.get_kind_display().lower()}, now at {stage.name}",
-        body=f"{stage.summary}{due} Why: {change.reason}",
-        url=reverse("case_detail", args=[case.pk]),
-        dedupe_key=f"case:{case.pk}:change:{case.change_count}",
-    )
+    change.case = case  # with its learner, as loaded
+    return cases_change_announce(changes=[change], by=by)[0]
 
 
 def cases_overdue_to_announce(*, today: dt.date) -> list[int]:
@@ -152,19 +105,9 @@ def cases_overdue_to_announce(*, today: dt.date) -> list[int]:
     ]
 
 
-def case_overdue_announce(*, case_id: int) -> int:
-    case = EscalationCase.objects.select_related("learner").get(pk=case_id)
-    stage = case_preset(case).stage(case.stage)
-    return notification_send(
-        recipients=stage_actors(learner=case.learner, stage=stage),
-        kind="stage_overdue",
-        title=f"Overdue: {stage.name} for {case.learner.full_name} was due "
-        f"{case.stage_due_on:%a %d %b}",
-        body=f"{case.due_rule}. {stage.summary}",
-        url=reverse("case_detail", args=[case.pk]),
-        # Once per stage start: a later change (a new deadline) may be overdue again.
-        dedupe_key=f"case:{case.pk}:overdue:{case.change_count}",
-    )
+def cases_overdue_announce_all(*, case_ids: Sequence[int]) -> list[int]:
+    """Announce in batches; returns the cases whose people were newly told."""
+    return [pk for chunk in _chunks(case_ids) for pk in cases_overdue_announce(case_ids=chunk)]
 
 
 def cases_due_for_reminder(*, today: dt.date) -> list[int]:
@@ -186,25 +129,6 @@ def cases_due_for_reminder(*, today: dt.date) -> list[int]:
     ]
 
 
-def case_remind(*, case_id: int, today: dt.date) -> bool:
-    with transaction.atomic():
-        case = (
-            EscalationCase.objects.select_for_update()
-            .select_related("learner")
-            .filter(pk=case_id, status=CaseStatus.OPEN)
-            .first()
-        )
-        if case is None or case.reminded_for_change == case.change_count:
-            return False
-        stage = case_preset(case).stage(case.stage)
-        notification_send(
-            recipients=stage_actors(learner=case.learner, stage=stage),
-            kind="stage_due_tomorrow",
-            title=f"{stage.name} for {case.learner.full_name} is due {case.stage_due_on:%a %d %b}",
-            body=stage.summary,
-            url=reverse("case_detail", args=[case.pk]),
-            dedupe_key=f"case:{case.pk}:reminder:{case.change_count}",
-        )
-        case.reminded_for_change = case.change_count
-        case.save(update_fields=["reminded_for_change"])
-    return True
+def cases_remind_all(*, case_ids: Sequence[int]) -> list[int]:
+    """The reminder sweep's work over its candidates, in batches; returns the cases reminded."""
+    return sweep_in_batches(case_ids=case_ids, work=cases_remind)

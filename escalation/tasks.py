@@ -9,12 +9,12 @@ from django.utils import timezone
 
 from escalation.manager_digest import digest_managers, manager_digest_send
 from escalation.sweeps import (
-    case_advance_if_overdue,
-    case_overdue_announce,
-    case_remind,
+    cases_advance_all_overdue,
     cases_due_for_advance,
     cases_due_for_reminder,
+    cases_overdue_announce_all,
     cases_overdue_to_announce,
+    cases_remind_all,
 )
 from escalation.trigger_services import triggers_evaluate
 
@@ -27,7 +27,7 @@ def _today(today: str | None) -> dt.date:
 def sweep_overdue_cases(today: str | None = None) -> dict:
     day = _today(today)
     due = cases_due_for_advance(today=day)
-    advanced = [pk for pk in due if case_advance_if_overdue(case_id=pk, today=day)]
+    advanced = cases_advance_all_overdue(case_ids=due, today=day)
     return {"day": day.isoformat(), "due": len(due), "advanced": advanced}
 
 
@@ -35,11 +35,9 @@ def sweep_overdue_cases(today: str | None = None) -> dict:
 def sweep_stage_reminders(today: str | None = None) -> dict:
     day = _today(today)
     due = cases_due_for_reminder(today=day)
-    reminded = [pk for pk in due if case_remind(case_id=pk, today=day)]
+    reminded = cases_remind_all(case_ids=due)
     # Overdue at a stage a person moves on: told once per stage start (notification dedupe).
-    overdue = [
-        pk for pk in cases_overdue_to_announce(today=day) if case_overdue_announce(case_id=pk)
-    ]
+    overdue = cases_overdue_announce_all(case_ids=cases_overdue_to_announce(today=day))
     return {"day": day.isoformat(), "due": len(due), "reminded": reminded, "overdue": overdue}
 
 

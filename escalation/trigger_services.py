@@ -7,25 +7,30 @@ overrides with a reason. Inside the first days on programme the directors are to
 """
 
 import datetime as dt
+from collections.abc import Sequence
 
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import AbstractBaseUser
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
-from django.db.models import Q, QuerySet
+from django.db.models import QuerySet
 from django.urls import reverse
 from django.utils import timezone
 
 from escalation.models import CaseStatus, Decision, EscalationCase, RiskNotification
 from escalation.services import IllegalMove, case_active, case_advance, case_open, case_preset
+from escalation.sweep_selectors import Audience, audiences_resolve
 from escalation.triggers import Firing, learners_evaluated, triggers_holding
 from learners.models import Learner, ProgressSnapshot
 from learners.policies import active_preset
 from learners.policies.base import RISK_LEVELS, PolicyPreset, TriggerRule
 from learners.roles import Role
-from learners.services import learner_lock
-from notifications.services import notification_send
+from notifications.services import NotificationItem, notification_send, notifications_send_many
+from riskcases.models import RiskRating
 from riskcases.services import rating_change, rating_current
+
+# Firings per transaction in the sweep: few queries per batch, locks held briefly.
+FIRING_BATCH_SIZE = 100
 
 
 def rating_proposed(*, rule: TriggerRule, current_level: str | None) -> str:
@@ -39,16 +44,6 @@ def rating_proposed(*, rule: TriggerRule, current_level: str | None) -> str:
 
 def within_first_days(*, learner: Learner, preset: PolicyPreset, today: dt.date) -> bool:
     return 0 <= (today - learner.start_date).days < preset.directors_told_within_days
-
-
-def _risk_audience(learner: Learner) -> QuerySet:
-    """Told of every risk notification: the tutor, the team's managers and quality / IQA."""
-    scope = Q(pk=learner.tutor_id) | Q(managed_teams=learner.team_id) | Q(groups__name=Role.QUALITY)
-    return get_user_model().objects.filter(scope, is_active=True).distinct()
-
-
-def _directors() -> QuerySet:
-    return get_user_model().objects.filter(groups__name=Role.DIRECTOR, is_active=True)
 
 
 def _case_for_trigger(*, learner: Learner, rule: TriggerRule, reason: str) -> EscalationCase:
@@ -68,64 +63,130 @@ def _case_for_trigger(*, learner: Learner, rule: TriggerRule, reason: str) -> Es
 
 
 def trigger_fire(*, firing: Firing, today: dt.date) -> RiskNotification | None:
-    """Raise one risk notification, unless this rule already fired on these records.
-    Safe to run twice at once: the learner's row lock serialises, the unique key backs it."""
+    """Raise one risk notification, unless this rule already fired on these records."""
+    return triggers_fire_many(firings=[firing], today=today)[0]
+
+
+def triggers_fire_many(
+    *, firings: Sequence[Firing], today: dt.date
+) -> list[RiskNotification | None]:
+    """Raise a batch's risk notifications in one transaction (None for a firing already
+    stored). Safe to run twice at once: the batch locks its learners' rows (in one statement,
+    in pk order) and re-checks under the locks what has fired; the unique key backs it. The
+    case each joins or opens is one at a time (the services that move cases); the reads and
+    the notes and announcements are set-based."""
     preset = active_preset()
-    rule = firing.rule
     try:
         with transaction.atomic():
-            learner = learner_lock(learner=Learner(pk=firing.learner_id))
-            done = RiskNotification.objects.filter(
-                learner=learner, rule_key=rule.key, fingerprint=firing.fingerprint
+            learner_ids = sorted({f.learner_id for f in firings})
+            learners = Learner.objects.select_for_update().filter(pk__in=learner_ids)
+            by_pk = {learner.pk: learner for learner in learners.order_by("pk")}
+            done = set(
+                RiskNotification.objects.filter(
+                    learner_id__in=learner_ids, rule_key__in={f.rule.key for f in firings}
+                ).values_list("learner_id", "rule_key", "fingerprint")
             )
-            if done.exists():
-                return None
-            current = rating_current(learner=learner)
-            early = within_first_days(learner=learner, preset=preset, today=today)
-            case = _case_for_trigger(
-                learner=learner, rule=rule, reason=f"Trigger: {rule.name}. {firing.evidence}"
-            )
-            note = RiskNotification.objects.create(
-                learner=learner,
-                rule_key=rule.key,
-                rule_name=rule.name,
-                fingerprint=firing.fingerprint,
-                evidence=firing.evidence,
-                fired_at=timezone.now(),
-                fired_on=today,
-                case=case,
-                within_first_days=early,
-                proposed_level=rating_proposed(
-                    rule=rule, current_level=current.level if current else None
-                ),
-            )
-            _announce(note=note, learner=learner, preset=preset)
+            ratings = {
+                r.learner_id: r.level
+                for r in RiskRating.objects.filter(
+                    learner_id__in=learner_ids, ended_at__isnull=True
+                )
+            }
+            notes: list[RiskNotification | None] = []
+            for firing in firings:
+                key = (firing.learner_id, firing.rule.key, firing.fingerprint)
+                if key in done:
+                    notes.append(None)
+                    continue
+                done.add(key)
+                notes.append(
+                    _note_for(
+                        firing=firing,
+                        learner=by_pk[firing.learner_id],
+                        current_level=ratings.get(firing.learner_id),
+                        preset=preset,
+                        today=today,
+                    )
+                )
+            fresh = [note for note in notes if note is not None]
+            RiskNotification.objects.bulk_create(fresh)
+            _announce_many(notes=fresh, preset=preset)
     except IntegrityError:
-        return None  # another sweep stored it first
-    return note
+        if len(firings) == 1:
+            return [None]  # another sweep stored it first
+        # Something in the batch was stored meanwhile: one at a time, each deciding alone.
+        return [trigger_fire(firing=f, today=today) for f in firings]
+    return notes
 
 
-def _announce(*, note: RiskNotification, learner: Learner, preset: PolicyPreset) -> None:
-    url = reverse("learner_detail", args=[learner.pk]) + "#risk-notifications"
-    proposed = preset.label(note.proposed_level)
-    notification_send(
-        recipients=_risk_audience(learner),
-        kind="risk_notification",
-        title=f"Risk notification for {learner.full_name}: {note.rule_name}",
-        body=f"{note.evidence} Proposed rating: {proposed}.",
-        url=url,
-        dedupe_key=f"risk:{note.pk}",
+def _note_for(
+    *,
+    firing: Firing,
+    learner: Learner,
+    current_level: str | None,
+    preset: PolicyPreset,
+    today: dt.date,
+) -> RiskNotification:
+    """The case joined or opened for the firing (written now), and its note (unsaved)."""
+    rule = firing.rule
+    case = _case_for_trigger(
+        learner=learner, rule=rule, reason=f"Trigger: {rule.name}. {firing.evidence}"
     )
-    if note.within_first_days:
-        days = preset.directors_told_within_days
-        notification_send(
-            recipients=_directors(),
-            kind="early_risk",
-            title=f"Inside the first {days} days: {learner.full_name}, {note.rule_name}",
-            body=f"Started on {learner.start_date:%d %b %Y}. {note.evidence}",
-            url=url,
-            dedupe_key=f"risk:{note.pk}:directors",
+    return RiskNotification(
+        learner=learner,
+        rule_key=rule.key,
+        rule_name=rule.name,
+        fingerprint=firing.fingerprint,
+        evidence=firing.evidence,
+        fired_at=timezone.now(),
+        fired_on=today,
+        case=case,
+        within_first_days=within_first_days(learner=learner, preset=preset, today=today),
+        proposed_level=rating_proposed(rule=rule, current_level=current_level),
+    )
+
+
+def _announce_many(*, notes: Sequence[RiskNotification], preset: PolicyPreset) -> None:
+    """Tell the tutor, the team's managers and quality / IQA of each note, and the directors
+    of those inside the first days on programme."""
+    risk_roles = frozenset({Role.TUTOR, Role.MANAGER, Role.QUALITY})
+    audiences = [Audience(learner=note.learner, roles=risk_roles) for note in notes]
+    early = [note for note in notes if note.within_first_days]
+    audiences += [
+        Audience(learner=note.learner, roles=frozenset({Role.DIRECTOR})) for note in early
+    ]
+    people = audiences_resolve(audiences=audiences)
+    items = []
+    for note, recipients in zip(notes, people[: len(notes)], strict=True):
+        learner = note.learner
+        items.append(
+            NotificationItem(
+                recipients=recipients,
+                kind="risk_notification",
+                title=f"Risk notification for {learner.full_name}: {note.rule_name}",
+                body=f"{note.evidence} Proposed rating: {preset.label(note.proposed_level)}.",
+                url=_learner_risk_url(learner),
+                dedupe_key=f"risk:{note.pk}",
+            )
         )
+    days = preset.directors_told_within_days
+    for note, recipients in zip(early, people[len(notes) :], strict=True):
+        learner = note.learner
+        items.append(
+            NotificationItem(
+                recipients=recipients,
+                kind="early_risk",
+                title=f"Inside the first {days} days: {learner.full_name}, {note.rule_name}",
+                body=f"Started on {learner.start_date:%d %b %Y}. {note.evidence}",
+                url=_learner_risk_url(learner),
+                dedupe_key=f"risk:{note.pk}:directors",
+            )
+        )
+    notifications_send_many(items=items)
+
+
+def _learner_risk_url(learner: Learner) -> str:
+    return reverse("learner_detail", args=[learner.pk]) + "#risk-notifications"
 
 
 def risk_notification_decide(
@@ -252,7 +313,15 @@ def triggers_evaluate(*, today: dt.date, learner_ids: list[int] | None = None) -
         ).values_list("learner_id", "rule_key", "fingerprint")
     )
     fresh = [f for f in holding if (f.learner_id, f.rule.key, f.fingerprint) not in already]
-    fired = [note.pk for f in fresh if (note := trigger_fire(firing=f, today=today))]
+    # A batch of firings per transaction (see triggers_fire_many).
+    fired = [
+        note.pk
+        for start in range(0, len(fresh), FIRING_BATCH_SIZE)
+        for note in triggers_fire_many(
+            firings=fresh[start : start + FIRING_BATCH_SIZE], today=today
+        )
+        if note is not None
+    ]
     at_risk = {f.learner_id for f in holding}
     # A trigger holds again: the back-on-track proposal no longer stands.
     EscalationCase.objects.filter(learner_id__in=at_risk, removal_proposed_on__isnull=False).update(

@@ -13,6 +13,7 @@ import enum
 import logging
 import smtplib
 from collections.abc import Sequence
+from dataclasses import dataclass
 
 from django.conf import settings
 from django.contrib.auth.models import AbstractBaseUser
@@ -32,6 +33,27 @@ STALE_CLAIM = dt.timedelta(minutes=15)
 RETRY_BASE_SECONDS = 60
 
 
+@dataclass(frozen=True)
+class Email:
+    """One plain e-mail (no attachments) for ``emails_enqueue``."""
+
+    to: str
+    subject: str
+    body: str
+    dedupe_key: str
+    recipient: AbstractBaseUser | None = None
+
+
+def _delivery(email: Email) -> EmailDelivery:
+    return EmailDelivery(
+        to_address=email.to,
+        recipient=email.recipient,
+        subject=" ".join(email.subject.split())[:300],
+        body=email.body,
+        dedupe_key=email.dedupe_key,
+    )
+
+
 def email_enqueue(
     *,
     to: str,
@@ -48,13 +70,10 @@ def email_enqueue(
         return None
     try:
         with transaction.atomic():  # a savepoint: a concurrent duplicate rolls back only this
-            delivery = EmailDelivery.objects.create(
-                to_address=to,
-                recipient=recipient,
-                subject=" ".join(subject.split())[:300],
-                body=body,
-                dedupe_key=dedupe_key,
+            delivery = _delivery(
+                Email(to=to, subject=subject, body=body, dedupe_key=dedupe_key, recipient=recipient)
             )
+            delivery.save(force_insert=True)
             EmailAttachment.objects.bulk_create(
                 EmailAttachment(
                     delivery=delivery, filename=name, content=bytes(content), mimetype=mimetype
@@ -68,6 +87,48 @@ def email_enqueue(
     delivery_id = delivery.pk
     transaction.on_commit(lambda: _send_later(delivery_id))
     return delivery
+
+
+def emails_enqueue(*, emails: Sequence[Email]) -> list[EmailDelivery]:
+    """``email_enqueue`` for many e-mails at once (a sweep's batch): one query for the dedupe
+    keys already stored, one insert, and each send task published after commit. Returns the
+    deliveries stored; an e-mail whose ``dedupe_key`` exists (or repeats) is skipped."""
+    stored = set(
+        EmailDelivery.objects.filter(dedupe_key__in=[e.dedupe_key for e in emails]).values_list(
+            "dedupe_key", flat=True
+        )
+    )
+    fresh = []
+    for email in emails:
+        if email.dedupe_key not in stored:
+            stored.add(email.dedupe_key)
+            fresh.append(email)
+    if not fresh:
+        return []
+    try:
+        with transaction.atomic():  # a savepoint, as in email_enqueue
+            deliveries = EmailDelivery.objects.bulk_create([_delivery(e) for e in fresh])
+    except IntegrityError:
+        # A concurrent sender stored one of these keys first: fall back to one at a time,
+        # which skips exactly the duplicates.
+        deliveries = [
+            delivery
+            for e in fresh
+            if (
+                delivery := email_enqueue(
+                    to=e.to,
+                    subject=e.subject,
+                    body=e.body,
+                    dedupe_key=e.dedupe_key,
+                    recipient=e.recipient,
+                )
+            )
+            is not None
+        ]
+        return deliveries
+    for delivery in deliveries:
+        transaction.on_commit(lambda delivery_id=delivery.pk: _send_later(delivery_id))
+    return deliveries
 
 
 def _send_later(delivery_id: int) -> None:
