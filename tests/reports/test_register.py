@@ -262,3 +262,22 @@ def test_empty_form_fields_drop_out_of_the_url(client, manager):
     assert response.status_code == 302
     assert response["Location"] == f"{URL}?rating=high&overdue=true"
     assert client.get(URL, {"stage": ""})["Location"] == URL
+
+
+def test_rule_first_60_days_on_programme_counts_day_59_in_and_day_60_out(
+    client, manager, tutor, team
+):
+    """MTT policy: indicators "within the first 60 days on programme" go to the directors at once;
+    the register's filter finds those learners (preset.directors_told_within_days)."""
+    today = timezone.localdate()
+    for first, days in (("Day", 59), ("Past", 60)):
+        learner = LearnerFactory(
+            tutor=tutor,
+            team=team,
+            first_name=first,
+            last_name="Starter",
+            start_date=today - dt.timedelta(days=days),
+        )
+        at_risk(learner, stage=None)
+    client.force_login(manager)
+    assert names(client.get(URL, {"first_days": "true"})) == ["Day Starter"]
