@@ -30,8 +30,9 @@ from django.db.models import (
     Subquery,
     Value,
     When,
+    Window,
 )
-from django.db.models.functions import Coalesce, Greatest, Least
+from django.db.models.functions import Coalesce, Greatest, Least, RowNumber
 from django.utils import timezone
 
 from escalation.models import ACTIVE_STATUSES, CaseStatus, EscalationCase
@@ -254,37 +255,71 @@ class RegisterCounts:
     by_stage: list[tuple[str, str, str, int]] = field(default_factory=list)
 
 
-def register_counts(queryset: QuerySet[Learner]) -> RegisterCounts:
-    """Counts by rating and by stage of the (filtered) register, in one grouped query; their
-    total is the row count, so the paginator needs no COUNT of its own."""
-    groups = (
-        queryset.order_by()
-        .values("current_level", "case_preset", "case_stage", "case_status", "stage_rank")
-        .annotate(n=Count("pk"))
-    )
+GROUP_COLUMNS = ("current_level", "case_preset", "case_stage", "case_status")
+
+
+def _stage_bucket(group: dict) -> tuple:
+    if group["case_status"] == CaseStatus.STEPPED_DOWN:
+        return (100, STEPPED_DOWN, "", "")
+    if group["case_stage"]:
+        return (group["stage_rank"], group["case_stage"], group["case_preset"], group["case_stage"])
+    return (0, NO_CASE, "", "")
+
+
+def _counts_from_groups(groups) -> RegisterCounts:
     counts = RegisterCounts(by_rating={level: 0 for level in RISK_LEVELS})
     stages: dict[tuple, int] = {}
     for group in groups:
         counts.total += group["n"]
-        level = group["current_level"]
-        if level in counts.by_rating:
-            counts.by_rating[level] += group["n"]
-        if group["case_status"] == CaseStatus.STEPPED_DOWN:
-            key = (100, STEPPED_DOWN, "", "")
-        elif group["case_stage"]:
-            key = (
-                group["stage_rank"],
-                group["case_stage"],
-                group["case_preset"],
-                group["case_stage"],
-            )
-        else:
-            key = (0, NO_CASE, "", "")
+        if group["current_level"] in counts.by_rating:
+            counts.by_rating[group["current_level"]] += group["n"]
+        key = _stage_bucket(group)
         stages[key] = stages.get(key, 0) + group["n"]
     counts.by_stage = [
         (value, preset, stage, n) for (_, value, preset, stage), n in sorted(stages.items())
     ]
     return counts
+
+
+@dataclass
+class RegisterPage:
+    pks: list[int]  # the page's learners, in order
+    counts: RegisterCounts
+
+
+def register_page(
+    queryset: QuerySet[Learner], *, ordering: list, offset: int, limit: int
+) -> RegisterPage:
+    """One page of the register and its counts by rating and stage, in one query: window
+    functions number the rows in page order and count each rating/stage group, and the query
+    keeps the page's rows plus the first row of each group (which carries the group's count).
+    The counts need no second pass over the register."""
+    partition = [F(column) for column in GROUP_COLUMNS]
+    order = [F(c).asc() if isinstance(c, str) else c for c in ordering]
+    rows = (
+        queryset.order_by()
+        .annotate(
+            position=Window(RowNumber(), order_by=order),
+            group_first=Window(RowNumber(), partition_by=partition, order_by=F("pk").asc()),
+            n=Window(Count("pk"), partition_by=partition),
+        )
+        .filter(Q(position__gt=offset, position__lte=offset + limit) | Q(group_first=1))
+        .values("pk", "position", "group_first", "n", "stage_rank", *GROUP_COLUMNS)
+    )
+    page, groups = [], []
+    for row in rows:
+        if offset < row["position"] <= offset + limit:
+            page.append((row["position"], row["pk"]))
+        if row["group_first"] == 1:
+            groups.append(row)
+    return RegisterPage(pks=[pk for _, pk in sorted(page)], counts=_counts_from_groups(groups))
+
+
+def register_counts(queryset: QuerySet[Learner]) -> RegisterCounts:
+    """Counts by rating and by stage of the (filtered) register, in one grouped query; their
+    total is the row count, so the paginator needs no COUNT of its own."""
+    groups = queryset.order_by().values(*GROUP_COLUMNS, "stage_rank").annotate(n=Count("pk"))
+    return _counts_from_groups(groups)
 
 
 def stage_filter_choices() -> list[tuple[str, str]]:

@@ -16,7 +16,6 @@ from django.http import (
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.functional import cached_property
 
 from learners.policies import PRESETS, active_preset
 from learners.policies.base import RISK_LEVELS
@@ -40,6 +39,7 @@ from reports.register import (
     register_counts,
     register_for,
     register_ordering,
+    register_page,
     register_sort_key,
 )
 
@@ -73,18 +73,6 @@ def register_reader(view):
         return view(request, *args, **kwargs)
 
     return wrapped
-
-
-class CountedPaginator(Paginator):
-    """A paginator told its count (from the grouped counts query) instead of running one."""
-
-    def __init__(self, object_list, per_page, *, count: int) -> None:
-        super().__init__(object_list, per_page)
-        self._known_count = count
-
-    @cached_property
-    def count(self) -> int:
-        return self._known_count
 
 
 def without_empty_filters(request: HttpRequest) -> HttpResponse | None:
@@ -134,6 +122,13 @@ def _count_links(counts: RegisterCounts, query: QueryDict) -> dict[str, list[dic
     return {"ratings": ratings, "stages": stages}
 
 
+def _page_number(value: str | None) -> int:
+    try:
+        return max(int(value or 1), 1)
+    except ValueError:
+        return 1
+
+
 def _register_view_state(request: HttpRequest) -> dict:
     today = timezone.localdate()
     filterset = RegisterFilter(
@@ -143,14 +138,11 @@ def _register_view_state(request: HttpRequest) -> dict:
         today=today,
     )
     sort = register_sort_key(request.GET.get("sort"))
-    rows = filterset.qs.order_by(*register_ordering(sort))
-    counts = register_counts(filterset.qs)
     return {
         "today": today,
         "filter": filterset,
         "sort": sort,
-        "rows": rows,
-        "counts": counts,
+        "ordering": register_ordering(sort),
         "filters_described": filterset.described(),
     }
 
@@ -161,9 +153,27 @@ def register(request: HttpRequest) -> HttpResponse:
     if cleaned := without_empty_filters(request):
         return cleaned
     state = _register_view_state(request)
-    rows = state["rows"].select_related(None).select_related("tutor", "team").only(*PAGE_COLUMNS)
-    paginator = CountedPaginator(rows, ROWS_PER_PAGE, count=state["counts"].total)
-    page = paginator.get_page(request.GET.get("page"))
+    learners = state["filter"].qs
+    number = _page_number(request.GET.get("page"))
+    found = register_page(
+        learners,
+        ordering=state["ordering"],
+        offset=(number - 1) * ROWS_PER_PAGE,
+        limit=ROWS_PER_PAGE,
+    )
+    paginator = Paginator(range(found.counts.total), ROWS_PER_PAGE)
+    if number > paginator.num_pages:  # past the end: the last page, as get_page does
+        number = paginator.num_pages
+        offset = (number - 1) * ROWS_PER_PAGE
+        found = register_page(
+            learners, ordering=state["ordering"], offset=offset, limit=ROWS_PER_PAGE
+        )
+    page = paginator.get_page(number)
+    # The page's rows in full (names, tutor, team, what is overdue): only these ~50 by id.
+    shown = learners.filter(pk__in=found.pks).select_related(None).select_related("tutor", "team")
+    by_pk = {learner.pk: learner for learner in shown.only(*PAGE_COLUMNS)}
+    page.object_list = [by_pk[pk] for pk in found.pks if pk in by_pk]
+    state["counts"] = found.counts
     query = request.GET.copy()
     query.pop("page", None)
     sort_query = query.copy()
@@ -193,6 +203,8 @@ def register_export(request: HttpRequest, fmt: str) -> HttpResponse:
     if fmt not in ExportFormat.values:
         raise Http404("No such export format.")
     state = _register_view_state(request)
+    state["counts"] = register_counts(state["filter"].qs)
+    state["rows"] = state["filter"].qs.order_by(*state["ordering"])
     total = state["counts"].total
     if fmt == ExportFormat.PDF and total > settings.REGISTER_PDF_MAX_ROWS:
         messages.error(
