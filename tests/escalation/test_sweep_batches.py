@@ -17,6 +17,7 @@ from escalation.sweep_selectors import cases_success_since_stage_start
 from escalation.tasks import sweep_overdue_cases, sweep_stage_reminders
 from notifications.models import EmailDelivery, Notification
 from riskcases.models import Outcome, SupportKind
+from tests.concurrency import run_at_once
 from tests.factories import (
     ContactLogEntryFactory,
     LearnerFactory,
@@ -144,22 +145,8 @@ def test_rule_two_sweeps_in_small_batches_split_the_work_and_tell_once(
 ):
     monkeypatch.setattr(sweeps, "BATCH_SIZE", 2)
     cases = at_stage_1(tutor, team, 7)
-    barrier = threading.Barrier(2)
-    results = []
-
-    def sweep():
-        try:
-            barrier.wait()
-            results.append(sweep_overdue_cases())
-        finally:
-            connection.close()
-
-    threads = [threading.Thread(target=sweep) for _ in range(2)]
     with time_machine.travel(DAY_AFTER, tick=False):
-        for thread in threads:
-            thread.start()
-        for thread in threads:
-            thread.join()
+        results = run_at_once(sweep_overdue_cases)
     advanced = sorted(pk for r in results for pk in r["advanced"])
     assert advanced == sorted(c.pk for c in cases)  # each exactly once, between the two
     for case in cases:

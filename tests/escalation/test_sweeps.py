@@ -1,15 +1,14 @@
 import datetime as dt
-import threading
 
 import pytest
 import time_machine
-from django.db import connection
 
 from escalation.models import EscalationCase, StageChange
 from escalation.services import case_advance
 from escalation.tasks import sweep_overdue_cases, sweep_stage_reminders
 from notifications.models import Notification
 from riskcases.models import Outcome
+from tests.concurrency import run_at_once
 from tests.factories import ContactLogEntryFactory, LearnerFactory, ManagerFactory, open_case
 
 MONDAY = dt.datetime(2026, 11, 23, 9, 0, tzinfo=dt.UTC)  # Stage 1 started -> due Mon 30 Nov
@@ -105,22 +104,8 @@ class TestReminders:
 @pytest.mark.django_db(transaction=True)
 def test_rule_two_sweeps_at_once_advance_each_case_once(tutor, team):
     cases = [case_at_stage_1(LearnerFactory(tutor=tutor, team=team)) for _ in range(6)]
-    barrier = threading.Barrier(2)
-    results = []
-
-    def sweep():
-        try:
-            barrier.wait()
-            results.append(sweep_overdue_cases())
-        finally:
-            connection.close()
-
-    threads = [threading.Thread(target=sweep) for _ in range(2)]
     with time_machine.travel(DAY_AFTER, tick=False):
-        for thread in threads:
-            thread.start()
-        for thread in threads:
-            thread.join()
+        results = run_at_once(sweep_overdue_cases)
     advanced = sorted(pk for r in results for pk in r["advanced"])
     assert advanced == sorted(c.pk for c in cases)  # each exactly once, between the two
     for case in cases:
