@@ -15,12 +15,12 @@ import platform
 import subprocess
 import sys
 import tempfile
-import time
 from pathlib import Path
-from urllib.parse import urlsplit
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
+
+import bench_support  # noqa: E402  (this folder is on the path when a script runs)
 
 DATABASE_URL = os.environ.get(
     "BENCH_DATABASE_URL", "postgres://postgres@127.0.0.1:5432/bench_leaver"
@@ -38,14 +38,7 @@ RESULTS = ROOT / "bench/results/leaver_report.md"
 
 
 def recreate_database() -> None:
-    import psycopg
-
-    parts = urlsplit(DATABASE_URL)
-    name = parts.path.lstrip("/")
-    admin_url = parts._replace(path="/postgres").geturl()
-    with psycopg.connect(admin_url, autocommit=True) as conn:
-        conn.execute(f'DROP DATABASE IF EXISTS "{name}"')
-        conn.execute(f'CREATE DATABASE "{name}"')
+    bench_support.recreate_database(DATABASE_URL)
 
 
 def _learners(n: int, offset: int, teams, courses, employers, tutors) -> list:
@@ -241,19 +234,7 @@ def seed() -> dict:
 
 
 def timed(label: str, results: list, fn):
-    from django.db import connection
-
-    count = 0
-
-    def counter(execute, sql, params, many, context):
-        nonlocal count
-        count += 1
-        return execute(sql, params, many, context)
-
-    with connection.execute_wrapper(counter):
-        start = time.perf_counter()
-        value = fn()
-        seconds = time.perf_counter() - start
+    seconds, count, value = bench_support.timed_queries(fn)
     results.append((label, seconds, count))
     print(f"{label:<55} {seconds:7.2f} s {count:6} queries", flush=True)
     return value

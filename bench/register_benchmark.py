@@ -42,6 +42,8 @@ from urllib.parse import urlsplit
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
+import bench_support  # noqa: E402  (this folder is on the path when a script runs)
+
 DATABASE_URL = os.environ.get(
     "BENCH_DATABASE_URL", "postgres://postgres@127.0.0.1:5432/bench_register"
 )
@@ -886,20 +888,7 @@ class Row:
 
 
 def timed(fn: Callable) -> tuple[float, int, object]:
-    from django.db import connection
-
-    count = 0
-
-    def counter(execute, sql, params, many, context):
-        nonlocal count
-        count += 1
-        return execute(sql, params, many, context)
-
-    with connection.execute_wrapper(counter):
-        start = time.perf_counter()
-        value = fn()
-        seconds = time.perf_counter() - start
-    return seconds, count, value
+    return bench_support.timed_queries(fn)
 
 
 def _sweep_once() -> dict[str, tuple[float, int, dict]]:
