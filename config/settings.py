@@ -182,8 +182,20 @@ if CELERY_BROKER_URL.startswith("filesystem://"):
         # directory the worker started in, which litters the checkout.
         "control_folder": str(_broker_folder / "control"),
     }
+else:
+    # A task is acknowledged only when it finishes (CELERY_TASK_ACKS_LATE): one taken by a
+    # worker that dies stays in Redis's unacked set, and is given to another worker once it has
+    # been out this many seconds. It must exceed the longest task and the longest retry
+    # countdown (an e-mail's last retry waits 16 minutes), or a live task is handed out twice
+    # (harmless, as every task claims its rows, but wasted work). The crash tests shorten it.
+    CELERY_BROKER_TRANSPORT_OPTIONS = {
+        "visibility_timeout": env.int("CELERY_VISIBILITY_TIMEOUT", default=3600),
+    }
 CELERY_TASK_IGNORE_RESULT = True
 CELERY_TASK_ACKS_LATE = True
+# A pool child killed mid-task (out of memory, SIGKILL) puts its task back on the queue for
+# another child, rather than acknowledging it as failed (Celery's default with late acks).
+CELERY_TASK_REJECT_ON_WORKER_LOST = True
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_TIMEZONE = TIME_ZONE
 CELERY_BEAT_SCHEDULE_FILENAME = env.str(
