@@ -331,9 +331,15 @@ def triggers_evaluate(*, today: dt.date, learner_ids: list[int] | None = None) -
     ]
     at_risk = {f.learner_id for f in holding}
     # A trigger holds again: the back-on-track proposal no longer stands.
-    EscalationCase.objects.filter(learner_id__in=at_risk, removal_proposed_on__isnull=False).update(
-        removal_proposed_on=None
+    # The few proposals standing are read first: an UPDATE naming every learner a trigger holds
+    # on (thousands) cost more than the whole check.
+    proposed_for = EscalationCase.objects.filter(removal_proposed_on__isnull=False).values_list(
+        "pk", "learner_id"
     )
+    EscalationCase.objects.filter(
+        pk__in=[pk for pk, learner_id in proposed_for if learner_id in at_risk],
+        removal_proposed_on__isnull=False,
+    ).update(removal_proposed_on=None)
     back = cases_back_on_track(learners=learners, holding=at_risk, today=today, preset=preset)
     proposed = [
         pk
