@@ -61,6 +61,7 @@ INSTALLED_APPS = [
     "escalation",
     "notifications",
     "reports",
+    "dataprotection",
 ]
 
 MIDDLEWARE = [
