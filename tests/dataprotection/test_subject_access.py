@@ -203,9 +203,10 @@ def test_it_refuses_everyone_but_the_safeguarding_team(client, learner, user_wit
     url = reverse("subject_access", args=[learner.pk])
     assert client.get(url).status_code == 403
     assert client.post(url, {"include_confidential": "on"}).status_code == 403
-    assert reverse("subject_access", args=[learner.pk]) not in client.get(
-        reverse("learner_detail", args=[learner.pk])
-    ).content.decode()
+    assert (
+        reverse("subject_access", args=[learner.pk])
+        not in client.get(reverse("learner_detail", args=[learner.pk])).content.decode()
+    )
     assert not SubjectAccessExport.objects.exists()
 
 
