@@ -69,6 +69,12 @@ def test_it_anonymises_and_keeps_what_audit_needs(journey, safeguarding, client)
     assert names and all(default_storage.exists(n) for n in names)
     identity = (learner.full_name, learner.uln, learner.email)
     changes = StageChange.objects.filter(case__learner=learner).count()
+    digest = EmailDelivery.objects.create(
+        to_address="manager@example.com",
+        subject="Cases to act on",
+        body=f"Overdue (2):\n- {learner.full_name} (North)\n- Someone Else (North)\n",
+        dedupe_key="manager-digest:1:2026-12-01",
+    )
     with time_machine.travel(dt.datetime(2032, 12, 7, 9, tzinfo=dt.UTC), tick=False):
         erasure = learner_anonymise(learner=learner, by=safeguarding, today=DUE)
     assert erasure.last_activity_on == LAST and erasure.retention_years == 6
@@ -84,6 +90,8 @@ def test_it_anonymises_and_keeps_what_audit_needs(journey, safeguarding, client)
     assert not ContactAttachment.objects.filter(entry__learner=learner).exists()
     assert not Notification.objects.filter(title__contains=identity[0]).exists()
     assert not EmailDelivery.objects.filter(to_address=identity[2]).exists()
+    digest.refresh_from_db()
+    assert digest.body == "Overdue (2):\n- Someone Else (North)\n"
     # A subject access export of the record now holds nothing that identifies them. The
     # append-only histories keep their notes (the employer's contact is named in one).
     client.force_login(safeguarding)
