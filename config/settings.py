@@ -61,6 +61,7 @@ INSTALLED_APPS = [
     "escalation",
     "notifications",
     "reports",
+    "dataprotection",
 ]
 
 MIDDLEWARE = [
@@ -236,9 +237,26 @@ CELERY_BEAT_SCHEDULE: dict[str, dict] = {
         "task": "reports.tasks.schedule_leaver_reports",
         "schedule": crontab(hour=5, minute=30),
     },
+    # Retention (dataprotection/retention.py): lists the learners whose retention period has
+    # passed and tells the safeguarding team; anonymises them only when
+    # LEARNER_RETENTION_AUTO_ERASE is on. Weekly, Sunday night, when nobody is working.
+    "review-learner-retention": {
+        "task": "dataprotection.tasks.retention_review",
+        "schedule": crontab(hour=4, minute=0, day_of_week="sun"),
+    },
 }
 CELERY_RESULT_BACKEND = env.str("CELERY_RESULT_BACKEND", default="") or None
 CELERY_RESULT_EXPIRES = 7 * 24 * 60 * 60
+
+# Learner records are kept this many years after the learner's last recorded activity once
+# they have left (withdrawn or completed), then anonymised (dataprotection/retention.py). The
+# policies say nothing about retention; six years is the limitation period for claims in
+# contract (Limitation Act 1980, s.5) and the usual minimum for funded learner records. Check
+# the funding agreement: ESFA/ESF-funded provision may require longer.
+LEARNER_RETENTION_YEARS = env.int("LEARNER_RETENTION_YEARS", default=6)
+# Off: the weekly job only lists who is due and tells the safeguarding team, and a person runs
+# ``manage.py apply_retention --erase``. On: the job anonymises them itself.
+LEARNER_RETENTION_AUTO_ERASE = env.bool("LEARNER_RETENTION_AUTO_ERASE", default=False)
 
 # The policy preset the deployment runs (see escalation/ once the engine lands).
 POLICY_PRESET = env.str("POLICY_PRESET", default="aspiration")

@@ -2,6 +2,7 @@ from django.contrib import admin
 from django.contrib.auth import views as auth_views
 from django.urls import include, path
 
+from dataprotection import urls as dataprotection_urls
 from escalation import import_urls, withdrawal_urls
 from escalation import urls as escalation_urls
 from escalation import views as escalation_views
@@ -25,6 +26,7 @@ urlpatterns = [
             escalation_urls.learner_urlpatterns
             + riskcases_urls.urlpatterns
             + evidence_urls.urlpatterns
+            + dataprotection_urls.urlpatterns
         ),
     ),
     path("cases/", include(escalation_urls.urlpatterns)),
