@@ -17,6 +17,13 @@ LAST_SEEN_KEY = "accounts_last_seen"
 STAMP_EVERY_SECONDS = 60
 
 
+def idle_clock_start(sender, request, user, **kwargs) -> None:
+    """Start the idle clock at login (connected to user_logged_in in accounts.apps), so the
+    first page after login does not write the session again."""
+    if request is not None and hasattr(request, "session"):
+        request.session[LAST_SEEN_KEY] = int(time.time())
+
+
 class IdleTimeoutMiddleware:
     def __init__(self, get_response):
         self.get_response = get_response

@@ -25,6 +25,7 @@ class SecurityHeadersMiddleware:
     def __call__(self, request):
         response = self.get_response(request)
         response.setdefault("Permissions-Policy", PERMISSIONS_POLICY)
-        if not request.path_info.startswith(self.static_prefix):
+        already_no_store = "no-store" in response.get("Cache-Control", "")
+        if not request.path_info.startswith(self.static_prefix) and not already_no_store:
             add_never_cache_headers(response)
         return response
