@@ -12,6 +12,8 @@ import time
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import logout
+from django.contrib.auth.views import redirect_to_login
+from django_htmx.http import HttpResponseClientRedirect
 
 LAST_SEEN_KEY = "accounts_last_seen"
 STAMP_EVERY_SECONDS = 60
@@ -39,6 +41,12 @@ class IdleTimeoutMiddleware:
                     f"You were logged out after {settings.SESSION_IDLE_TIMEOUT} minutes "
                     "without activity. Log in again to carry on.",
                 )
+                if getattr(request, "htmx", False):
+                    # An in-page update would swap the login page into a fragment: send the
+                    # whole browser window to the login page, back to the page after login.
+                    return HttpResponseClientRedirect(
+                        redirect_to_login(request.htmx.current_url_abs_path or "/").url
+                    )
             elif last_seen is None or now - last_seen >= STAMP_EVERY_SECONDS:
                 request.session[LAST_SEEN_KEY] = now
         return self.get_response(request)

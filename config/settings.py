@@ -191,9 +191,7 @@ SITE_URL = env.str("SITE_URL", default="http://127.0.0.1:8000").rstrip("/")
 CELERY_BROKER_URL = env.str("CELERY_BROKER_URL", default="redis://127.0.0.1:6379/0")
 if CELERY_BROKER_URL.startswith("filesystem://"):
     # A pathlib.Path: django-environ's own Path type has no "/" operator.
-    _broker_folder = Path(
-        env.str("CELERY_FILESYSTEM_FOLDER", default=str(BASE_DIR / "var/broker"))
-    )
+    _broker_folder = Path(env.str("CELERY_FILESYSTEM_FOLDER", default=str(BASE_DIR / "var/broker")))
     CELERY_BROKER_TRANSPORT_OPTIONS = {
         "data_folder_in": str(_broker_folder),
         "data_folder_out": str(_broker_folder),

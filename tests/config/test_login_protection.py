@@ -245,3 +245,13 @@ def test_it_logs_out_after_the_idle_timeout(client, tutor_account):
         assert response.redirect_chain[-1][0].startswith(LOGIN)
         assert "logged out after 30 minutes without activity" in response.content.decode()
         assert not UserSession.objects.filter(session_key=key).exists()
+
+
+def test_it_sends_a_timed_out_htmx_update_to_the_login_page(client, tutor_account):
+    with time_machine.travel(dt.datetime(2026, 11, 2, 9, 0, tzinfo=dt.UTC), tick=False) as clock:
+        log_in(client, "tutor.one")
+        clock.shift(dt.timedelta(minutes=settings.SESSION_IDLE_TIMEOUT + 1))
+        response = client.get(
+            PAGE, headers={"HX-Request": "true", "HX-Current-URL": "http://testserver/learners/"}
+        )
+    assert response["HX-Redirect"] == f"{LOGIN}?next=/learners/"
