@@ -255,3 +255,11 @@ def test_it_sends_a_timed_out_htmx_update_to_the_login_page(client, tutor_accoun
             PAGE, headers={"HX-Request": "true", "HX-Current-URL": "http://testserver/learners/"}
         )
     assert response["HX-Redirect"] == f"{LOGIN}?next=/learners/"
+
+
+def test_it_counts_the_client_address_behind_a_trusted_proxy(settings, tutor_account):
+    settings.TRUSTED_PROXY_COUNT = 1
+    # The left entry is whatever the client claims; the proxy appended the address it saw.
+    behind_proxy = Client(REMOTE_ADDR="10.0.0.1", HTTP_X_FORWARDED_FOR="6.6.6.6, 203.0.113.5")
+    fail(behind_proxy, "tutor.one", 1)
+    assert AccessFailureLog.objects.get().ip_address == "203.0.113.5"
