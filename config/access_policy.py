@@ -20,7 +20,9 @@ user's scope: a learner on the tutor's caseload, in the manager's team; the user
 notification; an import the manager uploaded) and ``other`` (the same kind of object outside
 it: another tutor's and team's learner, someone else's notification or import). Where the
 object's kind matters (a confidential safeguarding entry's attachment), a further variant is
-declared. POST-only URLs are checked with a POST (an empty form: the page shows its errors).
+declared, and ``mismatched`` (another learner's object under the address of a learner in
+scope) where a URL names two objects. POST-only URLs are checked with a POST (an empty form:
+the page shows its errors).
 
 tests/config/test_access_matrix.py walks every URL from the resolver and checks each row as
 each role; a URL without a row fails it. Policy sources: shared/policies and README ("Who sees
@@ -146,12 +148,18 @@ ACCESS_POLICY: dict[str, Rule] = {
     "break_return": scoped(WRITE_PAGE),
     "break_return_date": scoped(WRITE_PAGE),
     "risk_notification_decide": scoped(WRITE_PAGE, method="POST"),
-    "action_toggle": scoped("all=403 writers=>learner_detail", method="POST"),
+    "action_toggle": post(
+        mine="all=403 writers=>learner_detail",
+        other="all=403 writers=>learner_detail tutor=404 manager=404",
+        # Another learner's action under one's own learner's address is no way in.
+        mismatched="all=403 writers=404",
+    ),
     "attachment_download": get(
         **SCOPED_READ,
         # Policy: safeguarding disclosures are shared only with the safeguarding team (not
         # managers, directors or administrators); an attachment of one is hidden from the rest.
         mine_confidential="all=404 safeguarding=ok",
+        mismatched="all=404",
     ),
     "evidence_pack": post(**SCOPED_READ),
     # --- cases and stage letters

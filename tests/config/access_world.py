@@ -193,7 +193,11 @@ def _leaver_report(by) -> LeaverReport:
 
 def world_build() -> SimpleNamespace:
     users = _users()
-    factor = RiskFactor.objects.create(code="matrix-canary", name=CANARY_FACTOR, kind="during")
+    # Inactive, so the forms' lists of factors leave it out: it may show only where it is
+    # linked to a learner, through the confidential entries it is recorded on.
+    factor = RiskFactor.objects.create(
+        code="matrix-canary", name=CANARY_FACTOR, kind="during", active=False
+    )
     common = {
         "director": users["director"],
         "safeguarding": users["safeguarding"],
