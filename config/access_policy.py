@@ -119,8 +119,9 @@ SCOPED_READ = {"mine": "all=ok no-role=404", "other": "all=ok tutor=404 manager=
 
 
 def scoped(mine: str, hidden: str = "tutor=404 manager=404", method: str = "GET") -> Rule:
-    """A learner-scoped page: ``mine`` as declared; ``other`` hides it from tutor and manager
-    where ``mine`` lets them in (their role check comes first, then the scope)."""
+    """A learner-scoped page: ``mine`` as declared; ``other`` is the same but ``hidden`` (404)
+    for the roles whose scope stops at their caseload or team (tutor and manager, both let in
+    on ``mine``: their role check passes, then the scope hides the object)."""
     return _rule(method, "", {"mine": mine, "other": f"{mine} {hidden}"})
 
 
@@ -216,7 +217,9 @@ ACCESS_POLICY: dict[str, Rule] = {
 ADMIN_POLICY: dict[str, Rule] = {
     "*": get("all=admin-login admin=site anonymous=admin-login"),
     "admin:login": get("all=ok admin=>admin:index anonymous=ok"),
-    "admin:logout": post("all=>admin:index anonymous=>admin:index"),
+    # Someone not signed in to the admin is sent to its index; a superuser is signed out
+    # (LOGOUT_REDIRECT_URL).
+    "admin:logout": post("all=>admin:index admin=>login anonymous=>admin:index"),
 }
 
 
