@@ -57,7 +57,15 @@ def notification_read(request: HttpRequest, pk: int) -> HttpResponse:
             ).content
         )
         return response
-    return redirect(request.POST.get("next") or "notification_list")
+    return redirect(_on_site(request, request.POST.get("next")) or "notification_list")
+
+
+def _on_site(request: HttpRequest, url: str | None) -> str | None:
+    """``url`` when it stays on this site; None for one elsewhere (an open redirect)."""
+    safe = url_has_allowed_host_and_scheme(
+        url, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+    )
+    return url if url and safe else None
 
 
 @login_required
