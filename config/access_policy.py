@@ -163,6 +163,9 @@ ACCESS_POLICY: dict[str, Rule] = {
         mismatched="all=404",
     ),
     "evidence_pack": post(**SCOPED_READ),
+    # A subject access export holds confidential safeguarding entries (unless withheld), so it
+    # is the safeguarding team's (the data protection lead holds that role).
+    "subject_access": get("all=403 safeguarding=ok"),
     # --- cases and stage letters
     "case_list": get("all=ok"),
     "case_detail": get(**SCOPED_READ),

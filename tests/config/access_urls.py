@@ -65,6 +65,7 @@ def _action(world, variant, role) -> dict:
 
 URL_ARGUMENTS: dict[str, Callable[[SimpleNamespace, str, str], dict]] = {
     "learner_detail": _on("learner"),
+    "subject_access": _on("learner"),
     "rating_change": _on("learner"),
     "support_create": _on("learner"),
     "record_create": _on("learner", kind="session"),
