@@ -12,7 +12,7 @@ from django.conf import settings
 
 from config.celery import app
 from escalation.models import EscalationCase, RiskNotification, StageChange, WithdrawalRequest
-from learners.models import EmploymentChangeKind
+from learners.models import EmploymentChangeKind, LearnerStatus
 from notifications.models import EmailDelivery, EmailMode, Notification, NotificationPreference
 from notifications.services import notification_send
 from reports.models import LeaverReport
@@ -123,6 +123,17 @@ def leaver_report(tutor, team, manager) -> tuple[dt.datetime, dict[str, int]]:
     return MONDAY, {"reports": 1, "notifications": before["notifications"] + len(panel)}
 
 
+def retention(tutor, team, manager) -> tuple[dt.datetime, dict[str, int]]:
+    # Withdrawn now; the job runs seven years on, past the six-year retention period.
+    LearnerFactory(tutor=tutor, team=team, status=LearnerStatus.WITHDRAWN)
+    for n in range(2):
+        UserFactory(username=f"safeguarding.{n}", roles=["safeguarding"])
+    before = counts()
+    return dt.datetime(2033, 11, 21, 4, 0, tzinfo=dt.UTC), {
+        "notifications": before["notifications"] + 2  # one each, not two
+    }
+
+
 SCENARIOS: dict[str, Scenario] = {
     "escalation.tasks.sweep_triggers": triggers,
     "escalation.tasks.sweep_overdue_cases": overdue,
@@ -130,6 +141,7 @@ SCENARIOS: dict[str, Scenario] = {
     "escalation.tasks.send_manager_digests": manager_digests,
     "notifications.tasks.send_digests": digests,
     "reports.tasks.schedule_leaver_reports": leaver_report,
+    "dataprotection.tasks.retention_review": retention,
 }
 
 
