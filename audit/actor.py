@@ -43,7 +43,8 @@ def _postgres_apply(connection: BaseDatabaseWrapper, actor_id: int | None, label
     if raw.info.transaction_status == psycopg.pq.TransactionStatus.INERROR:
         return  # the failed transaction rolls back anyway; the next request sets its own
     raw.execute(
-        "SELECT set_config('audit.actor_id', %s, false), set_config('audit.actor_label', %s, false)",
+        "SELECT set_config('audit.actor_id', %s, false), "
+        "set_config('audit.actor_label', %s, false)",
         ["" if actor_id is None else str(actor_id), "" if label == SYSTEM else label],
     )
 

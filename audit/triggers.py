@@ -21,7 +21,9 @@ from audit.registry import audited_models
 AUDIT_TABLE = "audit_auditevent"
 OPERATIONS = ("insert", "update", "delete")
 GUARD_NAMES = ("audit_auditevent_no_update", "audit_auditevent_no_delete")
-COLUMNS = "at, actor_id, actor_label, operation, table_name, row_id, learner_id, before, after, detail"
+COLUMNS = (
+    "at, actor_id, actor_label, operation, table_name, row_id, learner_id, before, after, detail"
+)
 
 
 def _q(name: str) -> str:
@@ -96,7 +98,8 @@ $$;"""
         statements += [
             f"DROP TRIGGER IF EXISTS {name} ON {_q(table)};",
             f"CREATE TRIGGER {name} AFTER {operation.upper()} ON {_q(table)} "
-            f"REFERENCING {referencing[operation]} FOR EACH STATEMENT EXECUTE FUNCTION {function}();",
+            f"REFERENCING {referencing[operation]} "
+            f"FOR EACH STATEMENT EXECUTE FUNCTION {function}();",
         ]
     return statements
 

@@ -12,6 +12,8 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
+from audit.models import Operation
+from audit.services import access_record
 from escalation import appeals, withdrawals
 from escalation.letters import withdrawal_letter_template
 from escalation.models import (
@@ -216,6 +218,13 @@ def employer_agreement_download(request: HttpRequest, pk: int) -> FileResponse:
     agreement = EmployerAgreement.objects.filter(request=wr).first()
     if agreement is None:
         raise Http404("No agreement recorded.")
+    access_record(
+        user=request.user,
+        operation=Operation.DOWNLOAD,
+        obj=agreement,
+        learner_id=wr.learner_id,
+        detail=f"Employer's agreement: {agreement.original_name}",
+    )
     return download_response(
         file=agreement.file, filename=agreement.original_name, content_type=agreement.content_type
     )

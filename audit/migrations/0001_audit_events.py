@@ -7,33 +7,78 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
     dependencies = [
-        ('learners', '0004_import_batches'),
+        ("learners", "0004_import_batches"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='AuditEvent',
+            name="AuditEvent",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('at', models.DateTimeField(db_default=django.db.models.functions.datetime.Now(), db_index=True)),
-                ('actor_label', models.CharField(max_length=150)),
-                ('operation', models.CharField(choices=[('insert', 'Created'), ('update', 'Changed'), ('delete', 'Deleted'), ('view', 'Viewed'), ('download', 'Downloaded')], max_length=10)),
-                ('table_name', models.CharField(max_length=100)),
-                ('row_id', models.BigIntegerField(blank=True, null=True)),
-                ('before', models.JSONField(blank=True, null=True)),
-                ('after', models.JSONField(blank=True, null=True)),
-                ('detail', models.CharField(blank=True, default='', max_length=300)),
-                ('actor', models.ForeignKey(blank=True, db_constraint=False, null=True, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('learner', models.ForeignKey(blank=True, db_constraint=False, null=True, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', to='learners.learner')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "at",
+                    models.DateTimeField(
+                        db_default=django.db.models.functions.datetime.Now(), db_index=True
+                    ),
+                ),
+                ("actor_label", models.CharField(max_length=150)),
+                (
+                    "operation",
+                    models.CharField(
+                        choices=[
+                            ("insert", "Created"),
+                            ("update", "Changed"),
+                            ("delete", "Deleted"),
+                            ("view", "Viewed"),
+                            ("download", "Downloaded"),
+                        ],
+                        max_length=10,
+                    ),
+                ),
+                ("table_name", models.CharField(max_length=100)),
+                ("row_id", models.BigIntegerField(blank=True, null=True)),
+                ("before", models.JSONField(blank=True, null=True)),
+                ("after", models.JSONField(blank=True, null=True)),
+                ("detail", models.CharField(blank=True, default="", max_length=300)),
+                (
+                    "actor",
+                    models.ForeignKey(
+                        blank=True,
+                        db_constraint=False,
+                        null=True,
+                        on_delete=django.db.models.deletion.DO_NOTHING,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "learner",
+                    models.ForeignKey(
+                        blank=True,
+                        db_constraint=False,
+                        null=True,
+                        on_delete=django.db.models.deletion.DO_NOTHING,
+                        related_name="+",
+                        to="learners.learner",
+                    ),
+                ),
             ],
             options={
-                'ordering': ['-at', '-id'],
-                'indexes': [models.Index(fields=['learner', '-at'], name='audit_learner_at'), models.Index(fields=['actor', '-at'], name='audit_actor_at'), models.Index(fields=['table_name', 'row_id'], name='audit_table_row')],
+                "ordering": ["-at", "-id"],
+                "indexes": [
+                    models.Index(fields=["learner", "-at"], name="audit_learner_at"),
+                    models.Index(fields=["actor", "-at"], name="audit_actor_at"),
+                    models.Index(fields=["table_name", "row_id"], name="audit_table_row"),
+                ],
             },
         ),
     ]
