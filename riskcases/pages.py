@@ -14,6 +14,7 @@ from learners.models import Learner
 from learners.roles import Role, roles_of
 from learners.services import LearnerClosedError, learner_ensure_open
 from riskcases.break_selectors import learner_break_state
+from riskcases.models import ContactLogEntry
 from riskcases.selectors import (
     TIMELINE_KINDS,
     TimelineItem,
@@ -84,7 +85,7 @@ def learner_page_context(
         entries=[
             item.obj
             for item in timeline
-            if item.kind in {"contact", "rating"} and item.obj.confidential and not item.hidden
+            if isinstance(item.obj, ContactLogEntry) and item.obj.confidential and not item.hidden
         ],
         detail="Confidential contact-log entry shown on the learner page",
     )
