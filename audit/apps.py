@@ -11,10 +11,14 @@ def _before_migrate(sender, using: str, **kwargs) -> None:
     sqlite_triggers_drop(connections[using])
 
 
-def _after_migrate(sender, using: str, apps, **kwargs) -> None:
+def _after_migrate(sender, using: str, apps=None, **kwargs) -> None:
     """Keep the triggers in step with the models: install what is missing (PostgreSQL's read
-    whole rows, so only new tables need them); SQLite's name columns, so always regenerate."""
+    whole rows, so only new tables need them); SQLite's name columns, so always regenerate.
+    ``flush`` (transactional tests) sends this too, without ``apps``."""
+    from django.apps import apps as global_apps
     from django.db import connections
+
+    apps = apps or global_apps
 
     from audit.triggers import triggers_install, triggers_missing
 

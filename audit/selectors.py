@@ -31,6 +31,7 @@ CONFIDENTIAL_VISIBLE = {
     "riskcases_contactattachment": {"id", "entry_id", "uploaded_by_id", "uploaded_at"},
 }  # fmt: skip
 HIDDEN = "(confidential)"
+NOT_SHOWN = {"submission_token"}  # a double-click guard, not something anyone changed
 VALUE_LIMIT = 160
 
 
@@ -139,8 +140,12 @@ def _changes(event: AuditEvent, model, hidden: set[str] | None) -> list[FieldCha
         columns = [
             c for c in (after or before) if c != "id" and (after or before)[c] not in ("", None)
         ]
+    order = {column: index for index, column in enumerate(fields)}
+    columns.sort(key=lambda column: order.get(column, len(order)))
     changes = []
     for column in columns:
+        if column in NOT_SHOWN:
+            continue
         field = fields.get(column)
         label = str(field.verbose_name).capitalize() if field else column
         if hidden is not None and column not in hidden:
