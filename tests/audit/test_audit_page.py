@@ -138,3 +138,17 @@ def test_it_pages_newest_first(client, director, tutor, team):
     assert ids == sorted(ids, reverse=True) and len(ids) == 50
     second = client.get(URL, {"page": 2}).context["rows"]
     assert max(r.event.pk for r in second) < min(ids)
+
+
+def test_the_admin_shows_audit_rows_read_only_without_their_content(client, learner):
+    from audit.models import AuditEvent
+    from tests.factories import UserFactory
+
+    root = UserFactory(username="root", is_staff=True, is_superuser=True)
+    client.force_login(root)
+    event = AuditEvent.objects.filter(learner=learner).first()
+    assert client.get(reverse("admin:audit_auditevent_changelist"), {"q": "x"}).status_code == 200
+    page = client.get(reverse("admin:audit_auditevent_change", args=[event.pk]))
+    assert page.status_code == 200 and learner.uln not in page.content.decode()
+    assert client.get(reverse("admin:audit_auditevent_add")).status_code == 403
+    assert client.post(reverse("admin:audit_auditevent_delete", args=[event.pk])).status_code == 403
