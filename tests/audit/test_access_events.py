@@ -91,3 +91,32 @@ def test_it_records_an_evidence_pack_download(client, tutor, learner):
         learner.pk,
         tutor.pk,
     )
+
+
+def test_it_records_safeguarding_reading_a_withdrawals_evidence(
+    client, learner, manager, tutor, user_with_role
+):
+    from django.utils import timezone
+
+    from riskcases.services import contact_log
+    from tests.escalation.withdrawal_steps import at_withdrawal_stage
+
+    case = at_withdrawal_stage(learner, manager)
+    entry = contact_log(
+        learner=learner,
+        author=tutor,
+        occurred_at=timezone.now(),
+        contact_type="meeting",
+        confidential=True,
+        notes="AUDIT-evidence",
+    )
+    request = case.withdrawal_requests.get()
+    client.force_login(user_with_role("director"))  # sees that it exists, not what it says
+    client.get(reverse("withdrawal_detail", args=[request.pk]))
+    assert accesses() == []
+    lead = user_with_role("safeguarding")
+    client.force_login(lead)
+    page = client.get(reverse("withdrawal_detail", args=[request.pk]))
+    assert "AUDIT-evidence" in page.content.decode()
+    (event,) = accesses()
+    assert (event.row_id, event.actor_id, event.operation) == (entry.pk, lead.pk, "view")
