@@ -79,3 +79,19 @@ def actor_set(
         if connection.vendor == "postgresql":
             previous_id, previous_label = _actor.get()
             _postgres_apply(connection, previous_id, previous_label)
+
+
+# Celery: a task's changes are "system (task name)", so the trail says which job made them.
+_task_tokens: dict[str, object] = {}
+
+
+def task_started(*, task_id: str, task, **kwargs) -> None:
+    block = actor_set(label=f"{SYSTEM} ({task.name.rsplit('.', 1)[-1]})")
+    block.__enter__()
+    _task_tokens[task_id] = block
+
+
+def task_finished(*, task_id: str, **kwargs) -> None:
+    block = _task_tokens.pop(task_id, None)
+    if block is not None:
+        block.__exit__(None, None, None)

@@ -38,13 +38,17 @@ class AuditConfig(AppConfig):
     verbose_name = "Audit trail"
 
     def ready(self) -> None:
-        from audit.actor import connection_prepare
+        from celery.signals import task_postrun, task_prerun
+
+        from audit.actor import connection_prepare, task_finished, task_started
 
         connection_created.connect(
             lambda sender, connection, **kwargs: connection_prepare(connection),
             weak=False,
             dispatch_uid="audit_connection_prepare",
         )
+        task_prerun.connect(task_started, weak=False, dispatch_uid="audit_task_started")
+        task_postrun.connect(task_finished, weak=False, dispatch_uid="audit_task_finished")
         # Sent once per migrate (sender is each app config; the receivers act once per alias).
         pre_migrate.connect(_before_migrate, sender=self, dispatch_uid="audit_pre_migrate")
         post_migrate.connect(_after_migrate, sender=self, dispatch_uid="audit_post_migrate")

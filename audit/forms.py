@@ -7,10 +7,8 @@ from django import forms
 from django.contrib.auth import get_user_model
 
 from audit.actor import SYSTEM
-from audit.models import Operation
+from audit.models import ACCESS_KIND, Operation
 from audit.registry import GROUPS
-
-ACCESS = "access"
 
 
 class AuditFilterForm(forms.Form):
@@ -27,7 +25,7 @@ class AuditFilterForm(forms.Form):
     kind = forms.ChoiceField(
         label="Record",
         required=False,
-        choices=[("", "Any record"), *GROUPS.items(), (ACCESS, "Views and downloads")],
+        choices=[("", "Any record"), *GROUPS.items(), (ACCESS_KIND, "Views and downloads")],
     )
     action = forms.ChoiceField(
         label="Action", required=False, choices=[("", "Any action"), *Operation.choices]

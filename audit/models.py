@@ -15,6 +15,7 @@ class Operation(models.TextChoices):
 
 
 ACCESS_OPERATIONS = (Operation.VIEW, Operation.DOWNLOAD)
+ACCESS_KIND = "access"  # the audit page's "Record" choice for views and downloads
 
 
 class AuditEvent(models.Model):

@@ -17,8 +17,7 @@ from django.utils.dateparse import parse_date, parse_datetime
 from django.utils.formats import date_format
 
 from audit.actor import SYSTEM
-from audit.forms import ACCESS
-from audit.models import ACCESS_OPERATIONS, AuditEvent
+from audit.models import ACCESS_KIND, ACCESS_OPERATIONS, AuditEvent
 from audit.registry import GROUPS, audited_models, tables_of_group
 from learners.models import Learner
 
@@ -66,7 +65,7 @@ def audit_events(
     if date_to:
         end = timezone.make_aware(dt.datetime.combine(date_to + dt.timedelta(days=1), dt.time.min))
         events = events.filter(at__lt=end)
-    if kind == ACCESS:
+    if kind == ACCESS_KIND:
         events = events.filter(operation__in=ACCESS_OPERATIONS)
     elif kind in GROUPS:
         events = events.filter(table_name__in=tables_of_group(apps, kind))

@@ -87,3 +87,29 @@ def test_it_refuses_to_update_or_delete_audit_rows(learner):
         event.save()
     event.refresh_from_db()
     assert event.detail == "" and event.actor_label == "system"
+
+
+def test_a_celery_tasks_changes_are_the_systems_named_by_task(learner, tutor):
+    import datetime as dt
+
+    import time_machine
+
+    from escalation.services import case_advance
+    from escalation.tasks import sweep_overdue_cases
+    from tests.factories import open_case
+
+    with time_machine.travel(dt.datetime(2026, 11, 23, 9, tzinfo=dt.UTC), tick=False):
+        case_advance(case=open_case(learner), by=tutor, reason="no contact")  # due 30 Nov
+    with (
+        time_machine.travel(dt.datetime(2026, 12, 1, 9, tzinfo=dt.UTC), tick=False),
+        actor_set(user=tutor),  # even called from a request, a task runs as the system
+    ):
+        sweep_overdue_cases.apply()
+    moved = AuditEvent.objects.filter(
+        table_name="escalation_escalationcase", operation=Operation.UPDATE
+    ).first()  # newest first
+    assert moved.after["stage"] == "stage_2"
+    assert (moved.actor_id, moved.actor_label) == (None, "system (sweep_overdue_cases)")
+    Learner.objects.filter(pk=learner.pk).update(phone="after the task")
+    last = AuditEvent.objects.filter(table_name="learners_learner").first()
+    assert last.actor_label == "system"  # the task's label ended with it
