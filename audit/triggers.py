@@ -11,6 +11,9 @@ SQLite (the run command): row-level triggers (SQLite has no other kind) naming t
 so they are regenerated after every ``migrate`` (apps.py), and dropped before one: Django
 rebuilds a SQLite table to alter it, which would drop them anyway, and a trigger that joins a
 table being rebuilt would break the rename.
+
+On PostgreSQL ``post_migrate`` only adds missing triggers: a change to the SQL generated here
+needs a new migration that calls ``triggers_install``.
 """
 
 from django.db import models
@@ -77,9 +80,13 @@ BEGIN
         {head}TG_TABLE_NAME, n.{pk}, {learner_new}, NULL, to_jsonb(n), ''
         FROM new_rows n;
     ELSIF TG_OP = 'UPDATE' THEN
-        {head}TG_TABLE_NAME, n.{pk}, {learner_new}, to_jsonb(o), to_jsonb(n), ''
-        FROM old_rows o JOIN new_rows n ON n.{pk} = o.{pk}
-        WHERE to_jsonb(o) IS DISTINCT FROM to_jsonb(n);
+        {head}TG_TABLE_NAME, c.row_id, c.learner_id, c.before, c.after, ''
+        FROM (
+            SELECT n.{pk} AS row_id, {learner_new} AS learner_id,
+                   to_jsonb(o) AS before, to_jsonb(n) AS after
+            FROM old_rows o JOIN new_rows n ON n.{pk} = o.{pk}
+        ) c
+        WHERE c.before IS DISTINCT FROM c.after;
     ELSE
         {head}TG_TABLE_NAME, o.{pk}, {learner_old}, to_jsonb(o), NULL, ''
         FROM old_rows o;
