@@ -188,7 +188,7 @@ def main() -> None:
     for op in ops:
         base = results["none"][op]
         cells = " | ".join(f"{results[m][op]:.3f} s" for m in modes)
-        lines.append(f"| {op} | {cells} | +{results['statement'][op] - base:.3f} s |")
+        lines.append(f"| {op} | {cells} | {results['statement'][op] - base:+.3f} s |")
     lines += [
         "",
         "Every audited step also writes one audit row per row changed (5,000 here); the "
