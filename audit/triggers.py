@@ -70,8 +70,8 @@ def postgres_sql(model: type[models.Model], path: str | None) -> list[str]:
     table = model._meta.db_table
     pk = _q(model._meta.pk.column)
     function = _q(f"audit_record_{table}"[:63])
-    learner_new = learner_expression(model, path, "n")
-    learner_old = learner_expression(model, path, "o")
+    learner_new = f"({learner_expression(model, path, 'n')})::bigint"
+    learner_old = f"({learner_expression(model, path, 'o')})::bigint"
     head = f"INSERT INTO {AUDIT_TABLE} ({COLUMNS}) SELECT now(), {PG_ACTOR}, lower(TG_OP), "
     body = f"""
 CREATE OR REPLACE FUNCTION {function}() RETURNS trigger LANGUAGE plpgsql AS $$
