@@ -20,6 +20,7 @@ from audit.actor import SYSTEM
 from audit.models import ACCESS_KIND, ACCESS_OPERATIONS, AuditEvent
 from audit.registry import GROUPS, audited_models, tables_of_group
 from learners.models import Learner
+from learners.policies import PRESETS, active_preset
 
 # What a confidential entry's rows may show to someone outside the safeguarding team.
 CONFIDENTIAL_VISIBLE = {
@@ -93,6 +94,19 @@ def _models_by_table() -> dict[str, type[models.Model]]:
     return {model._meta.db_table: model for model, _entry in audited_models(apps)}
 
 
+STAGE_COLUMNS = {"stage", "from_stage", "to_stage"}
+
+
+def _stage_name(row: dict, value: str) -> str:
+    """A stage key in the words of the preset the case runs under (the active one for rows
+    that do not say)."""
+    preset = PRESETS.get(row.get("preset_key") or "") or active_preset()
+    try:
+        return preset.stage(value).name
+    except KeyError:
+        return value
+
+
 def _display(field: models.Field | None, value: Any) -> str:
     if value is None or value == "":
         return "—"
@@ -154,13 +168,14 @@ def _changes(event: AuditEvent, model, hidden: set[str] | None) -> list[FieldCha
                 )
             )
             continue
-        changes.append(
-            FieldChange(
-                label,
-                _display(field, before.get(column)) if column in before else "",
-                _display(field, after.get(column)) if column in after else "",
-            )
-        )
+        shown = []
+        for row in (before, after):
+            value = row.get(column)
+            if column in STAGE_COLUMNS and isinstance(value, str) and value:
+                shown.append(_stage_name(row, value))
+            else:
+                shown.append(_display(field, value) if column in row else "")
+        changes.append(FieldChange(label, *shown))
     return changes
 
 
