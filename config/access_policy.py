@@ -166,6 +166,8 @@ ACCESS_POLICY: dict[str, Rule] = {
     # A subject access export holds confidential safeguarding entries (unless withheld), so it
     # is the safeguarding team's (the data protection lead holds that role).
     "subject_access": get("all=403 safeguarding=ok"),
+    # --- the audit trail: directors and quality / IQA (and the admin) read it
+    "audit_list": get("all=403 director=ok quality=ok admin=ok"),
     # --- cases and stage letters
     "case_list": get("all=ok"),
     "case_detail": get(**SCOPED_READ),
