@@ -59,8 +59,11 @@ def test_the_login_page_works_under_the_policy(page: Page, live_server, tutor, a
     page.set_viewport_size({"width": 390, "height": 844})
     # Bootstrap's menu button (JavaScript from our origin) still opens the menu.
     page.get_by_role("button", name="Show navigation").click()
+    # Wait for the collapse to finish opening: a click mid-animation can miss (seen under load).
+    expect(page.locator("#main-nav.show:not(.collapsing)")).to_be_visible()
     expect(page.get_by_role("button", name="Log out")).to_be_visible()
-    page.get_by_role("button", name="Log out").click()
+    with page.expect_navigation():
+        page.get_by_role("button", name="Log out").click()
     expect(page.get_by_role("heading", name="Log in")).to_be_visible()
     assert axe_violations(page) == []
     page.screenshot(path=artifacts_dir / "login-after-logout.png")
