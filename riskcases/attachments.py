@@ -43,8 +43,9 @@ RESERVED_IN_NAMES = frozenset('<>:"|?*')  # not allowed in Windows file names
 def safe_file_name(raw: str | None, default: str) -> str:
     """The user's file name as we show it and offer it back: no folders (``../``, ``C:\\``),
     no control, right-to-left override or zero-width characters (Unicode category C, which
-    can disguise ``exe.pdf`` as ``fdp.exe``), none of ``<>:"|?*``, no leading dots, at most NAME_MAX_CHARS
-    characters with the extension kept. The stored file always has a random name."""
+    can disguise ``exe.pdf`` as ``fdp.exe``), none of ``<>:"|?*``, no leading dots, and at
+    most NAME_MAX_CHARS characters with the extension kept. The stored file always has a
+    random name."""
     name = PurePath((raw or "").replace("\\", "/")).name
     name = "".join(
         ch for ch in name if unicodedata.category(ch)[0] != "C" and ch not in RESERVED_IN_NAMES

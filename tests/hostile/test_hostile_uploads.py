@@ -149,3 +149,14 @@ def test_it_keeps_a_csv_with_hostile_names_and_cells_safely(file_name: str, cell
         shown = client.get(page)
         assert shown.status_code == 200
         assert unescaped_echo(shown.content) is None
+
+
+def test_it_reports_control_characters_in_a_csv_cell_as_a_row_error():
+    world = World()
+    client = Client()
+    client.force_login(world.manager)
+    upload = SimpleUploadedFile("a.csv", csv_with("Maths\x0b\x1b[31m"))
+    client.post(reverse("import_list"), {"kind": "attendance", "file": upload})
+    batch = ImportBatch.objects.get()
+    assert batch.status == "rejected"
+    assert any("control characters" in e["message"] for e in batch.errors)
