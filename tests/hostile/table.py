@@ -40,6 +40,7 @@ class Endpoint:
     show: Callable[[World], str] | None = None
     label: str = ""
     ok_status: int = 302  # what an accepted submission answers (a download: 200)
+    accepts: bool = True  # False: even the valid submission is refused (a wrong password)
 
     @property
     def id(self) -> str:
@@ -69,14 +70,19 @@ def _record(kind: str, fields: dict[str, str], valid: dict) -> Endpoint:
     )
 
 
-def _case_move(move: str) -> Endpoint:
+def _case_move(move: str, case: str = "case") -> Endpoint:
+    """``case``: the World's case on which ``move`` is allowed."""
     return Endpoint(
         "case_move",
         "tutor",
         {"reason": "text", "due_on": "date", "expected_stage": "text"},
-        valid=lambda w: {"reason": "Checked", "due_on": "", "expected_stage": w.case.stage},
-        kwargs=lambda w: {"pk": w.case.pk, "move": move},
-        show=lambda w: reverse("case_detail", args=[w.case.pk]),
+        valid=lambda w: {
+            "reason": "Checked",
+            "due_on": "",
+            "expected_stage": getattr(w, case).stage,
+        },
+        kwargs=lambda w: {"pk": getattr(w, case).pk, "move": move},
+        show=lambda w: reverse("case_detail", args=[getattr(w, case).pk]),
         label=f"case_move[{move}]",
     )
 
@@ -94,7 +100,7 @@ ENDPOINTS: list[Endpoint] = [
         "login",
         "",
         {"username": "text", "password": "text", "next": "text"},
-        valid=lambda w: {"username": "hostile.tutor", "password": "not-the-password"},
+        valid=lambda w: {"username": "hostile.tutor", "password": "correct-horse-battery"},
     ),
     Endpoint("logout", "tutor", {}),
     Endpoint(
@@ -246,8 +252,8 @@ ENDPOINTS: list[Endpoint] = [
     ),
     _case_move("advance"),
     _case_move("close"),
-    _case_move("step_down"),
-    _case_move("re_escalate"),
+    _case_move("step_down", "contracted_case"),
+    _case_move("re_escalate", "stepped_down_case"),
     Endpoint(
         "case_letter",
         "tutor",
@@ -436,7 +442,7 @@ ENDPOINTS: list[Endpoint] = [
         "leaver_generate",
         "leaver_panel",
         {"cycle_start": "date"},
-        valid=lambda w: {"cycle_start": "2026-11-02"},
+        valid=lambda w: {"cycle_start": "2026-10-26"},  # a cycle start (anchor 2025-08-04)
     ),
     Endpoint("evidence_pack", "tutor", {}, kwargs=_learner, ok_status=200),
     # --- GET forms (filters and pages in the query string) -------------------------------------

@@ -5,22 +5,26 @@ import datetime as dt
 from functools import cached_property
 
 import time_machine
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.utils import timezone
 
 from escalation.appeals import appeal_lodge
 from escalation.models import Appeal
+from escalation.record_imports import records_import_preview
+from escalation.services import case_step_down
 from escalation.trigger_services import trigger_fire
 from escalation.triggers import Firing
 from learners.breaks import break_start
 from learners.policies import active_preset
 from learners.roles import Role
 from notifications.models import Notification
+from riskcases.models import SupportKind
 from tests.escalation.withdrawal_steps import agreement, approve, at_withdrawal_stage
 from tests.factories import (
     AgreedActionFactory,
-    ImportBatchFactory,
     LearnerFactory,
     ManagerFactory,
+    SupportRecordFactory,
     TeamFactory,
     TutorFactory,
     UserFactory,
@@ -56,6 +60,22 @@ class World:
     def case(self):
         """A case at the first stage (no letter): every move is open to the tutor."""
         return open_case(self.new_learner(), by=self.tutor)
+
+    def _contracted(self):
+        case = open_case(self.new_learner(), by=self.tutor)
+        SupportRecordFactory(
+            learner=case.learner, kind=SupportKind.SUPPORT_CONTRACT, created_by=self.tutor
+        )
+        return case
+
+    @cached_property
+    def contracted_case(self):
+        """An open case with a support contract agreed: it may step down."""
+        return self._contracted()
+
+    @cached_property
+    def stepped_down_case(self):
+        return case_step_down(case=self._contracted(), by=self.tutor, reason="Contract agreed")
 
     @cached_property
     def lettered_case(self):
@@ -163,4 +183,10 @@ class World:
 
     @cached_property
     def import_batch(self):
-        return ImportBatchFactory(uploaded_by=self.manager)
+        """A previewed attendance file with one good row, ready to apply."""
+        content = f"uln,date,session,attendance\r\n{self.learner.uln},2026-11-20,Maths,attended\r\n"
+        return records_import_preview(
+            kind="attendance",
+            uploaded_file=SimpleUploadedFile("attendance.csv", content.encode()),
+            by=self.manager,
+        )
