@@ -1321,21 +1321,24 @@ def write_report(
         "candidates in one query each (sweep_overdue_cases then re-checks, under its lock, the "
         "overdue cases with a success recorded, which it leaves where they are).",
         "",
-        "The first run's time grows with the work it finds. Cases advanced and reminders sent "
-        "are done 200 cases per transaction, and triggers fired 100 per transaction, under the "
-        "batch's row locks (so two sweeps at once never do anything twice), with set-based reads "
-        "and bulk writes: history rows, in-app notifications, one e-mail row per recipient, each "
-        "e-mail's send task published to the broker after commit (about a third of "
-        "sweep_overdue_cases's time). A trigger still joins or opens its case one at a time "
-        "(about 7 queries), and each removal proposal is its own transaction. The seeded "
-        "deadlines (up to 10 days past) are a backlog of several mornings; on "
-        "an ordinary working day the cases reaching their deadline are about a fifth of those at "
-        "a stage with a 5-working-day deadline.",
+        "The first run's time grows with the work it finds. Everything is done a batch per "
+        "transaction (200 cases advanced or reminded, 100 triggers fired or removals proposed) "
+        "under the batch's row locks (so two sweeps at once never do anything twice), with "
+        "set-based reads and bulk writes: the cases a batch of triggers opens or joins (and the "
+        "advances to a rule's stage), history rows, in-app notifications, one e-mail row per "
+        "recipient, and one send task per 50 e-mails published after commit. What is left is "
+        "mostly those rows themselves (about six per case advanced: its history row, two or "
+        "three notifications and as many e-mails, a Notification of Withdrawal at stage 3) and "
+        "the audit trail's triggers recording each changed row. The seeded deadlines (up to 10 "
+        "days past) are a backlog of several mornings; on an ordinary working day the cases "
+        "reaching their deadline are about a fifth of those at a stage with a 5-working-day "
+        "deadline.",
         "",
-        "The register page runs its rows query and a grouped counts query (both over the whole "
-        "register: most of its SQL time) and a handful of small ones (session, roles, the "
-        "notification bell, the team and tutor filter choices), then renders the template; the "
-        "floor runs one query and renders nothing.",
+        "The register page reads the register once (a common table expression) for both its "
+        "page of rows (a top-N sort, as the floor's ORDER BY ... LIMIT) and its counts by "
+        "rating and stage (one GROUP BY), then the 50 rows' columns by id, a handful of small "
+        "queries (session, roles, the notification bell, the team and tutor filter choices) and "
+        "the template; the floor runs one query and renders nothing.",
         "",
         "## The data",
         "",

@@ -45,6 +45,7 @@ NAV_ENTRIES: tuple[NavEntry, ...] = (
         section=True,
     ),
     NavEntry("Imports", "import_list", frozenset({Role.MANAGER, Role.DIRECTOR})),
+    NavEntry("Audit trail", "audit_list", frozenset({Role.DIRECTOR, Role.QUALITY})),
     NavEntry("Our policy", "policy", ALL_STAFF_ROLES),
 )
 

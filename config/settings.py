@@ -5,6 +5,7 @@ safe), ``development`` (the run command) or ``test``. Production refuses to star
 SECRET_KEY, DATABASE_URL and ALLOWED_HOSTS.
 """
 
+from datetime import timedelta
 from pathlib import Path
 
 import environ
@@ -56,23 +57,37 @@ INSTALLED_APPS = [
     "crispy_bootstrap5",
     "django_filters",
     "django_htmx",
+    # Login protection: lock-out after repeated failures, every attempt logged.
+    "axes",
+    "csp",
+    "accounts",
     "learners",
     "riskcases",
     "escalation",
     "notifications",
     "reports",
+    "dataprotection",
+    "audit",
 ]
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    # Before WhiteNoise, so static files get the Content-Security-Policy header too.
+    "csp.middleware.CSPMiddleware",
+    "config.security_headers.SecurityHeadersMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    # Changes the request makes are recorded as the signed-in user's (audit/actor.py).
+    "audit.middleware.AuditActorMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
+    "accounts.middleware.IdleTimeoutMiddleware",
+    # Last, as axes asks: it turns a login that hit the lock-out into the lock-out page.
+    "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "config.urls"
@@ -119,6 +134,11 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
+]
+# axes checks the lock-out before any other backend sees the password.
+AUTHENTICATION_BACKENDS = [
+    "axes.backends.AxesStandaloneBackend",
+    "django.contrib.auth.backends.ModelBackend",
 ]
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "home"
@@ -174,7 +194,8 @@ SITE_URL = env.str("SITE_URL", default="http://127.0.0.1:8000").rstrip("/")
 # (memory:// does not cross processes).
 CELERY_BROKER_URL = env.str("CELERY_BROKER_URL", default="redis://127.0.0.1:6379/0")
 if CELERY_BROKER_URL.startswith("filesystem://"):
-    _broker_folder = env.path("CELERY_FILESYSTEM_FOLDER", default=BASE_DIR / "var/broker")
+    # A pathlib.Path: django-environ's own Path type has no "/" operator.
+    _broker_folder = Path(env.str("CELERY_FILESYSTEM_FOLDER", default=str(BASE_DIR / "var/broker")))
     CELERY_BROKER_TRANSPORT_OPTIONS = {
         "data_folder_in": str(_broker_folder),
         "data_folder_out": str(_broker_folder),
@@ -182,8 +203,20 @@ if CELERY_BROKER_URL.startswith("filesystem://"):
         # directory the worker started in, which litters the checkout.
         "control_folder": str(_broker_folder / "control"),
     }
+else:
+    # A task is acknowledged only when it finishes (CELERY_TASK_ACKS_LATE): one taken by a
+    # worker that dies stays in Redis's unacked set, and is given to another worker once it has
+    # been out this many seconds. It must exceed the longest task and the longest retry
+    # countdown (an e-mail's last retry waits 16 minutes), or a live task is handed out twice
+    # (harmless, as every task claims its rows, but wasted work). The crash tests shorten it.
+    CELERY_BROKER_TRANSPORT_OPTIONS = {
+        "visibility_timeout": env.int("CELERY_VISIBILITY_TIMEOUT", default=3600),
+    }
 CELERY_TASK_IGNORE_RESULT = True
 CELERY_TASK_ACKS_LATE = True
+# A pool child killed mid-task (out of memory, SIGKILL) puts its task back on the queue for
+# another child, rather than acknowledging it as failed (Celery's default with late acks).
+CELERY_TASK_REJECT_ON_WORKER_LOST = True
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_TIMEZONE = TIME_ZONE
 CELERY_BEAT_SCHEDULE_FILENAME = env.str(
@@ -224,9 +257,26 @@ CELERY_BEAT_SCHEDULE: dict[str, dict] = {
         "task": "reports.tasks.schedule_leaver_reports",
         "schedule": crontab(hour=5, minute=30),
     },
+    # Retention (dataprotection/retention.py): lists the learners whose retention period has
+    # passed and tells the safeguarding team; anonymises them only when
+    # LEARNER_RETENTION_AUTO_ERASE is on. Weekly, Sunday night, when nobody is working.
+    "review-learner-retention": {
+        "task": "dataprotection.tasks.retention_review",
+        "schedule": crontab(hour=4, minute=0, day_of_week="sun"),
+    },
 }
 CELERY_RESULT_BACKEND = env.str("CELERY_RESULT_BACKEND", default="") or None
 CELERY_RESULT_EXPIRES = 7 * 24 * 60 * 60
+
+# Learner records are kept this many years after the learner's last recorded activity once
+# they have left (withdrawn or completed), then anonymised (dataprotection/retention.py). The
+# policies say nothing about retention; six years is the limitation period for claims in
+# contract (Limitation Act 1980, s.5) and the usual minimum for funded learner records. Check
+# the funding agreement: ESFA/ESF-funded provision may require longer.
+LEARNER_RETENTION_YEARS = env.int("LEARNER_RETENTION_YEARS", default=6)
+# Off: the weekly job only lists who is due and tells the safeguarding team, and a person runs
+# ``manage.py apply_retention --erase``. On: the job anonymises them itself.
+LEARNER_RETENTION_AUTO_ERASE = env.bool("LEARNER_RETENTION_AUTO_ERASE", default=False)
 
 # The policy preset the deployment runs (see escalation/ once the engine lands).
 POLICY_PRESET = env.str("POLICY_PRESET", default="aspiration")
@@ -237,8 +287,17 @@ LETTER_PROVIDER_NAME = env.str("LETTER_PROVIDER_NAME", default="")
 # to lay out and nobody prints it); CSV and Excel exports hold every row.
 REGISTER_PDF_MAX_ROWS = env.int("REGISTER_PDF_MAX_ROWS", default=1000)
 
+# Sessions: database rows with the user beside them (accounts.models.UserSession), so
+# disabling a user deletes all their sessions in one query.
+SESSION_ENGINE = "accounts.session_store"
 SESSION_COOKIE_HTTPONLY = True
+SESSION_COOKIE_SAMESITE = "Lax"
+# Minutes without a request after which a signed-in user is logged out (accounts.middleware).
+SESSION_IDLE_TIMEOUT = env.int("SESSION_IDLE_TIMEOUT", default=30)
+# The cookie's own lifetime, renewed while the user is active; the idle timeout ends it sooner.
 SESSION_COOKIE_AGE = env.int("SESSION_COOKIE_AGE", default=8 * 60 * 60)
+CSRF_COOKIE_HTTPONLY = True
+CSRF_COOKIE_SAMESITE = "Lax"
 if IS_PRODUCTION:
     SESSION_COOKIE_SECURE = True
     CSRF_COOKIE_SECURE = True
@@ -249,15 +308,56 @@ if IS_PRODUCTION:
     SECURE_HSTS_PRELOAD = True
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
+SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
 X_FRAME_OPTIONS = "DENY"
+
+# Content-Security-Policy (django-csp 4): everything from our own origin, no inline scripts
+# or styles, no eval. Bootstrap's CSS draws its icons (select arrows, the menu button) as
+# data: SVG images. Templates must not use <script> blocks, on* attributes or style="".
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": ["'self'"],
+        "script-src": ["'self'"],
+        "style-src": ["'self'"],
+        "img-src": ["'self'", "data:"],
+        "font-src": ["'self'"],
+        "connect-src": ["'self'"],
+        "object-src": ["'none'"],
+        "base-uri": ["'none'"],
+        "form-action": ["'self'"],
+        "frame-ancestors": ["'none'"],
+    }
+}
+
+# Login protection (django-axes). Failures are counted per username *and* client address:
+# per username alone would let anyone lock a colleague out by typing their name; per address
+# alone would lock a whole office behind one NAT address. Counting the pair stops guessing
+# from one place without either. The count lives in the database (axes' database handler),
+# so it works with any cache (Redis, locmem or file).
+AXES_FAILURE_LIMIT = env.int("AXES_FAILURE_LIMIT", default=5)
+AXES_COOLOFF_MINUTES = env.int("AXES_COOLOFF_MINUTES", default=30)
+AXES_COOLOFF_TIME = timedelta(minutes=AXES_COOLOFF_MINUTES)
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_RESET_ON_SUCCESS = True
+# Every failed attempt gets its own row (AccessFailureLog); successes are in AccessLog.
+AXES_ENABLE_ACCESS_FAILURE_LOG = True
+AXES_LOCKOUT_CALLABLE = "accounts.views.locked_out"
+AXES_CLIENT_IP_CALLABLE = "accounts.client_ip.client_ip"
+# Reverse proxies in front of the app (each appends to X-Forwarded-For); 0: none.
+TRUSTED_PROXY_COUNT = env.int("TRUSTED_PROXY_COUNT", default=0)
 
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": env.str("LOG_LEVEL", default="INFO")},
-    # WeasyPrint logs every layout step at INFO; only its warnings are worth reading.
-    "loggers": {"weasyprint": {"level": "WARNING"}, "fontTools": {"level": "WARNING"}},
+    # WeasyPrint logs every layout step at INFO; only its warnings are worth reading. Axes
+    # logs every login at INFO (each attempt is a database row already); lock-outs are WARNING.
+    "loggers": {
+        "weasyprint": {"level": "WARNING"},
+        "fontTools": {"level": "WARNING"},
+        "axes": {"level": "WARNING"},
+    },
 }
 
 # Copies of correspondence attached to contact-log entries.

@@ -2,6 +2,8 @@ from django.contrib import admin
 from django.contrib.auth import views as auth_views
 from django.urls import include, path
 
+from audit import urls as audit_urls
+from dataprotection import urls as dataprotection_urls
 from escalation import import_urls, withdrawal_urls
 from escalation import urls as escalation_urls
 from escalation import views as escalation_views
@@ -25,6 +27,7 @@ urlpatterns = [
             escalation_urls.learner_urlpatterns
             + riskcases_urls.urlpatterns
             + evidence_urls.urlpatterns
+            + dataprotection_urls.urlpatterns
         ),
     ),
     path("cases/", include(escalation_urls.urlpatterns)),
@@ -33,6 +36,7 @@ urlpatterns = [
     path("leaver-panel/", include(leaver_urls.urlpatterns)),
     path("withdrawals/", include(withdrawal_urls.urlpatterns)),
     path("notifications/", include(notification_urls.urlpatterns)),
+    path("audit/", include(audit_urls.urlpatterns)),
     path("policy/", escalation_views.policy_page, name="policy"),
     path("admin/", admin.site.urls),
 ]

@@ -28,6 +28,8 @@ def is_working_day(day: dt.date, *, nation: str) -> bool:
     return day.weekday() < SATURDAY and day not in bank_holidays(nation, day.year)
 
 
+# Cached: a sweep's batch starts hundreds of stages on one day, a handful of (days, nation).
+@lru_cache(maxsize=4096)
 def add_working_days(start: dt.date, days: int, *, nation: str) -> dt.date:
     """The date ``days`` working days after ``start`` (``start`` itself is not counted).
     add_working_days(Friday, 1) is the next Monday, or Tuesday after a bank holiday Monday."""

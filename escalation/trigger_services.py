@@ -13,23 +13,25 @@ from django.contrib.auth import get_user_model
 from django.contrib.auth.models import AbstractBaseUser
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
-from django.db.models import QuerySet
+from django.db.models import F, QuerySet
 from django.urls import reverse
 from django.utils import timezone
 
 from escalation.models import CaseStatus, Decision, EscalationCase, RiskNotification
-from escalation.services import IllegalMove, case_active, case_advance, case_open, case_preset
+from escalation.services import IllegalMove
 from escalation.sweep_selectors import Audience, audiences_resolve
+from escalation.trigger_cases import cases_for_firings
 from escalation.triggers import Firing, learners_evaluated, triggers_holding
 from learners.models import Learner, ProgressSnapshot
 from learners.policies import active_preset
 from learners.policies.base import RISK_LEVELS, PolicyPreset, TriggerRule
 from learners.roles import Role
-from notifications.services import NotificationItem, notification_send, notifications_send_many
+from notifications.services import NotificationItem, notifications_send_many
 from riskcases.models import RiskRating
 from riskcases.services import rating_change, rating_current
 
-# Firings per transaction in the sweep: few queries per batch, locks held briefly.
+# Firings (and removal proposals) per transaction in the sweep: few queries per batch, locks
+# held briefly.
 FIRING_BATCH_SIZE = 100
 
 
@@ -46,22 +48,6 @@ def within_first_days(*, learner: Learner, preset: PolicyPreset, today: dt.date)
     return 0 <= (today - learner.start_date).days < preset.directors_told_within_days
 
 
-def _case_for_trigger(*, learner: Learner, rule: TriggerRule, reason: str) -> EscalationCase:
-    """Open the learner's case at the rule's stage, or join the active one, moving an open case
-    up to that stage if it is below it (a stage 1 trigger on a first-risk case starts stage 1)."""
-    preset = active_preset()
-    target = rule.opens_at or preset.stages[0].key
-    case = case_active(learner=learner)
-    if case is None:
-        return case_open(learner=learner, by=None, reason=reason, stage_key=target)
-    case_stages = [s.key for s in case_preset(case).stages]
-    if case.status != CaseStatus.OPEN or target not in case_stages:
-        return case
-    while case_stages.index(case.stage) < case_stages.index(target):
-        case = case_advance(case=case, by=None, reason=reason, expected_stage=case.stage)
-    return case
-
-
 def trigger_fire(*, firing: Firing, today: dt.date) -> RiskNotification | None:
     """Raise one risk notification, unless this rule already fired on these records."""
     return triggers_fire_many(firings=[firing], today=today)[0]
@@ -72,9 +58,9 @@ def triggers_fire_many(
 ) -> list[RiskNotification | None]:
     """Raise a batch's risk notifications in one transaction (None for a firing already
     stored). Safe to run twice at once: the batch locks its learners' rows (in one statement,
-    in pk order) and re-checks under the locks what has fired; the unique key backs it. The
-    case each joins or opens is one at a time (the services that move cases); the reads and
-    the notes and announcements are set-based."""
+    in pk order) and re-checks under the locks what has fired; the unique key backs it. Reads
+    and writes are set-based: the cases joined or opened (escalation/trigger_cases.py), the
+    notes, the announcements."""
     preset = active_preset()
     try:
         with transaction.atomic():
@@ -92,22 +78,27 @@ def triggers_fire_many(
                     learner_id__in=learner_ids, ended_at__isnull=True
                 )
             }
-            notes: list[RiskNotification | None] = []
-            for firing in firings:
+            new: dict[int, Firing] = {}  # by position in the batch
+            for position, firing in enumerate(firings):
                 key = (firing.learner_id, firing.rule.key, firing.fingerprint)
-                if key in done:
-                    notes.append(None)
-                    continue
-                done.add(key)
-                notes.append(
-                    _note_for(
-                        firing=firing,
-                        learner=by_pk[firing.learner_id],
-                        current_level=ratings.get(firing.learner_id),
-                        preset=preset,
-                        today=today,
-                    )
+                if key not in done:
+                    done.add(key)
+                    new[position] = firing
+            cases = cases_for_firings(firings=list(new.values()), learners=by_pk)
+            case_at = dict(zip(new, cases, strict=True))
+            notes: list[RiskNotification | None] = [
+                _note_for(
+                    firing=firing,
+                    learner=by_pk[firing.learner_id],
+                    case=case_at[position],
+                    current_level=ratings.get(firing.learner_id),
+                    preset=preset,
+                    today=today,
                 )
+                if position in new
+                else None
+                for position, firing in enumerate(firings)
+            ]
             fresh = [note for note in notes if note is not None]
             RiskNotification.objects.bulk_create(fresh)
             _announce_many(notes=fresh, preset=preset)
@@ -123,15 +114,13 @@ def _note_for(
     *,
     firing: Firing,
     learner: Learner,
+    case: EscalationCase,
     current_level: str | None,
     preset: PolicyPreset,
     today: dt.date,
 ) -> RiskNotification:
-    """The case joined or opened for the firing (written now), and its note (unsaved)."""
+    """The firing's note (unsaved), on the case it joined or opened."""
     rule = firing.rule
-    case = _case_for_trigger(
-        learner=learner, rule=rule, reason=f"Trigger: {rule.name}. {firing.evidence}"
-    )
     return RiskNotification(
         learner=learner,
         rule_key=rule.key,
@@ -272,27 +261,45 @@ def cases_back_on_track(
     ]
 
 
-def case_propose_removal(*, case_id: int, today: dt.date) -> bool:
+def cases_propose_removal(*, case_ids: Sequence[int], today: dt.date) -> list[int]:
+    """Propose removal from the register for these cases (those not proposed meanwhile), and
+    ask their teams' managers to confirm it. One transaction; returns the cases proposed."""
     with transaction.atomic():
-        updated = EscalationCase.objects.filter(
-            pk=case_id, removal_proposed_on__isnull=True
-        ).update(removal_proposed_on=today)
-        if not updated:
-            return False  # another sweep proposed it
-        case = EscalationCase.objects.select_related("learner").get(pk=case_id)
-        learner = case.learner
-        notification_send(
-            recipients=get_user_model().objects.filter(
-                managed_teams=learner.team_id, is_active=True
-            ),
-            kind="back_on_track",
-            title=f"{learner.full_name} is back on track: confirm removal from the register",
-            body="No trigger holds and progress has been at or above plan for "
-            f"{active_preset().back_on_track_days} days.",
-            url=reverse("case_detail", args=[case.pk]),
-            dedupe_key=f"case:{case.pk}:back-on-track:{today.isoformat()}",
+        cases = list(
+            EscalationCase.objects.filter(pk__in=case_ids, removal_proposed_on__isnull=True)
+            .select_for_update(of=("self",))
+            .select_related("learner")
+            .order_by("pk")
         )
-    return True
+        EscalationCase.objects.filter(pk__in=[case.pk for case in cases]).update(
+            removal_proposed_on=today
+        )
+        managers: dict[int, list] = {}
+        for user in (
+            get_user_model()
+            .objects.filter(
+                managed_teams__in={case.learner.team_id for case in cases}, is_active=True
+            )
+            .annotate(team_id=F("managed_teams"))
+        ):
+            managers.setdefault(user.team_id, []).append(user)
+        days = active_preset().back_on_track_days
+        notifications_send_many(
+            items=[
+                NotificationItem(
+                    recipients=managers.get(case.learner.team_id, []),
+                    kind="back_on_track",
+                    title=f"{case.learner.full_name} is back on track: confirm removal from "
+                    "the register",
+                    body=f"No trigger holds and progress has been at or above plan for {days} "
+                    "days.",
+                    url=reverse("case_detail", args=[case.pk]),
+                    dedupe_key=f"case:{case.pk}:back-on-track:{today.isoformat()}",
+                )
+                for case in cases
+            ]
+        )
+    return [case.pk for case in cases]
 
 
 # --- the sweep ----------------------------------------------------------------------------------
@@ -324,11 +331,23 @@ def triggers_evaluate(*, today: dt.date, learner_ids: list[int] | None = None) -
     ]
     at_risk = {f.learner_id for f in holding}
     # A trigger holds again: the back-on-track proposal no longer stands.
-    EscalationCase.objects.filter(learner_id__in=at_risk, removal_proposed_on__isnull=False).update(
-        removal_proposed_on=None
+    # The few proposals standing are read first: an UPDATE naming every learner a trigger holds
+    # on (thousands) cost more than the whole check.
+    proposed_for = EscalationCase.objects.filter(removal_proposed_on__isnull=False).values_list(
+        "pk", "learner_id"
     )
+    EscalationCase.objects.filter(
+        pk__in=[pk for pk, learner_id in proposed_for if learner_id in at_risk],
+        removal_proposed_on__isnull=False,
+    ).update(removal_proposed_on=None)
     back = cases_back_on_track(learners=learners, holding=at_risk, today=today, preset=preset)
-    proposed = [pk for pk in back if case_propose_removal(case_id=pk, today=today)]
+    proposed = [
+        pk
+        for start in range(0, len(back), FIRING_BATCH_SIZE)
+        for pk in cases_propose_removal(
+            case_ids=back[start : start + FIRING_BATCH_SIZE], today=today
+        )
+    ]
     return {
         "day": today.isoformat(),
         "holding": len(holding),

@@ -27,7 +27,7 @@ from django.db.models import (
     Subquery,
     Window,
 )
-from django.db.models.functions import FirstValue, RowNumber
+from django.db.models.functions import Coalesce, FirstValue, Greatest, RowNumber
 
 from learners.models import (
     Attendance,
@@ -36,6 +36,7 @@ from learners.models import (
     EmploymentChangeKind,
     Learner,
     LearnerStatus,
+    Nation,
     ProgressEvent,
     ProgressSnapshot,
     ScheduledSession,
@@ -81,7 +82,11 @@ def _latest_runs(
 
     Only learners whose newest record is bad can have a run, so only their latest records are
     loaded (not every learner's: most learners' newest record is fine)."""
-    flagged = records.annotate(is_bad=ExpressionWrapper(bad, output_field=BooleanField()))
+    # order_by(): the records' default ordering would sort every learner's rows once more after
+    # the window (on disk, at scale); the runs are put in order here in Python.
+    flagged = records.annotate(
+        is_bad=ExpressionWrapper(bad, output_field=BooleanField())
+    ).order_by()
     newest_first = [F("occurred_on").desc(), F("pk").desc()]
     latest = flagged.annotate(
         rank=Window(RowNumber(), partition_by=[F("learner_id")], order_by=newest_first),
@@ -264,9 +269,21 @@ def _not_on_break(scope: QuerySet, today: dt.date) -> QuerySet:
 
 def no_progress(rule: TriggerRule, scope: QuerySet, today: dt.date) -> list[Firing]:
     firings = []
+    # Only the learners past their nation's limit are loaded (the limit checked again below).
+    past_limit = Q(pk__in=[])
+    for nation in Nation.values:
+        if (limit := rule.days_for(nation)) is not None:
+            past_limit |= Q(nation=nation, since__lte=today - dt.timedelta(days=limit))
     rows = (
         _not_on_break(scope, today)
         .annotate(last=_latest(ProgressEvent, today))
+        # Coalesce: Greatest is NULL on some databases when any argument is.
+        .annotate(
+            since=Greatest(
+                Coalesce("last", "start_date"), Coalesce("last_return", "start_date"), "start_date"
+            )
+        )
+        .filter(past_limit)
         .values_list("pk", "nation", "start_date", "last", "last_return")
     )
     for learner_id, nation, start_date, last, last_return in rows:

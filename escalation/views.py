@@ -48,7 +48,7 @@ from learners.models import ProgrammeType, Team
 from learners.policies import active_preset
 from learners.policies.base import RISK_LEVELS
 from learners.record_forms import RECORD_KINDS
-from learners.roles import Role, roles_of
+from learners.roles import SUBJECT_ACCESS_ROLES, Role, has_role, roles_of
 from learners.selectors import learner_list_title, learner_recent_records
 from learners.services import learner_enrol
 from riskcases.forms import AgreedActionFormSet, EnrolForm, RatingChangeForm, SupportRecordForm
@@ -121,6 +121,7 @@ def learner_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "withdrawal": learner.withdrawal_requests.order_by("-raised_at", "-pk").first(),
         "record_kinds": RECORD_KINDS,
         "risk_levels": [(level, active_preset().label(level)) for level in RISK_LEVELS],
+        "can_subject_access": has_role(request.user, *SUBJECT_ACCESS_ROLES),
     }
     return render(request, "escalation/learner_detail.html", context)
 

@@ -12,6 +12,8 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
+from audit.models import Operation
+from audit.services import access_record, confidential_views_record
 from escalation import appeals, withdrawals
 from escalation.letters import withdrawal_letter_template
 from escalation.models import (
@@ -93,13 +95,21 @@ def _context(request: HttpRequest, wr, **forms) -> dict:
     director = _is_director(user)
     appeal_open = next((a for a in appeal_list if a.status == AppealStatus.LODGED), None)
     appeal_closed = any(a.status != AppealStatus.REFUSED_LATE for a in appeal_list)
+    evidence = withdrawal_evidence(request=wr, user=user)
+    if evidence.can_read_confidential:  # the safeguarding team reads the notes: an access event
+        shown = {c.pk: c for p in evidence.periods for c in p.contacts if c.confidential}
+        confidential_views_record(
+            user=user,
+            entries=shown.values(),
+            detail="Confidential contact-log entry shown on a withdrawal's evidence",
+        )
     context = {
         "wr": wr,
         "learner": wr.learner,
         "case": wr.case,
         "preset": preset,
         "stage_name": preset.stage(wr.case.stage).name,
-        "evidence": withdrawal_evidence(request=wr, user=user),
+        "evidence": evidence,
         "events": wr.events.select_related("by"),
         "agreement": agreement,
         "needs_agreement": withdrawals.requires_employer_agreement(wr),
@@ -216,6 +226,13 @@ def employer_agreement_download(request: HttpRequest, pk: int) -> FileResponse:
     agreement = EmployerAgreement.objects.filter(request=wr).first()
     if agreement is None:
         raise Http404("No agreement recorded.")
+    access_record(
+        user=request.user,
+        operation=Operation.DOWNLOAD,
+        obj=agreement,
+        learner_id=wr.learner_id,
+        detail=f"Employer's agreement: {agreement.original_name}",
+    )
     return download_response(
         file=agreement.file, filename=agreement.original_name, content_type=agreement.content_type
     )

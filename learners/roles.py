@@ -32,3 +32,10 @@ def roles_of(user: AbstractBaseUser | AnonymousUser) -> frozenset[str]:
 
 def has_role(user: AbstractBaseUser | AnonymousUser, *roles: str) -> bool:
     return bool(roles_of(user) & set(roles))
+
+
+# Who may run a subject access export of a learner: the safeguarding team. The export holds the
+# confidential safeguarding entries by default (a subject access request discloses them unless
+# an exemption applies), which only safeguarding may read, and the same person judges whether
+# an exemption applies. A director who is the data protection officer is given this role too.
+SUBJECT_ACCESS_ROLES = frozenset({Role.SAFEGUARDING})

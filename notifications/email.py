@@ -31,6 +31,8 @@ logger = logging.getLogger(__name__)
 STALE_CLAIM = dt.timedelta(minutes=15)
 # The first retry waits this long; each further retry twice as long as the one before.
 RETRY_BASE_SECONDS = 60
+# E-mails per task when a batch is queued at once (emails_enqueue).
+EMAILS_PER_TASK = 50
 
 
 @dataclass(frozen=True)
@@ -91,8 +93,9 @@ def email_enqueue(
 
 def emails_enqueue(*, emails: Sequence[Email]) -> list[EmailDelivery]:
     """``email_enqueue`` for many e-mails at once (a sweep's batch): one query for the dedupe
-    keys already stored, one insert, and each send task published after commit. Returns the
-    deliveries stored; an e-mail whose ``dedupe_key`` exists (or repeats) is skipped."""
+    keys already stored, one insert, and after commit one send task per EMAILS_PER_TASK
+    e-mails. Returns the deliveries stored; an e-mail whose ``dedupe_key`` exists (or repeats)
+    is skipped."""
     stored = set(
         EmailDelivery.objects.filter(dedupe_key__in=[e.dedupe_key for e in emails]).values_list(
             "dedupe_key", flat=True
@@ -126,8 +129,8 @@ def emails_enqueue(*, emails: Sequence[Email]) -> list[EmailDelivery]:
             is not None
         ]
         return deliveries
-    for delivery in deliveries:
-        transaction.on_commit(lambda delivery_id=delivery.pk: _send_later(delivery_id))
+    delivery_ids = [delivery.pk for delivery in deliveries]
+    transaction.on_commit(lambda: _send_many_later(delivery_ids))
     return deliveries
 
 
@@ -136,6 +139,17 @@ def _send_later(delivery_id: int) -> None:
     from notifications.tasks import email_send
 
     email_send.delay(delivery_id)
+
+
+def _send_many_later(delivery_ids: list[int]) -> None:
+    from notifications.tasks import emails_send
+
+    if len(delivery_ids) == 1:
+        _send_later(delivery_ids[0])
+        return
+    # Several tasks, so more than one worker can share a big batch.
+    for start in range(0, len(delivery_ids), EMAILS_PER_TASK):
+        emails_send.delay(delivery_ids[start : start + EMAILS_PER_TASK])
 
 
 class Outcome(enum.Enum):

@@ -18,12 +18,33 @@ from notifications.services import notification_send
 def email_send(self, delivery_id: int) -> str:
     outcome = email_deliver(delivery_id=delivery_id)
     if outcome is Outcome.RETRY:
-        attempts = EmailDelivery.objects.values_list("attempts", flat=True).get(pk=delivery_id)
         # Eager mode (tests) runs the retry at once: the countdown never sleeps there.
-        raise self.retry(countdown=retry_countdown(attempts))
+        raise self.retry(countdown=_retry_countdown(delivery_id))
     if outcome is Outcome.FAILED:
         email_failure_tell_admins(delivery_id=delivery_id)
     return outcome.value
+
+
+# One task per batch of e-mails a sweep queues: publishing a message per e-mail cost a sweep
+# more than all its database writes. A redelivered batch (a worker died) skips what was sent:
+# email_deliver claims each row before sending it.
+@shared_task(acks_late=True)
+def emails_send(delivery_ids: list[int]) -> dict[str, int]:
+    outcomes: dict[str, int] = {}
+    for delivery_id in delivery_ids:
+        outcome = email_deliver(delivery_id=delivery_id)
+        if outcome is Outcome.RETRY:
+            # Its own retries from here on, with the usual backoff.
+            email_send.apply_async((delivery_id,), countdown=_retry_countdown(delivery_id))
+        elif outcome is Outcome.FAILED:
+            email_failure_tell_admins(delivery_id=delivery_id)
+        outcomes[outcome.value] = outcomes.get(outcome.value, 0) + 1
+    return outcomes
+
+
+def _retry_countdown(delivery_id: int) -> int:
+    attempts = EmailDelivery.objects.values_list("attempts", flat=True).get(pk=delivery_id)
+    return retry_countdown(attempts)
 
 
 def email_failure_tell_admins(*, delivery_id: int) -> None:

@@ -16,6 +16,8 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
+from audit.models import Operation
+from audit.services import access_record
 from learners.roles import Role, roles_of
 from reports.cycles import CYCLE_DAYS, cycle_anchor, cycle_from_start
 from reports.leaver_selectors import leaver_cycles_recent, leaver_reports_archive
@@ -120,6 +122,12 @@ def leaver_report_download(request: HttpRequest, pk: int) -> FileResponse:
     report = get_object_or_404(LeaverReport, pk=pk, status=ReportStatus.READY)
     if not report.pdf:
         raise Http404("This report has no file.")
+    access_record(
+        user=request.user,
+        operation=Operation.DOWNLOAD,
+        obj=report,
+        detail=f"Leaver panel report: {report.download_name}",
+    )
     response = FileResponse(
         report.pdf.open("rb"),
         as_attachment=True,

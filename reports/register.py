@@ -15,6 +15,7 @@ import datetime as dt
 from dataclasses import dataclass, field
 
 from django.contrib.auth.models import AbstractBaseUser
+from django.db import connections
 from django.db.models import (
     BooleanField,
     Case,
@@ -30,9 +31,9 @@ from django.db.models import (
     Subquery,
     Value,
     When,
-    Window,
 )
-from django.db.models.functions import Coalesce, Greatest, Least, RowNumber
+from django.db.models.expressions import OrderBy
+from django.db.models.functions import Coalesce, Greatest, Least
 from django.utils import timezone
 
 from escalation.models import ACTIVE_STATUSES, CaseStatus, EscalationCase
@@ -290,29 +291,50 @@ class RegisterPage:
 def register_page(
     queryset: QuerySet[Learner], *, ordering: list, offset: int, limit: int
 ) -> RegisterPage:
-    """One page of the register and its counts by rating and stage, in one query: window
-    functions number the rows in page order and count each rating/stage group, and the query
-    keeps the page's rows plus the first row of each group (which carries the group's count).
-    The counts need no second pass over the register."""
-    partition = [F(column) for column in GROUP_COLUMNS]
+    """One page of the register and its counts by rating and stage, in one statement: the
+    register's rows are read once (a common table expression), then the page is the first
+    ``limit`` after ``offset`` in page order (a top-N sort, as a bare ORDER BY ... LIMIT is)
+    and the counts are one GROUP BY over the same rows. Their total is the row count, so the
+    paginator needs no COUNT of its own."""
     order = [F(c).asc() if isinstance(c, str) else c for c in ordering]
-    rows = (
+    sort_columns = {f"sort_{i}": term.expression for i, term in enumerate(order)}
+    base = (
         queryset.order_by()
-        .annotate(
-            position=Window(RowNumber(), order_by=order),
-            group_first=Window(RowNumber(), partition_by=partition, order_by=F("pk").asc()),
-            n=Window(Count("pk"), partition_by=partition),
-        )
-        .filter(Q(position__gt=offset, position__lte=offset + limit) | Q(group_first=1))
-        .values("pk", "position", "group_first", "n", "stage_rank", *GROUP_COLUMNS)
+        .annotate(learner_pk=F("pk"), **sort_columns)
+        .values("learner_pk", "stage_rank", *GROUP_COLUMNS, *sort_columns)
     )
-    page, groups = [], []
-    for row in rows:
-        if offset < row["position"] <= offset + limit:
-            page.append((row["position"], row["pk"]))
-        if row["group_first"] == 1:
-            groups.append(row)
-    return RegisterPage(pks=[pk for _, pk in sorted(page)], counts=_counts_from_groups(groups))
+    base_sql, params = base.query.sql_with_params()
+    order_sql = ", ".join(
+        f"{name} {_direction(term)}" for name, term in zip(sort_columns, order, strict=True)
+    )
+    groups = ", ".join(("stage_rank", *GROUP_COLUMNS))
+    sql = (
+        f"WITH register AS ({base_sql}) "
+        # The page's rows numbered again (50 of them) so their order survives the UNION.
+        f"SELECT learner_pk, ROW_NUMBER() OVER (ORDER BY {order_sql}), {groups} FROM "
+        f"(SELECT * FROM register ORDER BY {order_sql} LIMIT %s OFFSET %s) AS page "
+        f"UNION ALL SELECT NULL, COUNT(*), {groups} FROM register GROUP BY {groups}"
+    )
+    with connections[queryset.db].cursor() as cursor:
+        cursor.execute(sql, (*params, limit, offset))
+        rows = cursor.fetchall()
+    # A page row carries its position in the second column, a group its count.
+    names = ("pk", "n", "stage_rank", *GROUP_COLUMNS)
+    records = [dict(zip(names, row, strict=True)) for row in rows]
+    page = sorted((r["n"], r["pk"]) for r in records if r["pk"] is not None)
+    return RegisterPage(
+        pks=[pk for _, pk in page],
+        counts=_counts_from_groups(r for r in records if r["pk"] is None),
+    )
+
+
+def _direction(term: OrderBy) -> str:
+    direction = "DESC" if term.descending else "ASC"
+    if term.nulls_last:
+        return f"{direction} NULLS LAST"
+    if term.nulls_first:
+        return f"{direction} NULLS FIRST"
+    return direction
 
 
 def register_counts(queryset: QuerySet[Learner]) -> RegisterCounts:

@@ -17,6 +17,8 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
 
+from audit.models import Operation
+from audit.services import access_record
 from learners.policies import PRESETS, active_preset
 from learners.policies.base import RISK_LEVELS
 from learners.roles import ORGANISATION_WIDE_ROLES, Role, roles_of
@@ -219,6 +221,12 @@ def register_export(request: HttpRequest, fmt: str) -> HttpResponse:
         query=request.GET.urlencode(),
         filters=state["filters_described"],
         row_count=total,
+    )
+    access_record(
+        user=request.user,
+        operation=Operation.DOWNLOAD,
+        obj=export,
+        detail=f"At-risk register export: {export_filename(export)}",
     )
     heading = heading_for(export, state["filters_described"])
     rows, today = state["rows"], state["today"]

@@ -187,7 +187,10 @@ class ContactAttachment(models.Model):
         ordering = ["pk"]
 
     def __str__(self) -> str:
-        return self.original_name
+        # Never the file's name: str() reaches pages no access check guards (the admin's
+        # delete pages list what a user's deletion touches), and a confidential entry's file
+        # name is for the safeguarding team only. Pages name files through original_name.
+        return f"Attachment {self.pk} ({self.content_type})"
 
 
 class SupportKind(models.TextChoices):

@@ -9,10 +9,12 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect
 from django.utils import timezone
 
+from audit.services import confidential_views_record
 from learners.models import Learner
 from learners.roles import Role, roles_of
 from learners.services import LearnerClosedError, learner_ensure_open
 from riskcases.break_selectors import learner_break_state
+from riskcases.models import ContactLogEntry
 from riskcases.selectors import (
     TIMELINE_KINDS,
     TimelineItem,
@@ -77,6 +79,16 @@ def learner_page_context(
         timeline = sorted(
             timeline + more_items(kinds), key=lambda item: (item.at, item.obj.pk), reverse=True
         )
+    # Reading a safeguarding disclosure is an access event (issue 10): one per entry shown.
+    confidential_views_record(
+        user=request.user,
+        entries=[
+            item.obj
+            for item in timeline
+            if isinstance(item.obj, ContactLogEntry) and item.obj.confidential and not item.hidden
+        ],
+        detail="Confidential contact-log entry shown on the learner page",
+    )
     return {
         "learner": learner,
         "rating": rating,

@@ -6,6 +6,8 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
+from audit.models import Operation
+from audit.services import access_record
 from learners.access import learner_get_for_user, role_required
 from learners.services import LearnerClosedError
 from riskcases.attachments import download_response
@@ -81,6 +83,14 @@ def attachment_download(request: HttpRequest, pk: int, attachment_pk: int) -> Fi
     )
     if attachment.entry.confidential and not can_read_confidential(request.user):
         raise Http404("No such attachment.")
+    confidential = " of a confidential entry" if attachment.entry.confidential else ""
+    access_record(
+        user=request.user,
+        operation=Operation.DOWNLOAD,
+        obj=attachment,
+        learner_id=learner.pk,
+        detail=f"Attachment{confidential}: {attachment.original_name}",
+    )
     return download_response(
         file=attachment.file,
         filename=attachment.original_name,

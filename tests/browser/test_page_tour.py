@@ -174,7 +174,10 @@ def visit(page, url, name, artifacts_dir):
             ["learners/", "learners/{l}/", "cases/", "policy/", "imports/", "register/workload/"],
         ),
         ("safeguarding", ["learners/{l}/", "cases/{c}/"]),
-        ("quality", ["learners/{l}/", "cases/{c}/", "cases/{c}/letter/", "learners/breaks/"]),
+        (
+            "quality",
+            ["learners/{l}/", "cases/{c}/", "cases/{c}/letter/", "learners/breaks/", "audit/"],
+        ),
         (
             "leaver panel",
             [

@@ -2,7 +2,6 @@
 rating the tutor decides on, the directors told inside the first 60 days, never twice."""
 
 import datetime as dt
-import threading
 
 import pytest
 import time_machine
@@ -17,6 +16,7 @@ from learners.models import Attendance, EmploymentChangeKind
 from learners.roles import Role
 from notifications.models import Notification
 from riskcases.services import rating_change, rating_current
+from tests.concurrency import run_at_once
 from tests.factories import (
     EmploymentChangeFactory,
     LearnerFactory,
@@ -270,21 +270,7 @@ def test_it_stores_one_notification_when_two_sweeps_run_at_once(tutor, team):
     learner = LearnerFactory(tutor=tutor, team=team)
     keep_active(learner)
     EmploymentChangeFactory(learner=learner, occurred_on=TODAY, kind=EmploymentChangeKind.LEFT)
-    barrier = threading.Barrier(2)
-    results = []
-
-    def run():
-        barrier.wait()
-        try:
-            results.append(triggers_evaluate(today=TODAY, learner_ids=[learner.pk]))
-        finally:
-            connection.close()
-
-    threads = [threading.Thread(target=run) for _ in range(2)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join()
+    results = run_at_once(lambda: triggers_evaluate(today=TODAY, learner_ids=[learner.pk]))
     assert sum(len(r["fired"]) for r in results) == RiskNotification.objects.count()
     assert RiskNotification.objects.filter(rule_key="left_employment").count() == 1
     assert EscalationCase.objects.filter(learner=learner).count() == 1

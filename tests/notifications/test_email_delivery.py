@@ -4,17 +4,17 @@ and sent once when two workers hold the same delivery."""
 
 import datetime as dt
 import email
-import threading
 
 import pytest
 import time_machine
 from django.core import mail
-from django.db import connection, transaction
+from django.db import transaction
 from django.urls import reverse
 
 from notifications import tasks
 from notifications.email import Outcome, email_deliver, email_enqueue
 from notifications.models import EmailDelivery, EmailStatus, Notification
+from tests.concurrency import run_at_once
 from tests.factories import UserFactory
 
 PDF = b"%PDF-1.4 a letter"
@@ -238,21 +238,7 @@ def test_rule_two_workers_holding_the_same_delivery_send_it_once(smtp_server):
         delivery = EmailDelivery.objects.create(
             to_address="lily@learner.example", subject="Once", body="b", dedupe_key="once"
         )
-    barrier = threading.Barrier(2)
-    outcomes = []
-
-    def worker():
-        try:
-            barrier.wait()
-            outcomes.append(email_deliver(delivery_id=delivery.pk))
-        finally:
-            connection.close()
-
-    threads = [threading.Thread(target=worker) for _ in range(2)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join()
+    outcomes = run_at_once(lambda: email_deliver(delivery_id=delivery.pk))
     assert sorted(o.value for o in outcomes) == ["sent", "skipped"]
     assert len(smtp_server.received) == 1
     assert EmailDelivery.objects.get().attempts == 1

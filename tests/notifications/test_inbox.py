@@ -54,6 +54,17 @@ def test_a_link_off_the_site_is_not_followed(client, tutor):
     assert response["Location"] == reverse("notification_list")
 
 
+def test_marking_one_read_goes_back_only_to_a_page_of_this_site(client, tutor):
+    tell(tutor, 2)
+    first, second = Notification.objects.filter(recipient=tutor)
+    client.force_login(tutor)
+    url = reverse("notification_read", args=[first.pk])
+    response = client.post(url, {"next": "https://evil.example/phish"})
+    assert response["Location"] == reverse("notification_list")
+    url = reverse("notification_read", args=[second.pk])
+    assert client.post(url, {"next": "/cases/"})["Location"] == "/cases/"
+
+
 def test_mark_one_read_with_htmx_updates_the_item_and_the_bell(client, tutor):
     tell(tutor, 2)
     note = Notification.objects.filter(recipient=tutor).first()

@@ -146,7 +146,7 @@ class TestStatusFragment:
             progress=45, progress_message="Counting the at-risk pipeline"
         )
         html = client.get(reverse("leaver_report_status", args=[report.pk])).content.decode()
-        assert 'hx-trigger="every 2s"' in html and 'aria-valuenow="45"' in html
+        assert 'hx-trigger="every 2s"' in html and 'max="100" value="45"' in html
         assert "Counting the at-risk pipeline (45%)" in html
         assert f'href="{reverse("leaver_report_detail", args=[report.pk])}"' in html  # no JS
 

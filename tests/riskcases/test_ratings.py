@@ -1,14 +1,12 @@
-import threading
-
 import pytest
 from django.core.exceptions import ValidationError
-from django.db import connection
 from django.test import override_settings
 from django.urls import reverse
 
 from learners.models import LearnerStatus
 from riskcases.models import ContactLogEntry, ContactType, RiskFactor, RiskLevel, RiskRating
 from riskcases.services import rating_change, rating_current, rating_enrol
+from tests.concurrency import run_at_once
 from tests.factories import LearnerFactory
 
 
@@ -122,25 +120,16 @@ class TestRatingChange:
 @pytest.mark.django_db(transaction=True)
 def test_rule_one_current_rating_under_concurrent_changes(tutor, team):
     learner = LearnerFactory(tutor=tutor, team=team)
-    barrier = threading.Barrier(2)
-    outcomes: list[str] = []
-
-    def change(level: str) -> None:
-        try:
-            barrier.wait()
-            rating_change(learner=learner, level=level, reason=f"to {level}", set_by=tutor)
-            outcomes.append("ok")
-        except ValidationError as exc:
-            outcomes.append(str(exc))
-        finally:
-            connection.close()
-
-    threads = [threading.Thread(target=change, args=(lvl,)) for lvl in ("medium", "high")]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join()
-    assert outcomes == ["ok", "ok"]
+    outcomes = run_at_once(
+        *(
+            lambda level=level: rating_change(
+                learner=learner, level=level, reason=f"to {level}", set_by=tutor
+            )
+            for level in ("medium", "high")
+        ),
+        expect=(ValidationError,),
+    )
+    assert all(isinstance(outcome, RiskRating) for outcome in outcomes), outcomes
     assert RiskRating.objects.filter(learner=learner, ended_at__isnull=True).count() == 1
     assert RiskRating.objects.filter(learner=learner).count() == 3
     # The two changes took turns: each closed the rating the other had opened, or the enrolment.

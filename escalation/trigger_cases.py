@@ -1,0 +1,131 @@
+"""The cases a batch of trigger firings joins or opens, written in a few statements.
+
+Policy: a trigger opens the learner's case at first risk identified (or at the stage the rule
+names), or joins the case already active, moving an open case up to the rule's stage when it is
+below it. One at a time that is case_open / case_advance (about seven queries a firing); a
+sweep's batch does the same moves in memory and writes them with bulk inserts and a few
+updates. The caller holds the batch's learners' row locks (so no one else opens a case for them
+meanwhile) and the transaction.
+"""
+
+import datetime as dt
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from django.utils import timezone
+
+from escalation.models import ACTIVE_STATUSES, CaseStatus, ChangeKind, EscalationCase, StageChange
+from escalation.services import (
+    case_preset,
+    case_stage_start,
+    change_raises_withdrawal,
+    stage_change_build,
+)
+from escalation.triggers import Firing
+from escalation.withdrawal_records import withdrawal_requests_create_many
+from learners.models import Learner
+from learners.policies import active_preset
+
+
+@dataclass
+class _Move:
+    case: EscalationCase
+    kind: str
+    from_stage: str
+    from_status: str
+    reason: str
+    raises_withdrawal: bool
+
+
+def cases_for_firings(
+    *, firings: Sequence[Firing], learners: dict[int, Learner]
+) -> list[EscalationCase]:
+    """The case each firing joins or opens, in the firings' order, with every opening and
+    advance written (history rows, and a Notification of Withdrawal where a move reaches the
+    withdrawal stage). A learner with several firings in the batch gets one case."""
+    preset = active_preset()
+    now = timezone.now()
+    cases = {
+        case.learner_id: case
+        for case in EscalationCase.objects.filter(
+            learner_id__in=learners, status__in=ACTIVE_STATUSES
+        )
+        .select_for_update(of=("self",))
+        .order_by("pk")
+    }
+    for case in cases.values():
+        case.learner = learners[case.learner_id]
+    moves: list[_Move] = []
+    joined = []
+    for firing in firings:
+        reason = f"Trigger: {firing.rule.name}. {firing.evidence}"
+        target = firing.rule.opens_at or preset.stages[0].key
+        case = cases.get(firing.learner_id)
+        if case is None:
+            case = EscalationCase(
+                learner=learners[firing.learner_id], preset_key=preset.key, opened_at=now
+            )
+            cases[firing.learner_id] = case
+            moves.append(_start(case, preset.stage(target), ChangeKind.OPENED, reason, now))
+        else:
+            moves += _moves_up_to(case, target=target, reason=reason, now=now)
+        joined.append(case)
+    if moves:
+        _write(moves, now=now)
+    return joined
+
+
+def _start(case, stage, kind: str, reason: str, now: dt.datetime) -> _Move:
+    from_stage, from_status = case.stage, case.status
+    case_stage_start(case, stage, now)
+    if kind == ChangeKind.OPENED:
+        from_stage, from_status = "", ""
+    return _Move(
+        case=case,
+        kind=kind,
+        from_stage=from_stage,
+        from_status=from_status,
+        reason=reason,
+        raises_withdrawal=change_raises_withdrawal(case=case, kind=kind),
+    )
+
+
+def _moves_up_to(case: EscalationCase, *, target: str, reason: str, now) -> list[_Move]:
+    """An open case below the rule's stage moves up to it a stage at a time, as case_advance
+    would by the sweep; a stepped-down case, or one of another preset, is only joined."""
+    preset = case_preset(case)
+    keys = [stage.key for stage in preset.stages]
+    moves = []
+    if case.status != CaseStatus.OPEN or target not in keys:
+        return moves
+    while keys.index(case.stage) < keys.index(target):
+        moves.append(_start(case, preset.next_stage(case.stage), ChangeKind.ADVANCED, reason, now))
+    return moves
+
+
+def _write(moves: list[_Move], *, now: dt.datetime) -> None:
+    changes = [
+        stage_change_build(
+            case=move.case,
+            kind=move.kind,
+            from_stage=move.from_stage,
+            from_status=move.from_status,
+            by=None,
+            reason=move.reason,
+            at=now,
+        )
+        for move in moves
+    ]
+    touched = list({id(move.case): move.case for move in moves}.values())
+    moved = [case for case in touched if case.pk is not None]
+    EscalationCase.objects.bulk_update(
+        moved, ["stage", "stage_started_at", "stage_due_on", "due_rule", "change_count"]
+    )
+    # bulk_create sets the new cases' pks, which each change takes from its case when saved.
+    EscalationCase.objects.bulk_create([case for case in touched if case.pk is None])
+    StageChange.objects.bulk_create(changes)
+    withdrawal_requests_create_many(
+        cases=[(move.case, move.reason) for move in moves if move.raises_withdrawal],
+        by=None,
+        at=now,
+    )
