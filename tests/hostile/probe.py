@@ -60,6 +60,8 @@ def refused(response, ok_status: int = 302) -> bool:
     """The form was re-shown, the request was refused, or the view said it did nothing."""
     if response.status_code != ok_status:
         return True
+    if ok_status == 200:  # a download: the form page itself also answers 200
+        return not response.get("Content-Disposition", "").startswith("attachment")
     levels = {m.level for m in get_messages(response.wsgi_request)}
     return constants.ERROR in levels
 

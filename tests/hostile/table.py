@@ -445,7 +445,30 @@ ENDPOINTS: list[Endpoint] = [
         valid=lambda w: {"cycle_start": "2026-10-26"},  # a cycle start (anchor 2025-08-04)
     ),
     Endpoint("evidence_pack", "tutor", {}, kwargs=_learner, ok_status=200),
+    Endpoint(
+        "subject_access",
+        "safeguarding",
+        {"include_confidential": "bool", "withheld_reason": "text"},
+        valid=lambda w: {"withheld_reason": "Disclosure would identify another person"},
+        kwargs=_learner,
+        ok_status=200,
+        show=lambda w: reverse("subject_access", args=[w.learner.pk]),
+    ),
     # --- GET forms (filters and pages in the query string) -------------------------------------
+    Endpoint(
+        "audit_list",
+        "director",
+        {
+            "learner": "text",
+            "user": "choice",
+            "date_from": "date",
+            "date_to": "date",
+            "kind": "choice",
+            "action": "choice",
+            "page": "number",
+        },
+        method="get",
+    ),
     Endpoint(
         "learner_list",
         "tutor",

@@ -8,7 +8,17 @@ import config.urls  # noqa: F401  (imports every view, so every form class is de
 from learners.validators import CleanTextMixin, validate_no_control_characters
 from tests.hostile.table import ENDPOINTS, NO_INPUT
 
-PROJECT_APPS = ("config", "escalation", "learners", "notifications", "reports", "riskcases")
+PROJECT_APPS = (
+    "accounts",
+    "audit",
+    "config",
+    "dataprotection",
+    "escalation",
+    "learners",
+    "notifications",
+    "reports",
+    "riskcases",
+)
 
 
 def _url_names(patterns, namespace: str = "") -> set[str]:

@@ -48,6 +48,7 @@ class World:
         self.director = UserFactory(username="hostile.director", roles=[Role.DIRECTOR])
         self.second_director = UserFactory(username="hostile.director2", roles=[Role.DIRECTOR])
         self.leaver_panel = UserFactory(username="hostile.panel", roles=[Role.LEAVER_PANEL])
+        self.safeguarding = UserFactory(username="hostile.safe", roles=[Role.SAFEGUARDING])
 
     def new_learner(self, **kwargs):
         return LearnerFactory(tutor=self.tutor, team=self.team, **kwargs)
