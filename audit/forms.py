@@ -9,9 +9,10 @@ from django.contrib.auth import get_user_model
 from audit.actor import SYSTEM
 from audit.models import ACCESS_KIND, Operation
 from audit.registry import GROUPS
+from learners.validators import CleanForm
 
 
-class AuditFilterForm(forms.Form):
+class AuditFilterForm(CleanForm):
     learner = forms.CharField(
         label="Learner", required=False, max_length=100, help_text="Name or ULN"
     )

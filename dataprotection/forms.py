@@ -1,7 +1,9 @@
 from django import forms
 
+from learners.validators import CleanForm
 
-class SubjectAccessForm(forms.Form):
+
+class SubjectAccessForm(CleanForm):
     include_confidential = forms.BooleanField(
         label="Include confidential safeguarding entries and their attachments",
         required=False,

@@ -4,10 +4,11 @@ from learners.imports import import_check_size
 from learners.models import ImportKind
 from learners.policies import active_preset
 from learners.policies.base import RISK_LEVELS
+from learners.validators import CleanForm
 from riskcases.forms import TEXT_LIMIT
 
 
-class CaseMoveForm(forms.Form):
+class CaseMoveForm(CleanForm):
     reason = forms.CharField(
         widget=forms.Textarea(attrs={"rows": 3}),
         max_length=TEXT_LIMIT,
@@ -22,7 +23,7 @@ class CaseMoveForm(forms.Form):
     expected_stage = forms.CharField(widget=forms.HiddenInput, required=False)
 
 
-class RiskDecisionForm(forms.Form):
+class RiskDecisionForm(CleanForm):
     """Accept the rating a trigger proposes, or override it with a reason."""
 
     decision = forms.ChoiceField(
@@ -45,7 +46,7 @@ class RiskDecisionForm(forms.Form):
         ]
 
 
-class ImportUploadForm(forms.Form):
+class ImportUploadForm(CleanForm):
     kind = forms.ChoiceField(
         label="What the file holds",
         choices=[("", "Choose…"), *ImportKind.choices],
@@ -66,13 +67,13 @@ class ImportUploadForm(forms.Form):
         return upload
 
 
-class LetterSendForm(forms.Form):
+class LetterSendForm(CleanForm):
     """Send the stage letter shown in the preview (refused if the case moved on meanwhile)."""
 
     expected_stage = forms.CharField(widget=forms.HiddenInput)
 
 
-class LetterSkipForm(forms.Form):
+class LetterSkipForm(CleanForm):
     """Record that the stage letter was not sent, and why."""
 
     reason = forms.CharField(

@@ -8,7 +8,6 @@ learners. learners/imports.py does the reading, checking and writing of learners
 """
 
 import hashlib
-from pathlib import PurePath
 
 from django.contrib.auth.models import AbstractBaseUser
 from django.core.exceptions import ValidationError
@@ -26,6 +25,7 @@ from learners.imports import (
     import_write,
 )
 from learners.models import ImportBatch, ImportKind, ImportStatus, Learner
+from riskcases.attachments import safe_file_name
 from riskcases.models import RiskLevel
 from riskcases.services import rating_enrol
 
@@ -53,10 +53,9 @@ def records_import_preview(*, kind: str, uploaded_file: File, by: AbstractBaseUs
     uploaded_file.seek(0)
     content = uploaded_file.read()
     report = import_dry_run(kind=kind, content=content, by=by)
-    name = PurePath((uploaded_file.name or "import.csv").replace("\\", "/")).name[:255]
     batch = ImportBatch(
         kind=kind,
-        original_name=name or "import.csv",
+        original_name=safe_file_name(uploaded_file.name, "import.csv"),
         size=len(content),
         sha256=hashlib.sha256(content).hexdigest(),
         uploaded_by=by,

@@ -3,6 +3,7 @@ from django import forms
 from escalation.models import Appellant, ExitTheme, WithdrawalReason
 from escalation.models.withdrawals import AgreementMethod
 from learners.roles import Role, roles_of
+from learners.validators import CleanForm
 from riskcases.attachments import ALLOWED_DESCRIPTION
 from riskcases.forms import TEXT_LIMIT
 from riskcases.pages import WRITERS
@@ -34,7 +35,7 @@ class ReasonChoiceField(forms.ModelChoiceField):
         return f"{obj.code}: {obj.description}"
 
 
-class WithdrawalDecisionForm(forms.Form):
+class WithdrawalDecisionForm(CleanForm):
     decision = forms.ChoiceField(
         choices=[("approve", "Approve the withdrawal"), ("reject", "Reject it")],
         widget=forms.RadioSelect,
@@ -66,7 +67,7 @@ class WithdrawalDecisionForm(forms.Form):
         return data
 
 
-class EmployerAgreementForm(forms.Form):
+class EmployerAgreementForm(CleanForm):
     agreed_by_name = forms.CharField(label="Who agreed", max_length=200)
     agreed_by_role = forms.CharField(label="Their role at the employer", max_length=200)
     agreed_on = forms.DateField(label="Date agreed", widget=DATE)
@@ -80,7 +81,7 @@ class EmployerAgreementForm(forms.Form):
     )
 
 
-class ExitReviewForm(forms.Form):
+class ExitReviewForm(CleanForm):
     reasons = _text("Reasons for leaving, in the learner's words", rows=4)
     themes = forms.ModelMultipleChoiceField(
         queryset=ExitTheme.objects.filter(active=True),
@@ -94,12 +95,12 @@ class ExitReviewForm(forms.Form):
     )
 
 
-class ConfirmationForm(forms.Form):
+class ConfirmationForm(CleanForm):
     sent_on = forms.DateField(label="Date the written confirmation was sent", widget=DATE)
     note = forms.CharField(label="Note", required=False, max_length=500)
 
 
-class AppealLodgeForm(forms.Form):
+class AppealLodgeForm(CleanForm):
     appellant = forms.ChoiceField(
         label="Who is appealing", choices=Appellant.choices, widget=forms.RadioSelect
     )
@@ -107,7 +108,7 @@ class AppealLodgeForm(forms.Form):
     grounds = _text("Grounds of the appeal", "Their reasons and the evidence they gave.", rows=4)
 
 
-class AppealDecisionForm(forms.Form):
+class AppealDecisionForm(CleanForm):
     outcome = forms.ChoiceField(
         choices=[
             ("uphold", "Uphold the withdrawal"),
@@ -139,9 +140,9 @@ class AppealDecisionForm(forms.Form):
         return data
 
 
-class LateAcceptForm(forms.Form):
+class LateAcceptForm(CleanForm):
     reason = _text("Why accept this appeal late")
 
 
-class WithdrawalRaiseForm(forms.Form):
+class WithdrawalRaiseForm(CleanForm):
     grounds = _text("Grounds for withdrawal", "What was tried at each stage, and what happened.")

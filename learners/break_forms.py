@@ -7,6 +7,7 @@ from django.utils import timezone
 
 from learners.breaks import RETURN_DATE_REQUIRED
 from learners.record_forms import DATE
+from learners.validators import CleanForm
 
 
 def _date_field(label: str, help_text: str = "", **messages: str) -> forms.DateField:
@@ -18,7 +19,7 @@ def _date_field(label: str, help_text: str = "", **messages: str) -> forms.DateF
     )
 
 
-class BreakStartForm(forms.Form):
+class BreakStartForm(CleanForm):
     started_on = _date_field("First day of the break")
     expected_return_on = _date_field(
         "Expected return date",
@@ -36,7 +37,7 @@ class BreakStartForm(forms.Form):
         self.fields["started_on"].initial = timezone.localdate()
 
 
-class BreakReturnForm(forms.Form):
+class BreakReturnForm(CleanForm):
     returned_on = _date_field("Date the learner returned to learning")
 
     def __init__(self, *args, **kwargs):
@@ -44,7 +45,7 @@ class BreakReturnForm(forms.Form):
         self.fields["returned_on"].initial = timezone.localdate()
 
 
-class BreakReturnDateForm(forms.Form):
+class BreakReturnDateForm(CleanForm):
     expected_return_on = _date_field(
         "New expected return date",
         "The date the learner has now given for returning to learning.",

@@ -36,6 +36,7 @@ from learners.models import (
     Team,
 )
 from learners.roles import Role, roles_of
+from learners.validators import CONTROL_CHARACTERS
 
 # Rows per existing-records query, and ULNs per learner query: small enough for any database's
 # parameter limit, big enough that a 20,000-row file takes a handful of queries.
@@ -241,6 +242,8 @@ def _parse_rows(parsed: ParsedFile, report: ImportReport) -> None:
         values: dict[str, Any] = {}
         for column in columns:
             try:
+                if CONTROL_CHARACTERS.search(row.values[column.name]):  # the forms' rule too
+                    raise CellError("Remove the invisible control characters from this cell.")
                 values[column.name] = column.parse(row.values[column.name])
             except CellError as exc:
                 report.error(row.row, column.name, str(exc))

@@ -15,11 +15,12 @@ from learners.models import (
     Visit,
     WorkAbsence,
 )
+from learners.validators import CleanModelForm
 
 DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 
 
-class RecordForm(forms.ModelForm):
+class RecordForm(CleanModelForm):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["occurred_on"].initial = timezone.localdate()

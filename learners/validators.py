@@ -1,3 +1,6 @@
+import re
+
+from django import forms
 from django.core.exceptions import ValidationError
 
 # ILR rule ULN_04 (DerivedData_01): weights 10..2 over the first nine digits, total mod 11;
@@ -27,3 +30,35 @@ def validate_uln(value: str) -> None:
             "This ULN fails the check-digit test; check it against the Learner Record Service.",
             code="uln_checksum",
         )
+
+
+# Control characters other than tab and line breaks: invisible, they break exports (XML in
+# .xlsx refuses them) and e-mail headers. NUL is refused by Django's own CharField validator.
+CONTROL_CHARACTERS = re.compile(r"[\x01-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")
+
+
+def validate_no_control_characters(value: str) -> None:
+    if isinstance(value, str) and CONTROL_CHARACTERS.search(value):
+        raise ValidationError(
+            "Remove the invisible control characters (pasted from another program?).",
+            code="control_characters",
+        )
+
+
+class CleanTextMixin:
+    """Every text field of the form refuses control characters. The app's forms all inherit
+    it (tests/hostile/test_hostile_coverage.py checks), so the rule lives in one place."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        for field in self.fields.values():
+            if isinstance(field, forms.CharField):
+                field.validators.append(validate_no_control_characters)
+
+
+class CleanForm(CleanTextMixin, forms.Form):
+    pass
+
+
+class CleanModelForm(CleanTextMixin, forms.ModelForm):
+    pass

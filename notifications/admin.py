@@ -5,6 +5,7 @@ from django.db.models import Case, IntegerField, Value, When
 from django.http import HttpRequest
 
 from learners.policies import PRESETS
+from learners.validators import CleanModelForm
 from notifications.letters import letter_template_check, variables_help
 from notifications.models import (
     WITHDRAWAL_CONFIRMATION,
@@ -89,7 +90,7 @@ class NotificationPreferenceAdmin(admin.ModelAdmin):
     list_select_related = ["user"]
 
 
-class LetterTemplateForm(forms.ModelForm):
+class LetterTemplateForm(CleanModelForm):
     class Meta:
         model = LetterTemplate
         fields = [

@@ -1,9 +1,10 @@
 from django import forms
 
+from learners.validators import CleanForm
 from notifications.models import EmailMode
 
 
-class PreferenceForm(forms.Form):
+class PreferenceForm(CleanForm):
     email_mode = forms.ChoiceField(
         label="E-mail me my notifications",
         choices=EmailMode.choices,

@@ -4,7 +4,7 @@ them read, one or all."""
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_POST
@@ -57,15 +57,20 @@ def notification_read(request: HttpRequest, pk: int) -> HttpResponse:
             ).content
         )
         return response
-    return redirect(_on_site(request, request.POST.get("next")) or "notification_list")
+    return _back_to(request, request.POST.get("next", ""))
 
 
-def _on_site(request: HttpRequest, url: str | None) -> str | None:
-    """``url`` when it stays on this site; None for one elsewhere (an open redirect)."""
-    safe = url_has_allowed_host_and_scheme(
-        url, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+def _back_to(request: HttpRequest, next_url: str) -> HttpResponse:
+    """The page the form came from: a path on this site only (never another site, never a
+    line break or control character that would corrupt the Location header)."""
+    safe = (
+        next_url.startswith("/")
+        and next_url.isprintable()
+        and url_has_allowed_host_and_scheme(
+            next_url, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+        )
     )
-    return url if url and safe else None
+    return HttpResponseRedirect(next_url) if safe else redirect("notification_list")
 
 
 @login_required

@@ -99,5 +99,8 @@ def cycle_last_ended(*, today: dt.date) -> Cycle:
 
 def cycle_from_start(start: dt.date) -> Cycle | None:
     """The cycle starting on ``start`` under the current anchor, or None (not a cycle start)."""
-    cycle = cycle_containing(start)
+    try:
+        cycle = cycle_containing(start)
+    except OverflowError:  # a date at the calendar's edge (year 1, year 9999) starts no cycle
+        return None
     return cycle if cycle.start == start else None

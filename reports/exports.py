@@ -5,6 +5,7 @@ Each export carries who made it and when, and is recorded as a RegisterExport ro
 import csv
 import datetime as dt
 import io
+import re
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 
@@ -89,9 +90,16 @@ COLUMNS: tuple[Column, ...] = (
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 
 
+# Characters a worksheet (XML) cannot hold; the forms refuse them, but older rows and imports
+# may carry them, and one would make the whole export fail.
+ILLEGAL_IN_CELLS = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f]")
+
+
 def safe_cell(value: object) -> object:
-    if isinstance(value, str) and value.startswith(FORMULA_STARTS):
-        return "'" + value
+    if isinstance(value, str):
+        value = ILLEGAL_IN_CELLS.sub("", value)
+        if value.startswith(FORMULA_STARTS):
+            return "'" + value
     return value
 
 

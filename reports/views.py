@@ -124,9 +124,14 @@ def _count_links(counts: RegisterCounts, query: QueryDict) -> dict[str, list[dic
     return {"ratings": ratings, "stages": stages}
 
 
+# A page number beyond any register (a typed or hostile ?page=) would overflow the SQL OFFSET;
+# anything past the end shows the last page anyway.
+MAX_PAGE = 1_000_000
+
+
 def _page_number(value: str | None) -> int:
     try:
-        return max(int(value or 1), 1)
+        return min(max(int(value or 1), 1), MAX_PAGE)
     except ValueError:
         return 1
 

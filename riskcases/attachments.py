@@ -3,6 +3,8 @@ name; a size limit; the name's extension must agree with what the content is."""
 
 import email
 import hashlib
+import unicodedata
+import zipfile
 from dataclasses import dataclass
 from pathlib import PurePath
 
@@ -27,6 +29,32 @@ ALLOWED_TYPES: dict[str, tuple[str, frozenset[str]]] = {
 }
 ALLOWED_DESCRIPTION = "PDF, PNG or JPEG images, e-mails (.eml, .msg) or Word documents"
 SNIFF_BYTES = 8192
+# A .docx is a zip: refuse one that would unpack to far more than it weighs (a "zip bomb"),
+# before anything (a preview, a virus scanner, a user's Word) tries to.
+ARCHIVE_TYPES = frozenset(
+    {"application/vnd.openxmlformats-officedocument.wordprocessingml.document"}
+)
+EXPANDED_MAX_BYTES = 100 * 1024 * 1024
+EXPANSION_MAX_RATIO = 100
+NAME_MAX_CHARS = 200
+RESERVED_IN_NAMES = frozenset('<>:"|?*')  # not allowed in Windows file names
+
+
+def safe_file_name(raw: str | None, default: str) -> str:
+    """The user's file name as we show it and offer it back: no folders (``../``, ``C:\\``),
+    no control, right-to-left override or zero-width characters (Unicode category C, which
+    can disguise ``exe.pdf`` as ``fdp.exe``), none of ``<>:"|?*``, no leading dots, and at
+    most NAME_MAX_CHARS characters with the extension kept. The stored file always has a
+    random name."""
+    name = PurePath((raw or "").replace("\\", "/")).name
+    name = "".join(
+        ch for ch in name if unicodedata.category(ch)[0] != "C" and ch not in RESERVED_IN_NAMES
+    )
+    name = name.strip().lstrip(".")
+    if len(name) > NAME_MAX_CHARS:
+        suffix = PurePath(name).suffix[:20]
+        name = name[: NAME_MAX_CHARS - len(suffix)] + suffix
+    return name or default
 
 
 @dataclass(frozen=True)
@@ -57,8 +85,26 @@ def _detect(upload: UploadedFile) -> str:
     return detected
 
 
+def _archive_check(upload: UploadedFile, name: str) -> None:
+    upload.seek(0)
+    try:
+        with zipfile.ZipFile(upload) as archive:
+            expanded = sum(info.file_size for info in archive.infolist())
+    except (zipfile.BadZipFile, OSError, ValueError):
+        raise ValidationError(
+            f"{name} is damaged: it cannot be opened as a Word document.",
+            code="attachment_damaged",
+        ) from None
+    if expanded > EXPANDED_MAX_BYTES or expanded > EXPANSION_MAX_RATIO * upload.size:
+        raise ValidationError(
+            f"{name} unpacks to {expanded / 1_048_576:.0f} MB from {upload.size / 1_048_576:.1f}"
+            " MB, which no real document does; it is refused as unsafe.",
+            code="attachment_archive",
+        )
+
+
 def attachment_check(upload: UploadedFile) -> CheckedAttachment:
-    name = PurePath((upload.name or "attachment").replace("\\", "/")).name[:200] or "attachment"
+    name = safe_file_name(upload.name, "attachment")
     limit = settings.ATTACHMENT_MAX_BYTES
     if upload.size > limit:
         raise ValidationError(
@@ -81,6 +127,8 @@ def attachment_check(upload: UploadedFile) -> CheckedAttachment:
             f"rename it to end in {sorted(extensions)[0]} and attach it again.",
             code="attachment_extension_mismatch",
         )
+    if detected in ARCHIVE_TYPES:
+        _archive_check(upload, name)
     digest = hashlib.sha256()
     upload.seek(0)
     for chunk in upload.chunks():
@@ -95,4 +143,5 @@ def download_response(*, file, filename: str, content_type: str) -> FileResponse
         file.open("rb"), as_attachment=True, filename=filename, content_type=content_type
     )
     response["Cache-Control"] = "private, no-store"
+    response["X-Content-Type-Options"] = "nosniff"  # never sniffed into HTML or script
     return response

@@ -7,6 +7,7 @@ from django.utils import timezone
 
 from learners.models import Learner, LearnerStatus
 from learners.policies import active_preset
+from learners.validators import CleanForm
 from riskcases.attachments import ALLOWED_DESCRIPTION, CheckedAttachment, attachment_check
 from riskcases.models import (
     ActionOwner,
@@ -33,7 +34,7 @@ def rating_choices() -> list[tuple[str, str]]:
     ]
 
 
-class TokenForm(forms.Form):
+class TokenForm(CleanForm):
     """Carries a one-off token so a double click or a re-sent form stores one entry."""
 
     submission_token = forms.UUIDField(widget=forms.HiddenInput)
@@ -181,7 +182,7 @@ class SupportRecordForm(TokenForm):
         return data
 
 
-class AgreedActionForm(forms.Form):
+class AgreedActionForm(CleanForm):
     description = forms.CharField(max_length=300, required=False, label="Action")
     owner = forms.ChoiceField(choices=[("", "Who"), *ActionOwner.choices], required=False)
     due_on = forms.DateField(

@@ -1,0 +1,570 @@
+"""Every form and input-taking URL of the app, as data: a new form is one row.
+
+A row names the URL, who sends it, the URL's arguments, a valid submission (each hostile value
+replaces one field of it) and the fields with their kind (payloads.KIND_PAYLOADS). Uploads are
+tried separately (test_hostile_uploads.py) on the rows' ``files`` field. URL names that take no
+input beyond their path are listed in NO_INPUT with the reason; test_hostile_coverage.py fails
+for a URL name in neither."""
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+
+from django.urls import reverse
+
+from escalation.models import ExitTheme
+from riskcases.models import Intervention, RiskFactor, RiskFactorKind
+from tests.escalation.withdrawal_steps import reason as ilr_reason
+from tests.factories import CourseFactory, EmployerFactory, valid_uln
+from tests.hostile.payloads import PDF
+from tests.hostile.world import World
+
+TODAY = "2026-11-23"
+TOKEN = "6f1c1e52-4e0a-4d55-9b8e-0f6b7a1d2c3e"
+
+
+def _during_factor(w: World) -> int:
+    return RiskFactor.objects.filter(active=True, kind=RiskFactorKind.DURING).first().pk
+
+
+@dataclass(frozen=True)
+class Endpoint:
+    name: str
+    user: str  # a World attribute, or "" for an anonymous visitor
+    fields: dict[str, str]  # field -> kind
+    valid: Callable[[World], dict] = lambda w: {}
+    kwargs: Callable[[World], dict] = lambda w: {}
+    method: str = "post"
+    htmx: bool = False
+    files: dict[str, Callable[[], tuple[str, bytes]]] = field(default_factory=dict)
+    # The page that shows what an accepted submission stored (re-read for echoes).
+    show: Callable[[World], str] | None = None
+    label: str = ""
+    ok_status: int = 302  # what an accepted submission answers (a download: 200)
+    accepts: bool = True  # False: even the valid submission is refused (a wrong password)
+
+    @property
+    def id(self) -> str:
+        return self.label or self.name
+
+    def url(self, w: World) -> str:
+        return reverse(self.name, kwargs=self.kwargs(w))
+
+
+def _learner(w: World) -> dict:
+    return {"pk": w.learner.pk}
+
+
+def _learner_page(w: World) -> str:
+    return reverse("learner_detail", args=[w.learner.pk])
+
+
+def _record(kind: str, fields: dict[str, str], valid: dict) -> Endpoint:
+    return Endpoint(
+        "record_create",
+        "tutor",
+        {"occurred_on": "date", **fields},
+        valid=lambda w: {"occurred_on": "2026-11-20", **valid},
+        kwargs=lambda w: {"pk": w.learner.pk, "kind": kind},
+        show=_learner_page,
+        label=f"record_create[{kind}]",
+    )
+
+
+def _case_move(move: str, case: str = "case") -> Endpoint:
+    """``case``: the World's case on which ``move`` is allowed."""
+    return Endpoint(
+        "case_move",
+        "tutor",
+        {"reason": "text", "due_on": "date", "expected_stage": "text"},
+        valid=lambda w: {
+            "reason": "Checked",
+            "due_on": "",
+            "expected_stage": getattr(w, case).stage,
+        },
+        kwargs=lambda w: {"pk": getattr(w, case).pk, "move": move},
+        show=lambda w: reverse("case_detail", args=[getattr(w, case).pk]),
+        label=f"case_move[{move}]",
+    )
+
+
+def _withdrawn(w: World) -> dict:
+    return {"pk": w.withdrawn.pk}
+
+
+def _withdrawn_page(w: World) -> str:
+    return reverse("withdrawal_detail", args=[w.withdrawn.pk])
+
+
+ENDPOINTS: list[Endpoint] = [
+    Endpoint(
+        "login",
+        "",
+        {"username": "text", "password": "text", "next": "text"},
+        valid=lambda w: {"username": "hostile.tutor", "password": "correct-horse-battery"},
+    ),
+    Endpoint("logout", "tutor", {}),
+    Endpoint(
+        "learner_enrol",
+        "manager",
+        {
+            "first_name": "text",
+            "last_name": "text",
+            "uln": "text",
+            "email": "text",
+            "phone": "text",
+            "programme_type": "choice",
+            "nation": "choice",
+            "course": "choice",
+            "employer": "choice",
+            "team": "choice",
+            "tutor": "choice",
+            "start_date": "date",
+            "planned_end_date": "date",
+            "level": "choice",
+            "start_factors": "multi",
+            "rating_reason": "text",
+            "submission_token": "uuid",
+        },
+        valid=lambda w: {
+            "first_name": "Nia",
+            "last_name": "New",
+            "uln": valid_uln(424242),
+            "email": "nia@learner.example",
+            "phone": "01234 567890",
+            "programme_type": "apprenticeship",
+            "nation": "ENG",
+            "course": CourseFactory().pk,
+            "employer": EmployerFactory().pk,
+            "team": w.team.pk,
+            "tutor": w.tutor.pk,
+            "start_date": "2026-11-02",
+            "planned_end_date": "2027-11-02",
+            "level": "low",
+            "rating_reason": "",
+            "submission_token": TOKEN,
+        },
+        show=lambda w: reverse("learner_list"),
+    ),
+    Endpoint(
+        "rating_change",
+        "tutor",
+        {"level": "choice", "reason": "text", "risk_factors": "multi", "submission_token": "uuid"},
+        valid=lambda w: {
+            "level": "medium",
+            "reason": "Missed two sessions",
+            "risk_factors": [_during_factor(w)],
+            "submission_token": TOKEN,
+        },
+        kwargs=_learner,
+        show=_learner_page,
+    ),
+    Endpoint(
+        "support_create",
+        "tutor",
+        {
+            "kind": "choice",
+            "summary": "text",
+            "agreed_on": "date",
+            "review_on": "date",
+            "shared_with_employer": "bool",
+            "interventions": "multi",
+            "submission_token": "uuid",
+            "actions-TOTAL_FORMS": "number",
+            "actions-INITIAL_FORMS": "number",
+            "actions-0-description": "text",
+            "actions-0-owner": "choice",
+            "actions-0-due_on": "date",
+        },
+        valid=lambda w: {
+            "kind": "support_plan",
+            "summary": "Weekly check-ins",
+            "agreed_on": "2026-11-20",
+            "review_on": "2026-12-20",
+            "interventions": [Intervention.objects.filter(active=True).first().pk],
+            "submission_token": TOKEN,
+            "actions-TOTAL_FORMS": "3",
+            "actions-INITIAL_FORMS": "0",
+            "actions-0-description": "Submit unit 3",
+            "actions-0-owner": "learner",
+            "actions-0-due_on": "2026-12-01",
+        },
+        kwargs=_learner,
+        show=_learner_page,
+    ),
+    _record(
+        "session",
+        {"title": "text", "kind": "choice", "attendance": "choice"},
+        {"title": "Maths", "kind": "session", "attendance": "missed"},
+    ),
+    _record("visit", {"kind": "choice", "outcome": "choice"}, {"kind": "visit", "outcome": "held"}),
+    _record(
+        "homework", {"title": "text", "outcome": "choice"}, {"title": "Unit 3", "outcome": "missed"}
+    ),
+    _record(
+        "progress",
+        {"actual_percent": "number", "planned_percent": "number"},
+        {"actual_percent": "40", "planned_percent": "50"},
+    ),
+    _record(
+        "progress-event",
+        {"kind": "choice", "description": "text"},
+        {"kind": "unit_completed", "description": "Unit 2 signed off"},
+    ),
+    _record("absence", {"explained": "bool", "notes": "text"}, {"notes": "Ill"}),
+    _record(
+        "employment",
+        {"kind": "choice", "employer_name": "text"},
+        {"kind": "started", "employer_name": "Acme Ltd"},
+    ),
+    Endpoint(
+        "break_start",
+        "tutor",
+        {"started_on": "date", "expected_return_on": "date", "reason": "text"},
+        valid=lambda w: {
+            "started_on": "2026-11-20",
+            "expected_return_on": "2027-01-04",
+            "reason": "Caring",
+        },
+        kwargs=_learner,
+        show=_learner_page,
+    ),
+    Endpoint(
+        "break_return",
+        "tutor",
+        {"returned_on": "date"},
+        valid=lambda w: {"returned_on": "2026-11-20"},
+        kwargs=lambda w: {"pk": w.on_break.pk},
+    ),
+    Endpoint(
+        "break_return_date",
+        "tutor",
+        {"expected_return_on": "date"},
+        valid=lambda w: {"expected_return_on": "2027-02-01"},
+        kwargs=lambda w: {"pk": w.on_break.pk},
+    ),
+    Endpoint(
+        "risk_notification_decide",
+        "tutor",
+        {"decision": "choice", "level": "choice", "reason": "text"},
+        valid=lambda w: {"decision": "override", "level": "medium", "reason": "Seen in person"},
+        kwargs=lambda w: {"pk": w.risk_notification.pk},
+        show=_learner_page,
+    ),
+    _case_move("advance"),
+    _case_move("close"),
+    _case_move("step_down", "contracted_case"),
+    _case_move("re_escalate", "stepped_down_case"),
+    Endpoint(
+        "case_letter",
+        "tutor",
+        {"expected_stage": "text"},
+        valid=lambda w: {"expected_stage": "stage_1"},
+        kwargs=lambda w: {"pk": w.lettered_case.pk},
+    ),
+    Endpoint(
+        "case_letter_skip",
+        "tutor",
+        {"reason": "text", "expected_stage": "text"},
+        valid=lambda w: {"reason": "Told in person", "expected_stage": "stage_1"},
+        kwargs=lambda w: {"pk": w.lettered_case.pk},
+        show=lambda w: reverse("case_detail", args=[w.lettered_case.pk]),
+    ),
+    Endpoint(
+        "contact_create",
+        "tutor",
+        {
+            "occurred_at": "datetime",
+            "contact_type": "choice",
+            "contact_with": "choice",
+            "direction": "choice",
+            "outcome": "choice",
+            "welfare_check": "bool",
+            "notes": "text",
+            "confidential": "bool",
+            "risk_factors": "multi",
+            "submission_token": "uuid",
+        },
+        valid=lambda w: {
+            "occurred_at": "2026-11-23T09:00",
+            "contact_type": "phone",
+            "contact_with": "learner",
+            "direction": "outbound",
+            "outcome": "responded",
+            "notes": "Called",
+            "submission_token": TOKEN,
+        },
+        kwargs=_learner,
+        files={"attachments": lambda: ("call.pdf", PDF)},
+        show=_learner_page,
+    ),
+    Endpoint(
+        "action_toggle",
+        "tutor",
+        {"done": "text"},
+        valid=lambda w: {"done": "1"},
+        kwargs=lambda w: {"pk": w.learner.pk, "action_pk": w.action.pk},
+        htmx=True,
+    ),
+    Endpoint(
+        "import_list",
+        "manager",
+        {"kind": "choice"},
+        valid=lambda w: {"kind": "attendance"},
+        files={"file": lambda: ("a.csv", b"uln,date,session,attendance\r\n")},
+    ),
+    Endpoint("import_apply", "manager", {}, kwargs=lambda w: {"pk": w.import_batch.pk}),
+    Endpoint(
+        "withdrawal_decide",
+        "director",
+        {
+            "decision": "choice",
+            "reason": "text",
+            "ilr_reason": "choice",
+            "last_day_of_learning": "date",
+        },
+        valid=lambda w: {
+            "decision": "approve",
+            "reason": "Every stage tried",
+            "ilr_reason": ilr_reason().pk,
+            "last_day_of_learning": "2026-10-30",
+        },
+        kwargs=lambda w: {"pk": w.pending_withdrawal.pk},
+        show=lambda w: reverse("withdrawal_detail", args=[w.pending_withdrawal.pk]),
+    ),
+    Endpoint(
+        "employer_agreement_create",
+        "manager",
+        {
+            "agreed_by_name": "text",
+            "agreed_by_role": "text",
+            "agreed_on": "date",
+            "method": "choice",
+            "notes": "text",
+        },
+        valid=lambda w: {
+            "agreed_by_name": "Pat Boss",
+            "agreed_by_role": "Line manager",
+            "agreed_on": "2026-11-20",
+            "method": "email",
+            "notes": "",
+        },
+        kwargs=lambda w: {"pk": w.pending_withdrawal.pk},
+        files={"file": lambda: ("agreement.pdf", PDF)},
+        show=lambda w: reverse("withdrawal_detail", args=[w.pending_withdrawal.pk]),
+    ),
+    Endpoint(
+        "exit_review_create",
+        "manager",
+        {
+            "reasons": "text",
+            "themes": "multi",
+            "might_have_kept": "text",
+            "learner_took_part": "bool",
+        },
+        valid=lambda w: {
+            "reasons": "Moved away",
+            "themes": [ExitTheme.objects.filter(active=True).first().pk],
+            "might_have_kept": "Remote sessions",
+            "learner_took_part": "on",
+        },
+        kwargs=_withdrawn,
+        show=_withdrawn_page,
+    ),
+    Endpoint(
+        "confirmation_create",
+        "manager",
+        {"sent_on": "date", "note": "text"},
+        valid=lambda w: {"sent_on": TODAY, "note": "Posted"},
+        kwargs=_withdrawn,
+        show=_withdrawn_page,
+    ),
+    Endpoint("withdrawal_confirmation_letter", "manager", {}, kwargs=_withdrawn),
+    Endpoint(
+        "appeal_create",
+        "manager",
+        {"appellant": "choice", "received_on": "date", "grounds": "text"},
+        valid=lambda w: {"appellant": "learner", "received_on": TODAY, "grounds": "In hospital"},
+        kwargs=_withdrawn,
+        show=_withdrawn_page,
+    ),
+    Endpoint(
+        "appeal_decide",
+        "director",
+        {"outcome": "choice", "reason": "text", "reinstate_at_stage": "choice", "due_on": "date"},
+        valid=lambda w: {
+            "outcome": "overturn",
+            "reason": "Evidence accepted",
+            "reinstate_at_stage": "stage_1",
+            "due_on": "",
+        },
+        kwargs=lambda w: {"pk": w.lodged_appeal.pk},
+        show=lambda w: reverse("withdrawal_detail", args=[w.lodged_appeal.request_id]),
+    ),
+    Endpoint(
+        "appeal_accept_late",
+        "director",
+        {"reason": "text"},
+        valid=lambda w: {"reason": "Was abroad"},
+        kwargs=lambda w: {"pk": w.late_appeal.pk},
+        show=lambda w: reverse("withdrawal_detail", args=[w.late_appeal.request_id]),
+    ),
+    Endpoint(
+        "withdrawal_raise",
+        "manager",
+        {"grounds": "text"},
+        valid=lambda w: {"grounds": "No response at any stage"},
+        kwargs=lambda w: {"pk": w.raise_case.pk},
+        show=lambda w: reverse("case_detail", args=[w.raise_case.pk]),
+    ),
+    Endpoint(
+        "notification_read",
+        "tutor",
+        {"next": "text"},
+        valid=lambda w: {"next": "/notifications/"},
+        kwargs=lambda w: {"pk": w.notification.pk},
+    ),
+    Endpoint(
+        "notification_read",
+        "tutor",
+        {"next": "text"},
+        kwargs=lambda w: {"pk": w.notification.pk},
+        htmx=True,
+        label="notification_read[htmx]",
+    ),
+    Endpoint("notification_read_all", "tutor", {}),
+    Endpoint(
+        "notification_preferences",
+        "tutor",
+        {"email_mode": "choice"},
+        valid=lambda w: {"email_mode": "digest"},
+    ),
+    Endpoint(
+        "leaver_generate",
+        "leaver_panel",
+        {"cycle_start": "date"},
+        valid=lambda w: {"cycle_start": "2026-10-26"},  # a cycle start (anchor 2025-08-04)
+    ),
+    Endpoint("evidence_pack", "tutor", {}, kwargs=_learner, ok_status=200),
+    Endpoint(
+        "subject_access",
+        "safeguarding",
+        {"include_confidential": "bool", "withheld_reason": "text"},
+        valid=lambda w: {"withheld_reason": "Disclosure would identify another person"},
+        kwargs=_learner,
+        ok_status=200,
+        show=lambda w: reverse("subject_access", args=[w.learner.pk]),
+    ),
+    # --- GET forms (filters and pages in the query string) -------------------------------------
+    Endpoint(
+        "audit_list",
+        "director",
+        {
+            "learner": "text",
+            "user": "choice",
+            "date_from": "date",
+            "date_to": "date",
+            "kind": "choice",
+            "action": "choice",
+            "page": "number",
+        },
+        method="get",
+    ),
+    Endpoint(
+        "learner_list",
+        "tutor",
+        {
+            "q": "text",
+            "status": "choice",
+            "programme_type": "choice",
+            "show_archived": "bool",
+            "sort": "choice",
+            "page": "number",
+        },
+        method="get",
+    ),
+    Endpoint(
+        "learner_detail",
+        "tutor",
+        {"show": "multi"},
+        kwargs=_learner,
+        method="get",
+        htmx=True,
+    ),
+    *[
+        Endpoint(
+            name,
+            "manager",
+            {
+                "team": "choice",
+                "tutor": "choice",
+                "programme": "choice",
+                "nation": "choice",
+                "rating": "multi",
+                "stage": "choice",
+                "overdue": "bool",
+                "days_in_stage": "number",
+                "first_days": "bool",
+                "sort": "choice",
+                "page": "number",
+            },
+            kwargs=kwargs,
+            method="get",
+            label=label,
+        )
+        for name, kwargs, label in (
+            ("register", lambda w: {}, ""),
+            ("register_export", lambda w: {"fmt": "csv"}, "register_export[csv]"),
+            ("register_export", lambda w: {"fmt": "xlsx"}, "register_export[xlsx]"),
+        )
+    ],
+    Endpoint(
+        "register_overdue",
+        "manager",
+        {
+            "team": "choice",
+            "tutor": "choice",
+            "programme": "choice",
+            "nation": "choice",
+            "kind": "choice",
+            "page": "number",
+        },
+        method="get",
+    ),
+    Endpoint("case_list", "tutor", {"page": "number"}, method="get"),
+    Endpoint("notification_list", "tutor", {"show": "choice", "page": "number"}, method="get"),
+    Endpoint("leaver_archive", "leaver_panel", {"page": "number"}, method="get"),
+    Endpoint(
+        "import_detail",
+        "manager",
+        {"page": "number"},
+        kwargs=lambda w: {"pk": w.import_batch.pk},
+        method="get",
+    ),
+    Endpoint("import_list", "manager", {"kind": "choice"}, method="get", label="import_list[get]"),
+    Endpoint(
+        "support_create",
+        "tutor",
+        {"kind": "choice"},
+        kwargs=_learner,
+        method="get",
+        label="support_create[get]",
+    ),
+]
+
+# URL names that take nothing but their path (ids the resolver already checks are numbers).
+NO_INPUT = {
+    "home": "redirects to the caseload",
+    "policy": "a static page generated from the preset",
+    "break_list": "a list with no filters",
+    "case_detail": "a page; its forms post to case_move and case_letter_skip",
+    "withdrawal_queue": "a list with no filters",
+    "withdrawal_detail": "a page; its forms post to the withdrawal rows above",
+    "team_workload": "a table with no filters",
+    "leaver_cycles": "a list; its form posts to leaver_generate",
+    "leaver_report_detail": "a page",
+    "leaver_report_status": "an htmx fragment with no parameters",
+    "leaver_report_download": "a download (its headers: test_hostile_uploads.py)",
+    "attachment_download": "a download (test_hostile_uploads.py)",
+    "employer_agreement_download": "a download (test_hostile_uploads.py)",
+    "notification_open": "follows a stored link, checked on the site",
+}
