@@ -1,7 +1,7 @@
 """Retention erasure redacts the audit trail: the guard lets one flagged transaction overwrite
 the content of audit rows and nothing else (DELETE never), and anonymising a learner leaves no
 trace of their personal data in any audit row, others' rows untouched, the redaction recorded.
-SQLite (the run command): the same, in a subprocess (test_redaction_sqlite.py)."""
+SQLite (the run command): the same, in a subprocess (as test_sqlite.py)."""
 
 import datetime as dt
 import json
@@ -18,6 +18,7 @@ from audit.registry import audited_models
 from audit.services import access_record
 from dataprotection.retention import learner_anonymise
 from riskcases.models import ContactAttachment
+from tests.audit.test_sqlite import sqlite_run
 from tests.factories import ContactLogEntryFactory, LearnerFactory
 from tests.reports.conftest import _monday  # noqa: F401 (an autouse fixture)
 from tests.reports.test_evidence_pack import (  # noqa: F401 (fixtures)
@@ -193,3 +194,73 @@ def test_anonymising_redacts_the_learners_trail_and_only_theirs(journey, safegua
     # The trail can still be changed no other way.
     with pytest.raises(DatabaseError, match="append-only"), transaction.atomic():
         redacted.update(detail="", redacted_at=None)
+
+
+SQLITE_CHECK = """
+import datetime as dt, json
+from django.db import DatabaseError, connection, transaction
+from django.db.transaction import TransactionManagementError
+from django.utils import timezone
+from audit.models import AuditEvent, Operation
+from audit.redaction import redaction_allowed
+from dataprotection.retention import learner_anonymise
+from learners.models import LearnerStatus
+from tests.factories import ContactLogEntryFactory, LearnerFactory
+
+assert connection.vendor == "sqlite"
+gone = LearnerFactory(first_name="Zebedee", last_name="Quixotic", status=LearnerStatus.COMPLETED)
+ContactLogEntryFactory(learner=gone, notes="TOKEN-sqlite-note-5rq")
+other = LearnerFactory(first_name="Otto", last_name="Other")
+ContactLogEntryFactory(learner=other, notes="Otto's note stays")
+rows = AuditEvent.objects.filter(pk=AuditEvent.objects.filter(learner=gone).first().pk)
+now = timezone.now()
+
+def refused(change, message, flag=True):
+    try:
+        with transaction.atomic():
+            if flag:
+                with redaction_allowed():
+                    change()
+            else:
+                change()
+    except DatabaseError as exc:
+        assert message in str(exc), exc
+    else:
+        raise AssertionError("the audit table took a change")
+
+refused(lambda: rows.update(detail="x", redacted_at=now), "UPDATE refused", flag=False)
+refused(lambda: rows.update(actor_label="x", redacted_at=now), "may change only")
+refused(lambda: rows.update(detail="x"), "must set redacted_at")
+refused(rows.delete, "DELETE refused")
+try:
+    with redaction_allowed():
+        pass
+except TransactionManagementError:
+    pass
+else:
+    raise AssertionError("a redaction outside a transaction")
+with transaction.atomic():
+    with redaction_allowed():
+        rows.update(detail="allowed", redacted_at=now)
+    refused(lambda: rows.update(detail="again", redacted_at=now), "UPDATE refused", flag=False)
+assert rows.get().detail == "allowed"
+
+others = [(e.pk, e.before, e.after, e.detail) for e in AuditEvent.objects.exclude(learner=gone)]
+assert learner_anonymise(learner=gone, by=None, today=dt.date(2040, 1, 1)) is not None
+for event in AuditEvent.objects.all():
+    text = json.dumps([event.before, event.after, event.detail])
+    for token in ("Zebedee", "Quixotic", gone.uln, "TOKEN-sqlite-note-5rq"):
+        assert token not in text, (token, event.pk)
+assert others == [
+    (e.pk, e.before, e.after, e.detail) for e in AuditEvent.objects.exclude(learner=gone)
+]
+record = AuditEvent.objects.get(operation=Operation.REDACT)
+assert record.learner_id == gone.pk and record.actor_label == "system", record
+assert AuditEvent.objects.filter(learner=gone, redacted_at__isnull=False).count() >= 3
+print("SQLITE-REDACTION-OK")
+"""
+
+
+def test_it_redacts_on_sqlite_too(tmp_path):
+    output = sqlite_run(tmp_path, SQLITE_CHECK)
+    assert "SQLITE-REDACTION-OK" in output, output
