@@ -10,6 +10,7 @@ import pytest
 import time_machine
 from django.apps import apps
 from django.db import DatabaseError, models, transaction
+from django.urls import reverse
 from django.utils import timezone
 
 from audit.models import AuditEvent, Operation
@@ -117,7 +118,12 @@ def test_a_failed_redaction_block_takes_its_flag_back(learner):
             rows.update(detail="x", redacted_at=timezone.now())
 
 
-def test_anonymising_redacts_the_learners_trail_and_only_theirs(journey, safeguarding):  # noqa: F811
+def test_anonymising_redacts_the_learners_trail_and_only_theirs(
+    journey,  # noqa: F811 (the fixtures imported above)
+    safeguarding,  # noqa: F811
+    director,  # noqa: F811
+    client,
+):
     learner = journey["learner"]
     learner.refresh_from_db()
     other = LearnerFactory(first_name="Otto", last_name="Other")
@@ -191,6 +197,15 @@ def test_anonymising_redacts_the_learners_trail_and_only_theirs(journey, safegua
     assert record.detail == (
         f"Personal data erased from {redacted.count()} audit rows (retention period passed)"
     )
+    # The audit page says what happened, and shows none of it.
+    client.force_login(director)
+    page = client.get(reverse("audit_list"), {"action": Operation.REDACT}).content.decode()
+    assert "Redacted" in page and "Audit trail" in page and record.detail in page
+    anonymised = type(learner).objects.get(pk=learner.pk)
+    page = client.get(reverse("audit_list"), {"learner": anonymised.uln}).content.decode()
+    assert "Personal data erased on 7 Dec 2032 (retention)" in page
+    for token in (learner.full_name, *tokens[2:]):  # "Learner" alone is the filter's label
+        assert token not in page, token
     # The trail can still be changed no other way.
     with pytest.raises(DatabaseError, match="append-only"), transaction.atomic():
         redacted.update(detail="", redacted_at=None)
@@ -200,6 +215,7 @@ SQLITE_CHECK = """
 import datetime as dt, json
 from django.db import DatabaseError, connection, transaction
 from django.db.transaction import TransactionManagementError
+from django.urls import reverse
 from django.utils import timezone
 from audit.models import AuditEvent, Operation
 from audit.redaction import redaction_allowed
