@@ -10,7 +10,8 @@ connection:
   ``connection_created``, on the one opened later, and cleared at the request's end, so a
   persistent connection never carries one user's name into the next request.
 - SQLite: application-defined SQL functions ``audit_actor_id()`` and ``audit_actor_label()``,
-  registered on every new connection, which read the context variable directly.
+  registered on every new connection, which read the context variable directly (and
+  ``audit_redacting()``, the redaction flag: audit/redaction.py).
 
 The settings are sent on the driver's own cursor, not Django's: they are bookkeeping of the
 connection, not a query of the page, so pages' query-count tests are unchanged.
@@ -23,6 +24,8 @@ from contextvars import ContextVar
 from django.contrib.auth.models import AbstractBaseUser
 from django.db import DEFAULT_DB_ALIAS, connections
 from django.db.backends.base.base import BaseDatabaseWrapper
+
+from audit.redaction import redacting_now
 
 SYSTEM = "system"
 
@@ -55,6 +58,7 @@ def connection_prepare(connection: BaseDatabaseWrapper) -> None:
         raw = connection.connection
         raw.create_function("audit_actor_id", 0, lambda: _actor.get()[0])
         raw.create_function("audit_actor_label", 0, lambda: _actor.get()[1])
+        raw.create_function("audit_redacting", 0, redacting_now)
     elif connection.vendor == "postgresql":
         actor_id, label = _actor.get()
         if actor_id is not None or label != SYSTEM:

@@ -12,10 +12,15 @@ class Operation(models.TextChoices):
     DELETE = "delete", "Deleted"
     VIEW = "view", "Viewed"
     DOWNLOAD = "download", "Downloaded"
+    REDACT = "redact", "Redacted"  # personal data erased from a learner's trail (retention)
 
 
 ACCESS_OPERATIONS = (Operation.VIEW, Operation.DOWNLOAD)
 ACCESS_KIND = "access"  # the audit page's "Record" choice for views and downloads
+
+
+# The only columns a redaction may change; the guard trigger checks every other stays the same.
+REDACTABLE = ("before", "after", "detail", "redacted_at")
 
 
 class AuditEvent(models.Model):
@@ -23,7 +28,9 @@ class AuditEvent(models.Model):
 
     The actor and learner are foreign keys without database constraints: the trail must outlive
     the user or learner it names (and a trigger must never fail on a missing one). The database
-    refuses UPDATE and DELETE on this table (migration 0002)."""
+    refuses UPDATE and DELETE on this table (audit/triggers.py), with one exception: a retention
+    erasure, inside a transaction flagged for it, may overwrite the content columns
+    (``REDACTABLE``) and must stamp ``redacted_at`` (audit/redaction.py)."""
 
     at = models.DateTimeField(db_default=Now(), db_index=True)
     actor = models.ForeignKey(
@@ -50,6 +57,8 @@ class AuditEvent(models.Model):
     before = models.JSONField(null=True, blank=True)
     after = models.JSONField(null=True, blank=True)
     detail = models.CharField(max_length=300, blank=True, default="")
+    # When a retention erasure replaced the personal data in before, after and detail.
+    redacted_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
         ordering = ["-at", "-id"]

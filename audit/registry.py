@@ -3,7 +3,10 @@ to the audit trail by database triggers (audit/triggers.py), so ORM ``.update()`
 ``bulk_create``, ``bulk_update`` and raw SQL are caught as well as ``save()``.
 
 Each entry names the model, the group the audit page filters by, and the path (Django lookup
-style) from a row to its learner, so the page can filter one learner's trail. Models are named
+style) from a row to its learner, so the page can filter one learner's trail, and the columns
+that hold personal data (names, identifiers, contact details, free text), which a retention
+erasure replaces in the learner's audit rows (audit/redaction.py); ids, dates, statuses, levels
+and stage keys stay, so the trail still says what happened when. Models are named
 by label, not imported: the audit app sits beside ``learners`` on the ground floor and imports
 no higher app.
 """
@@ -18,21 +21,38 @@ class Audited:
     label: str  # "app_label.ModelName"
     group: str  # what the audit page's "Record" filter calls it
     learner: str | None  # lookup path to the learner ("" for the learner itself; None: no learner)
+    personal: tuple[str, ...] = ()  # columns erased from the learner's audit rows on retention
 
 
 AUDITED: tuple[Audited, ...] = (
-    Audited("learners.Learner", "learner", ""),
-    Audited("learners.BreakInLearning", "learner", "learner"),
-    Audited("riskcases.RiskRating", "rating", "learner"),
-    Audited("riskcases.ContactLogEntry", "contact", "learner"),
-    Audited("riskcases.ContactAttachment", "contact", "entry__learner"),
+    Audited(
+        "learners.Learner", "learner", "", ("first_name", "last_name", "uln", "email", "phone")
+    ),
+    Audited("learners.BreakInLearning", "learner", "learner", ("reason",)),
+    Audited("riskcases.RiskRating", "rating", "learner", ("reason",)),
+    Audited("riskcases.ContactLogEntry", "contact", "learner", ("notes",)),
+    Audited("riskcases.ContactAttachment", "contact", "entry__learner", ("original_name",)),
     Audited("escalation.EscalationCase", "case", "learner"),
-    Audited("escalation.StageChange", "stage", "case__learner"),
-    Audited("escalation.WithdrawalRequest", "withdrawal", "learner"),
-    Audited("escalation.WithdrawalEvent", "withdrawal", "request__learner"),
-    Audited("escalation.EmployerAgreement", "withdrawal", "request__learner"),
-    Audited("escalation.ExitReview", "withdrawal", "request__learner"),
-    Audited("escalation.Appeal", "appeal", "request__learner"),
+    Audited("escalation.StageChange", "stage", "case__learner", ("reason",)),
+    Audited(
+        "escalation.WithdrawalRequest", "withdrawal", "learner", ("grounds", "decision_reason")
+    ),
+    Audited("escalation.WithdrawalEvent", "withdrawal", "request__learner", ("note",)),
+    Audited(
+        "escalation.EmployerAgreement",
+        "withdrawal",
+        "request__learner",
+        ("agreed_by_name", "agreed_by_role", "notes", "original_name"),
+    ),
+    Audited(
+        "escalation.ExitReview", "withdrawal", "request__learner", ("reasons", "might_have_kept")
+    ),
+    Audited(
+        "escalation.Appeal",
+        "appeal",
+        "request__learner",
+        ("grounds", "refusal_reason", "late_accepted_reason", "decision_reason"),
+    ),
     Audited("reports.RegisterExport", "report", None),
     Audited("reports.EvidencePackExport", "report", "learner"),
     Audited("reports.LeaverReport", "report", None),
@@ -57,3 +77,8 @@ def audited_models(apps) -> list[tuple[type[models.Model], Audited]]:
 
 def tables_of_group(apps, group: str) -> list[str]:
     return [model._meta.db_table for model, entry in audited_models(apps) if entry.group == group]
+
+
+def personal_columns(apps) -> dict[str, tuple[str, ...]]:
+    """Table -> the columns of its audit rows that a retention erasure redacts."""
+    return {model._meta.db_table: entry.personal for model, entry in audited_models(apps)}

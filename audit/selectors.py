@@ -204,12 +204,13 @@ def audit_rows(events: list[AuditEvent], *, reader_sees_confidential: bool) -> l
     for event in events:
         model = by_table.get(event.table_name)
         name = str(model._meta.verbose_name).capitalize() if model else event.table_name
+        if event.table_name == AuditEvent._meta.db_table:
+            name = "Audit trail"  # a redaction: it changed this learner's audit rows
+        record = f"{name} #{event.row_id}" if event.row_id is not None else name
         secret = not reader_sees_confidential and _confidential(event, confidential_entries)
         hidden = CONFIDENTIAL_VISIBLE.get(event.table_name, set()) if secret else None
         detail = event.detail
         if secret and ":" in detail:
             detail = detail.split(":", 1)[0]  # the file's name may say what was disclosed
-        rows.append(
-            EventRow(event, f"{name} #{event.row_id}", _changes(event, model, hidden), detail)
-        )
+        rows.append(EventRow(event, record, _changes(event, model, hidden), detail))
     return rows

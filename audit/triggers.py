@@ -19,6 +19,7 @@ needs a new migration that calls ``triggers_install``.
 from django.db import models
 from django.db.backends.base.base import BaseDatabaseWrapper
 
+from audit.models import REDACTABLE
 from audit.registry import audited_models
 
 AUDIT_TABLE = "audit_auditevent"
@@ -111,19 +112,44 @@ $$;"""
     return statements
 
 
-POSTGRES_GUARD = [
-    """CREATE OR REPLACE FUNCTION audit_auditevent_append_only() RETURNS trigger AS $$
-BEGIN
-    RAISE EXCEPTION 'the audit trail is append-only (% refused)', TG_OP;
+# The guard on the audit table. DELETE is always refused. UPDATE is refused too, unless the
+# transaction set the redaction flag (audit/redaction.py), and then only the REDACTABLE
+# columns may change and ``redacted_at`` must be stamped. ``redactable=False`` gives the strict
+# guard of before the redaction path (migration 0002's state, and 0003's reverse).
+REDACTING = "audit.redacting"
+GUARD_REFUSED = "the audit trail is append-only (%s refused)"
+GUARD_REDACTION = (
+    "the audit trail is append-only (a redaction may change only before, after, detail and "
+    "redacted_at, and must set redacted_at)"
+)
+
+
+def postgres_guard(redactable: bool = True) -> list[str]:
+    kept = ", ".join(f"'{column}'" for column in REDACTABLE)
+    redaction = f"""
+    IF TG_OP = 'UPDATE' AND current_setting('{REDACTING}', true) = 'on' THEN
+        -- Whole rows minus the content columns: a column added later is protected too.
+        IF to_jsonb(NEW) ->> 'redacted_at' IS NULL
+           OR to_jsonb(NEW) - ARRAY[{kept}] IS DISTINCT FROM to_jsonb(OLD) - ARRAY[{kept}] THEN
+            RAISE EXCEPTION '{GUARD_REDACTION}';
+        END IF;
+        RETURN NEW;
+    END IF;"""
+    refused = GUARD_REFUSED % "%"
+    return [
+        f"""CREATE OR REPLACE FUNCTION audit_auditevent_append_only() RETURNS trigger AS $$
+BEGIN{redaction if redactable else ""}
+    RAISE EXCEPTION '{refused}', TG_OP;
 END;
 $$ LANGUAGE plpgsql;""",
-    "DROP TRIGGER IF EXISTS audit_auditevent_no_update ON audit_auditevent;",
-    "DROP TRIGGER IF EXISTS audit_auditevent_no_delete ON audit_auditevent;",
-    """CREATE TRIGGER audit_auditevent_no_update BEFORE UPDATE ON audit_auditevent
+        "DROP TRIGGER IF EXISTS audit_auditevent_no_update ON audit_auditevent;",
+        "DROP TRIGGER IF EXISTS audit_auditevent_no_delete ON audit_auditevent;",
+        """CREATE TRIGGER audit_auditevent_no_update BEFORE UPDATE ON audit_auditevent
     FOR EACH ROW EXECUTE FUNCTION audit_auditevent_append_only();""",
-    """CREATE TRIGGER audit_auditevent_no_delete BEFORE DELETE ON audit_auditevent
+        """CREATE TRIGGER audit_auditevent_no_delete BEFORE DELETE ON audit_auditevent
     FOR EACH ROW EXECUTE FUNCTION audit_auditevent_append_only();""",
-]
+    ]
+
 
 # --- SQLite ---------------------------------------------------------------------------------
 
@@ -166,12 +192,49 @@ END;""",
     return statements
 
 
-SQLITE_GUARD = [
-    """CREATE TRIGGER IF NOT EXISTS audit_auditevent_no_update BEFORE UPDATE ON audit_auditevent
-    BEGIN SELECT RAISE(ABORT, 'the audit trail is append-only (UPDATE refused)'); END;""",
-    """CREATE TRIGGER IF NOT EXISTS audit_auditevent_no_delete BEFORE DELETE ON audit_auditevent
-    BEGIN SELECT RAISE(ABORT, 'the audit trail is append-only (DELETE refused)'); END;""",
-]
+def sqlite_guard(audit_model: type[models.Model], redactable: bool = True) -> list[str]:
+    """SQLite names the columns: regenerated after every migrate (triggers_install), so a
+    column added later is checked too. ``audit_redacting()`` is an application function
+    (audit/redaction.py); a connection without it (the sqlite3 shell) cannot update at all."""
+    refuse_update = f"SELECT RAISE(ABORT, '{GUARD_REFUSED % 'UPDATE'}')"
+    if redactable:
+        changed = " OR ".join(
+            f"NEW.{_q(f.column)} IS NOT OLD.{_q(f.column)}"
+            for f in audit_model._meta.concrete_fields
+            if f.column not in REDACTABLE
+        )
+        update_body = f"""{refuse_update} WHERE NOT audit_redacting();
+    SELECT RAISE(ABORT, '{GUARD_REDACTION}') WHERE NEW.redacted_at IS NULL OR {changed};"""
+    else:
+        update_body = f"{refuse_update};"
+    return [
+        "DROP TRIGGER IF EXISTS audit_auditevent_no_update;",
+        f"""CREATE TRIGGER audit_auditevent_no_update BEFORE UPDATE ON audit_auditevent
+BEGIN
+    {update_body}
+END;""",
+        "DROP TRIGGER IF EXISTS audit_auditevent_no_delete;",
+        f"""CREATE TRIGGER audit_auditevent_no_delete BEFORE DELETE ON audit_auditevent
+    BEGIN SELECT RAISE(ABORT, '{GUARD_REFUSED % "DELETE"}'); END;""",
+    ]
+
+
+def guard_install(apps, connection: BaseDatabaseWrapper, redactable: bool | None = None) -> None:
+    """(Re)create the audit table's guard. ``redactable`` defaults to whether the audit model
+    in ``apps`` has ``redacted_at`` yet (a migration's historical state may not)."""
+    audit_model = apps.get_model("audit", "AuditEvent")
+    if redactable is None:
+        redactable = any(f.name == "redacted_at" for f in audit_model._meta.concrete_fields)
+    if connection.vendor == "postgresql":
+        statements = postgres_guard(redactable)
+    elif connection.vendor == "sqlite":
+        statements = sqlite_guard(audit_model, redactable)
+    else:
+        return
+    with connection.cursor() as cursor:
+        for statement in statements:
+            cursor.execute(statement)
+
 
 # --- installing and checking ----------------------------------------------------------------
 
@@ -216,14 +279,13 @@ def triggers_missing(apps, connection: BaseDatabaseWrapper) -> dict[str, set[str
 def triggers_install(apps, connection: BaseDatabaseWrapper) -> None:
     """(Re)create every audit trigger. Idempotent; other vendors get none."""
     if connection.vendor == "postgresql":
-        generate, guard = postgres_sql, POSTGRES_GUARD
+        generate = postgres_sql
     elif connection.vendor == "sqlite":
-        generate, guard = sqlite_sql, SQLITE_GUARD
+        generate = sqlite_sql
     else:
         return
+    guard_install(apps, connection)
     with connection.cursor() as cursor:
-        for statement in guard:
-            cursor.execute(statement)
         for model, entry in audited_models(apps):
             for statement in generate(model, entry.learner):
                 cursor.execute(statement)

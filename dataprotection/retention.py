@@ -9,11 +9,12 @@ rather than a single "left on" date means a late appeal or letter restarts the c
 What anonymising keeps, for audit (funding, inspection, the leaver panel's counts): the learner
 row stripped of name, ULN, e-mail and phone (programme, course, team, nation, dates, status stay),
 rating levels and dates, cases and their append-only stage history, withdrawal decisions (who,
-when, ILR reason, last day of learning), appeals' dates and outcomes, and the audit rows
-(subject access exports, evidence packs, this erasure). What it removes: every free-text note
-and reason, all attached files, activity records, risk factors, and notifications and e-mails
-about the learner. Stage changes and withdrawal events cannot be changed (database triggers);
-their reasons stay, no longer linked to a named person.
+when, ILR reason, last day of learning), appeals' dates and outcomes, and the audit records
+(subject access exports, evidence packs, this erasure) and audit trail, whose rows about the
+learner keep who did what when but lose their personal data (audit_redact_learner). What it
+removes: every free-text note and reason, all attached files, activity records, risk factors,
+and notifications and e-mails about the learner. Stage changes and withdrawal events cannot be
+changed (database triggers); their reasons stay, no longer linked to a named person.
 """
 
 import datetime as dt
@@ -26,6 +27,7 @@ from django.db import transaction
 from django.db.models import Exists, Max, OuterRef, QuerySet, Subquery
 from django.utils import timezone
 
+from audit.services import audit_redact_learner
 from dataprotection.models import RetentionErasure
 from dataprotection.retention_scrub import learner_scrub
 from escalation.models import (
@@ -147,6 +149,9 @@ def learner_anonymise(
         if years_after(last, years) > today:
             return None
         summary, files = learner_scrub(learner=current)
+        # After the scrub: its own updates were audited too, their before-images holding what
+        # it just removed.
+        summary["audit_rows_redacted"] = audit_redact_learner(learner_id=current.pk, by=by)
         erasure = RetentionErasure.objects.create(
             learner=current,
             erased_at=timezone.now(),

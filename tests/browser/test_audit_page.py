@@ -58,3 +58,28 @@ def test_a_director_reads_and_filters_the_audit_trail(browser, live_server, trai
         page.screenshot(path=artifacts_dir / f"audit-trail-filtered-{label}.png", full_page=True)
         assert axe_violations(page) == [], label
         context.close()
+
+
+def test_a_director_sees_a_redacted_trail(browser, live_server, trail, artifacts_dir):
+    from dataprotection.retention import learner_anonymise
+    from learners.models import LearnerStatus
+
+    Learner.objects.filter(pk=trail.pk).update(status=LearnerStatus.COMPLETED)
+    safeguarding = UserFactory(username="sam.safeguarding", roles=["safeguarding"])
+    assert learner_anonymise(learner=trail, by=safeguarding, today=dt.date(2040, 1, 1))
+    erased = Learner.objects.get(pk=trail.pk)
+    director = UserFactory(username="dee.director", roles=["director"])
+    for width, label in ((1280, "desktop"), (390, "phone")):
+        context = browser.new_context(viewport={"width": width, "height": 900})
+        page = context.new_page()
+        log_in(page, live_server.url, director.username)
+        page.goto(f"{live_server.url}/audit/?learner={erased.uln}")
+        record = page.get_by_text(re.compile(r"Personal data erased from \d+ audit rows"))
+        expect(record).to_be_visible()
+        expect(page.get_by_text("Personal data erased on").first).to_be_visible()
+        for secret in ("Missed 3 sessions", "0161 496 0001", trail.uln, trail.full_name):
+            expect(page.get_by_text(secret)).to_have_count(0)
+        page.screenshot(path=artifacts_dir / f"audit-trail-redacted-{label}.png", full_page=True)
+        assert axe_violations(page) == [], label
+        assert page.evaluate("document.documentElement.scrollWidth") <= width
+        context.close()
