@@ -1363,9 +1363,10 @@ def write_report(
         "mostly those rows themselves (about six per case advanced: its history row, two or "
         "three notifications and as many e-mails, a Notification of Withdrawal at stage 3) and "
         "the audit trail's triggers recording each changed row. The seeded deadlines (up to 10 "
-        "days past) are a backlog of several mornings; on an ordinary working day the cases "
-        "reaching their deadline are about a fifth of those at a stage with a 5-working-day "
-        "deadline.",
+        "days past) are a backlog of several mornings, as after beat has been down for a week "
+        "and a half; the ordinary morning is what beat meets every day: the last working day's "
+        "sweeps have run, so it finds one working day's deadlines (about 700 cases to advance "
+        "here), the triggers since and the reminders for tomorrow.",
         "",
         "The register page reads the register once (a common table expression) for both its "
         "page of rows (a top-N sort, as the floor's ORDER BY ... LIMIT) and its counts by "
