@@ -7,6 +7,8 @@ from django.core.exceptions import PermissionDenied
 from django.http import FileResponse, HttpRequest, HttpResponse
 from django.shortcuts import render
 
+from audit.models import Operation
+from audit.services import access_record
 from dataprotection.forms import SubjectAccessForm
 from dataprotection.models import SubjectAccessExport
 from dataprotection.sar_export import subject_access_export
@@ -28,6 +30,13 @@ def subject_access(request: HttpRequest, pk: int) -> HttpResponse:
             user=request.user,
             include_confidential=form.cleaned_data["include_confidential"],
             withheld_reason=form.cleaned_data["withheld_reason"].strip(),
+        )
+        access_record(
+            user=request.user,
+            operation=Operation.DOWNLOAD,
+            obj=built.export,
+            learner_id=learner.pk,
+            detail="Subject access export",
         )
         response = FileResponse(
             built.file, as_attachment=True, filename=built.filename, content_type="application/zip"

@@ -164,6 +164,11 @@ def test_it_audits_each_export_with_the_zip_checksum(client, history, safeguardi
     assert row.sha256 == hashlib.sha256(content).hexdigest()
     assert row.size == len(content) and row.record_count > 50 and row.file_count >= 4
     assert row.generated_at == timezone.now()
+    # The download is an access event on the learner's audit trail, as report downloads are.
+    from audit.models import AuditEvent, Operation
+
+    [event] = AuditEvent.objects.filter(operation=Operation.DOWNLOAD, learner_id=history.pk)
+    assert event.row_id == row.pk and event.detail == "Subject access export"
 
 
 def test_it_withholds_confidential_entries_only_with_a_reason(client, history, safeguarding):

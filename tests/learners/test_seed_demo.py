@@ -82,6 +82,13 @@ class TestSeedDemo:
         # The register's export audit shows copies taken by a manager and a director.
         exporters = set(RegisterExport.objects.values_list("exported_by__username", flat=True))
         assert exporters == {"manager", "director"}
+        # The safeguarding lead answered a subject access request; the audit trail has rows.
+        from audit.models import AuditEvent
+        from dataprotection.models import SubjectAccessExport
+
+        [sar] = SubjectAccessExport.objects.all()
+        assert sar.generated_by.username == "safeguarding" and sar.learner.status == "withdrawn"
+        assert AuditEvent.objects.filter(learner_id__isnull=False).exists()
         assert "demo-learners-2026" in out.getvalue()
         assert "tutor" in out.getvalue() and "director" in out.getvalue()
 
