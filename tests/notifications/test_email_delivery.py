@@ -242,3 +242,14 @@ def test_rule_two_workers_holding_the_same_delivery_send_it_once(smtp_server):
     assert sorted(o.value for o in outcomes) == ["sent", "skipped"]
     assert len(smtp_server.received) == 1
     assert EmailDelivery.objects.get().attempts == 1
+
+
+class TestVisibilityTimeoutCheck:
+    def test_it_warns_when_a_redelivered_email_would_find_its_claim_still_fresh(self, settings):
+        from notifications.checks import visibility_timeout_outlasts_email_claims
+
+        settings.CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": 600}
+        [warning] = visibility_timeout_outlasts_email_claims(None)
+        assert warning.id == "notifications.W001" and "600 s" in warning.msg
+        settings.CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": 3600}
+        assert visibility_timeout_outlasts_email_claims(None) == []
