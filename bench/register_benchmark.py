@@ -960,51 +960,42 @@ def measure_sweeps(runs: int) -> list[Row]:
     ordinary morning starts from the same copy with the last working day's sweeps already run
     (the backlog done), as beat leaves it. The runs that follow find nothing new (only the
     overdue cases with a success recorded are looked at again, as every morning)."""
-    import django
-
-    first_runs = []
-    for n in range(runs + 1):
-        restore_seeded_copy()
-        django.db.connections.close_all()
-        run = _sweep_once()
-        label = "warm-up" if n == 0 else f"run {n}"
-        print(
-            f"  first run on fresh data, {label}: "
-            + ", ".join(f"{task} {s:.2f} s / {q} queries" for task, (s, q, _) in run.items()),
-            flush=True,
-        )
-        if n:
-            first_runs.append(run)
-    mornings = []
-    for n in range(runs + 1):
-        restore_seeded_copy()
-        django.db.connections.close_all()
-        _catch_up_to_last_working_day()
-        run = _sweep_once()
-        label = "warm-up" if n == 0 else f"run {n}"
-        print(
-            f"  ordinary morning, {label}: "
-            + ", ".join(f"{task} {s:.2f} s / {q} queries" for task, (s, q, _) in run.items()),
-            flush=True,
-        )
-        if n:
-            mornings.append(run)
-    again = []
-    for n in range(runs + 1):
-        run = _sweep_once()
-        label = "warm-up" if n == 0 else f"run {n}"
-        print(
-            f"  nothing-new run, {label}: "
-            + ", ".join(f"{task} {s:.2f} s / {q} queries" for task, (s, q, _) in run.items()),
-            flush=True,
-        )
-        if n:
-            again.append(run)
+    first_runs = _timed_sweeps(runs, "first run on fresh data", fresh=True)
+    mornings = _timed_sweeps(
+        runs, "ordinary morning", fresh=True, before=_catch_up_to_last_working_day
+    )
+    again = _timed_sweeps(runs, "nothing-new run", fresh=False)
     return (
         _sweep_rows(first_runs, "First run on fresh data", 5.0)
         + _sweep_rows(mornings, "Ordinary morning (the last working day's sweeps done)", 5.0)
         + _sweep_rows(again, "Next run, nothing new", 5.0)
     )
+
+
+def _timed_sweeps(
+    runs: int, label: str, *, fresh: bool, before: Callable[[], None] | None = None
+) -> list[dict]:
+    """A warm-up and ``runs`` measured runs of the three sweeps, each from the seeded copy
+    (``fresh``) or from where the last left off, after ``before`` (untimed)."""
+    import django
+
+    measured = []
+    for n in range(runs + 1):
+        if fresh:
+            restore_seeded_copy()
+            django.db.connections.close_all()
+        if before is not None:
+            before()
+        run = _sweep_once()
+        which = "warm-up" if n == 0 else f"run {n}"
+        print(
+            f"  {label}, {which}: "
+            + ", ".join(f"{task} {s:.2f} s / {q} queries" for task, (s, q, _) in run.items()),
+            flush=True,
+        )
+        if n:
+            measured.append(run)
+    return measured
 
 
 def _catch_up_to_last_working_day() -> None:
