@@ -68,6 +68,8 @@ INSTALLED_APPS = [
     "reports",
     "dataprotection",
     "audit",
+    # The pages over every app above (views, URLs, page templates).
+    "web",
 ]
 
 MIDDLEWARE = [
