@@ -1,3 +1,5 @@
+"""The whole URL tree. Each block below is one area of the site (one web/<area>.py module)."""
+
 from django.contrib.auth import views as auth_views
 from django.urls import include, path
 
@@ -13,8 +15,8 @@ from reports import evidence_urls, leaver_urls
 from reports import urls as report_urls
 from riskcases import urls as riskcases_urls
 
-urlpatterns = [
-    path("", learner_views.home, name="home"),
+# Sign-in.
+account_urlpatterns = [
     path(
         "accounts/login/",
         auth_views.LoginView.as_view(
@@ -23,21 +25,50 @@ urlpatterns = [
         name="login",
     ),
     path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
+]
+
+# Home, caseload, the learner page and what is recorded from it (/learners/...).
+learner_urlpatterns = [
+    path("", learner_views.home, name="home"),
     path(
         "learners/",
-        include(
-            escalation_urls.learner_urlpatterns
-            + riskcases_urls.urlpatterns
-            + evidence_urls.urlpatterns
-            + dataprotection_urls.urlpatterns
-        ),
+        include(escalation_urls.learner_urlpatterns + riskcases_urls.urlpatterns),
     ),
+]
+
+# Reports about one learner, mounted under the learner (/learners/<pk>/...).
+learner_report_urlpatterns = [
+    path(
+        "learners/",
+        include(evidence_urls.urlpatterns + dataprotection_urls.urlpatterns),
+    ),
+]
+
+# Cases, their letters, the policy page and CSV imports.
+case_urlpatterns = [
     path("cases/", include(escalation_urls.urlpatterns)),
     path("imports/", include(import_urls.urlpatterns)),
-    path("register/", include(report_urls.urlpatterns)),
-    path("leaver-panel/", include(leaver_urls.urlpatterns)),
-    path("withdrawals/", include(withdrawal_urls.urlpatterns)),
-    path("notifications/", include(notification_urls.urlpatterns)),
-    path("audit/", include(audit_urls.urlpatterns)),
     path("policy/", escalation_views.policy_page, name="policy"),
 ]
+
+# Withdrawals and appeals.
+withdrawal_urlpatterns = [
+    path("withdrawals/", include(withdrawal_urls.urlpatterns)),
+]
+
+# The register, the leaver panel, notifications and the audit trail.
+report_urlpatterns = [
+    path("register/", include(report_urls.urlpatterns)),
+    path("leaver-panel/", include(leaver_urls.urlpatterns)),
+    path("notifications/", include(notification_urls.urlpatterns)),
+    path("audit/", include(audit_urls.urlpatterns)),
+]
+
+urlpatterns = (
+    account_urlpatterns
+    + learner_urlpatterns
+    + learner_report_urlpatterns
+    + case_urlpatterns
+    + withdrawal_urlpatterns
+    + report_urlpatterns
+)
