@@ -7,7 +7,7 @@ import datetime as dt
 import time_machine
 from django.utils import timezone
 
-from escalation.letters import case_letter_template, letter_send, stage_letter_skip
+from escalation.letter_sending import case_letter_template, letter_send, stage_letter_skip
 from escalation.models import CaseStatus, EscalationCase
 from escalation.services import case_stage_notified
 

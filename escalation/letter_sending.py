@@ -1,7 +1,8 @@
-"""Stage letters for cases, and the withdrawal's written confirmation: the data a letter is
-rendered with (read from the learner, case and preset here, as notifications must not import
-escalation), sending (a "letter" contact-log entry with the PDF copy, and the StageLetter row,
-in one transaction), and recording why a letter was not sent.
+"""Letter sending: the stage letters of a case, and the withdrawal's written confirmation.
+The data a letter is rendered with (read from the learner, case and preset here, as
+notifications must not import escalation), sending (a "letter" contact-log entry with the PDF
+copy, and the StageLetter row, in one transaction), and recording why a letter was not sent.
+Rendering the template in its sandbox, and the PDF, is notifications/letter_rendering.py.
 
 Each letter is also e-mailed (with its PDF) to the learner and, where the template says so,
 the employer, through notifications.email.email_enqueue (sent after the transaction commits)."""
@@ -29,7 +30,7 @@ from escalation.withdrawals import withdrawal_confirmation_record
 from learners.models import Learner
 from learners.policies.base import PolicyPreset
 from notifications.email import email_enqueue
-from notifications.letters import Letterhead, RenderedLetter, letter_pdf, letter_render
+from notifications.letter_rendering import Letterhead, RenderedLetter, letter_pdf, letter_render
 from notifications.models import WITHDRAWAL_CONFIRMATION, LetterTemplate
 from riskcases.attachments import CheckedAttachment
 from riskcases.models import ContactLogEntry, ContactType, ContactWith, Direction, Outcome

@@ -11,7 +11,7 @@ from django.views.decorators.http import require_POST
 
 from escalation import views
 from escalation.forms import LetterSendForm, LetterSkipForm
-from escalation.letters import (
+from escalation.letter_sending import (
     case_letter_template,
     letter_addresses,
     letter_context_for_case,

@@ -14,7 +14,7 @@ from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
 
 from escalation.forms import CaseMoveForm, LetterSkipForm
-from escalation.letters import case_letter_template
+from escalation.letter_sending import case_letter_template
 from escalation.models import LIVE_REQUEST_STATUSES, CaseStatus
 from escalation.selectors import (
     TIMELINE_KINDS_ADDED,

@@ -15,7 +15,7 @@ from django.views.decorators.http import require_POST
 from audit.models import Operation
 from audit.services import access_record, confidential_views_record
 from escalation import appeals, withdrawals
-from escalation.letters import withdrawal_letter_template
+from escalation.letter_sending import withdrawal_letter_template
 from escalation.models import (
     Appeal,
     AppealStatus,

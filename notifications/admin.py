@@ -6,7 +6,7 @@ from django.http import HttpRequest
 
 from learners.policies import PRESETS
 from learners.validators import CleanModelForm
-from notifications.letters import letter_template_check, variables_help
+from notifications.letter_rendering import letter_template_check, variables_help
 from notifications.models import (
     WITHDRAWAL_CONFIRMATION,
     EmailAttachment,

@@ -1,4 +1,5 @@
-"""Stage letters: rendering an admin-edited LetterTemplate in a sandbox, and the PDF copy.
+"""Letter rendering: an admin-edited LetterTemplate rendered in a sandbox, and its PDF copy.
+What a letter says and looks like; sending it (and to whom) is escalation/letter_sending.py.
 
 A template is Django template language with a short, documented list of variables
 (LETTER_VARIABLES) and a few tags and filters. The sandbox:
@@ -8,8 +9,8 @@ A template is Django template language with a short, documented list of variable
 - every variable must be one of the listed names, used bare: ``{{ due_on|date:"j F Y" }}`` is
   allowed, ``{{ learner.tutor }}`` or ``{{ due_on.year }}`` is refused (the context holds only
   strings, numbers and dates, and nothing may reach behind them);
-- the context is the plain dict the caller passes (built in escalation/letters.py, which reads
-  the learner, case and preset: notifications does not import escalation).
+- the context is the plain dict the caller passes (built in escalation/letter_sending.py,
+  which reads the learner, case and preset: notifications does not import escalation).
 
 ``letter_template_check`` is what the admin form runs: a template that does not compile or does
 not render with SAMPLE_CONTEXT is a form error, so sending never meets a broken template.

@@ -113,9 +113,9 @@ WITHDRAWAL_CONFIRMATION = "withdrawal_confirmation"
 
 class LetterTemplate(models.Model):
     """A stage letter (or the withdrawal confirmation) for one preset, written in Django's
-    template language with the variables in notifications.letters.LETTER_VARIABLES only.
-    Admins edit these; the admin form refuses a template that does not compile and render with
-    sample data, so a typo is a form error, never a failure when a letter is sent."""
+    template language with the variables in notifications.letter_rendering.LETTER_VARIABLES
+    only. Admins edit these; the admin form refuses a template that does not compile and render
+    with sample data, so a typo is a form error, never a failure when a letter is sent."""
 
     preset_key = models.CharField(max_length=30)
     letter_key = models.CharField(

@@ -163,8 +163,8 @@ def contact_log(
     closed_learner_letter: bool = False,
 ) -> ContactLogEntry:
     """Store one contact-log entry. ``closed_learner_letter`` is for the letter service only
-    (escalation/letters.py): the copy of a letter is stored even for a withdrawn learner, as
-    the written confirmation of a withdrawal must be. It allows letter entries, nothing else."""
+    (escalation/letter_sending.py): the copy of a letter is stored even for a withdrawn learner,
+    as the written confirmation of a withdrawal must be. It allows letter entries, nothing else."""
     if closed_learner_letter and contact_type != ContactType.LETTER:
         raise ValueError("closed_learner_letter is only for letter entries")
     if contact_type == ContactType.RISK_RATING:

@@ -331,6 +331,6 @@ def open_case(learner, *, stage: str | None = None, by=None, reason: str = "Rate
 def stage_letter_not_sent(case, *, by=None, reason: str = "Told in person at a review meeting"):
     """Record the current stage's letter as not sent (with a reason), so a person may move the
     case on: a stage with a letter is notified once it is sent or skipped with a reason."""
-    from escalation.letters import stage_letter_skip
+    from escalation.letter_sending import stage_letter_skip
 
     return stage_letter_skip(case=case, by=by or case.learner.tutor, reason=reason)

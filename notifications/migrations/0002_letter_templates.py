@@ -7,7 +7,7 @@ from django.db import migrations, models
 # --- default letters, one per preset stage with a letter and the withdrawal confirmation --------
 # Plain, polite UK English that follows each policy's own words. Admins edit them (Django admin,
 # Letter templates); this loader never overwrites an edited one. Variables: see
-# notifications/letters.py (LETTER_VARIABLES).
+# notifications/letter_rendering.py (LETTER_VARIABLES).
 
 GREETING = "Dear {{ learner_first_name }},\n\n"
 REFERENCE = (

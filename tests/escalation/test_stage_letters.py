@@ -12,7 +12,7 @@ from django.db import transaction
 from django.urls import reverse
 from django.utils import timezone
 
-from escalation.letters import (
+from escalation.letter_sending import (
     letter_context_for_case,
     letter_send,
     stage_letter_skip,
@@ -23,7 +23,7 @@ from escalation.selectors import case_checklist
 from escalation.services import IllegalMove, case_advance, case_stage_notified
 from escalation.sweeps import case_advance_if_overdue
 from learners.services import LearnerClosedError
-from notifications.letters import letter_render
+from notifications.letter_rendering import letter_render
 from notifications.models import EmailDelivery, LetterTemplate
 from riskcases.models import ContactLogEntry
 from riskcases.services import contact_log
@@ -106,7 +106,7 @@ class TestSending:
         assert len(callbacks) == 2  # the sends wait for the commit
 
     def test_a_rolled_back_letter_e_mails_nobody(self, case, tutor, monkeypatch):
-        import escalation.letters as letters
+        import escalation.letter_sending as letters
 
         def broken(**kwargs):
             raise ValidationError("StageLetter could not be stored")
@@ -316,12 +316,12 @@ class TestWithdrawalConfirmation:
             )
 
     def test_a_failed_letter_records_no_confirmation(self, withdrawn, manager, monkeypatch):
-        import escalation.letters
+        import escalation.letter_sending
 
         def broken(*args, **kwargs):
             raise RuntimeError("PDF failed")
 
-        monkeypatch.setattr(escalation.letters, "letter_pdf", broken)
+        monkeypatch.setattr(escalation.letter_sending, "letter_pdf", broken)
         with pytest.raises(RuntimeError):
             withdrawal_confirmation_send(request=withdrawn, by=manager)
         withdrawn.refresh_from_db()

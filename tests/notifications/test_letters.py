@@ -10,11 +10,11 @@ from django.core.exceptions import ValidationError
 from django.urls import reverse
 from django.utils import timezone
 
-from escalation.letters import letter_context_for_case, letter_context_for_withdrawal
+from escalation.letter_sending import letter_context_for_case, letter_context_for_withdrawal
 from escalation.models import WithdrawalReason, WithdrawalRequest
 from escalation.services import case_advance
 from learners.policies import PRESETS
-from notifications.letters import (
+from notifications.letter_rendering import (
     SAMPLE_CONTEXT,
     Letterhead,
     letter_pdf,

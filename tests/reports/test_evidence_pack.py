@@ -16,7 +16,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from escalation.appeals import appeal_decide, appeal_lodge
-from escalation.letters import letter_send
+from escalation.letter_sending import letter_send
 from escalation.models import EscalationCase, ExitTheme
 from escalation.services import case_advance
 from escalation.trigger_services import risk_notification_decide, trigger_fire
