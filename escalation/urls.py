@@ -1,6 +1,6 @@
 from django.urls import path
 
-from escalation import break_views, letter_views, record_views, views
+from escalation import break_views, record_views, views
 
 # The learner pages that can open or step down a case (mounted under /learners/).
 learner_urlpatterns = [
@@ -23,13 +23,4 @@ learner_urlpatterns = [
         record_views.risk_notification_decide_view,
         name="risk_notification_decide",
     ),
-]
-
-# Cases (mounted under /cases/).
-urlpatterns = [
-    path("", views.case_list, name="case_list"),
-    path("<int:pk>/", views.case_detail, name="case_detail"),
-    path("<int:pk>/letter/", letter_views.case_letter, name="case_letter"),
-    path("<int:pk>/letter/not-sent/", letter_views.case_letter_skip, name="case_letter_skip"),
-    path("<int:pk>/<slug:move>/", views.case_move, name="case_move"),
 ]

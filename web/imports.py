@@ -10,13 +10,13 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
 
-from escalation.forms import ImportUploadForm
 from escalation.record_imports import records_import_apply, records_import_preview
 from learners.access import role_required
 from learners.import_formats import FORMATS
 from learners.models import ImportBatch, ImportStatus
 from learners.roles import Role
 from learners.selectors import import_batches_for
+from web.import_forms import ImportUploadForm
 
 IMPORT_ROLES = (Role.MANAGER, Role.DIRECTOR)
 RECENT_BATCHES = 20
@@ -49,7 +49,7 @@ def import_list(request: HttpRequest) -> HttpResponse:
             return redirect("import_detail", pk=batch.pk)
     return render(
         request,
-        "escalation/imports/import_list.html",
+        "web/imports/import_list.html",
         {
             "form": form,
             "batches": import_batches_for(user=request.user)[:RECENT_BATCHES],
@@ -65,7 +65,7 @@ def import_detail(request: HttpRequest, pk: int) -> HttpResponse:
     errors = Paginator(batch.errors, ERRORS_PER_PAGE).get_page(request.GET.get("page"))
     return render(
         request,
-        "escalation/imports/import_detail.html",
+        "web/imports/import_detail.html",
         {
             "batch": batch,
             "errors": errors,

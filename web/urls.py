@@ -6,14 +6,14 @@ from django.urls import include, path
 from accounts.forms import LoginForm
 from audit import urls as audit_urls
 from dataprotection import urls as dataprotection_urls
-from escalation import import_urls, withdrawal_urls
 from escalation import urls as escalation_urls
-from escalation import views as escalation_views
+from escalation import withdrawal_urls
 from learners import views as learner_views
 from notifications import urls as notification_urls
 from reports import evidence_urls, leaver_urls
 from reports import urls as report_urls
 from riskcases import urls as riskcases_urls
+from web import case_letters, cases, imports, policy
 
 # Sign-in.
 account_urlpatterns = [
@@ -46,9 +46,33 @@ learner_report_urlpatterns = [
 
 # Cases, their letters, the policy page and CSV imports.
 case_urlpatterns = [
-    path("cases/", include(escalation_urls.urlpatterns)),
-    path("imports/", include(import_urls.urlpatterns)),
-    path("policy/", escalation_views.policy_page, name="policy"),
+    path(
+        "cases/",
+        include(
+            [
+                path("", cases.case_list, name="case_list"),
+                path("<int:pk>/", cases.case_detail, name="case_detail"),
+                path("<int:pk>/letter/", case_letters.case_letter, name="case_letter"),
+                path(
+                    "<int:pk>/letter/not-sent/",
+                    case_letters.case_letter_skip,
+                    name="case_letter_skip",
+                ),
+                path("<int:pk>/<slug:move>/", cases.case_move_view, name="case_move"),
+            ]
+        ),
+    ),
+    path(
+        "imports/",
+        include(
+            [
+                path("", imports.import_list, name="import_list"),
+                path("<int:pk>/", imports.import_detail, name="import_detail"),
+                path("<int:pk>/apply/", imports.import_apply, name="import_apply"),
+            ]
+        ),
+    ),
+    path("policy/", policy.policy_page, name="policy"),
 ]
 
 # Withdrawals and appeals.

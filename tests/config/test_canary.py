@@ -16,9 +16,8 @@ from django.test import RequestFactory
 from django.urls import get_resolver, reverse
 
 from config.access_policy import ACCESS_POLICY, Outcome
+from escalation.case_moves import case_move
 from escalation.letter_sending import letter_send, withdrawal_confirmation_send
-from escalation.services import case_advance
-from escalation.sweeps import case_change_announce
 from notifications.digests import digest_send
 from notifications.email import email_deliver
 from notifications.models import EmailDelivery, LetterTemplate, Notification
@@ -61,8 +60,9 @@ def canary(world, django_db_blocker):
         template = LetterTemplate.objects.get(preset_key="aspiration", letter_key="stage_1")
         letter_send(case=mine.case, template=template, by=users["tutor"])
     with django_db_blocker.unblock(), time_machine.travel(NOW + dt.timedelta(minutes=30)):
-        moved = case_advance(case=mine.case, by=users["manager"], reason="No reply to the letter")
-        case_change_announce(case=moved, by=users["manager"])
+        case_move(
+            case=mine.case, move="advance", by=users["manager"], reason="No reply to the letter"
+        )
         withdrawal_confirmation_send(request=mine.withdrawal, by=users["manager"])
     return world
 

@@ -18,6 +18,7 @@ PROJECT_APPS = (
     "notifications",
     "reports",
     "riskcases",
+    "web",
 )
 
 
