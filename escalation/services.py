@@ -257,7 +257,10 @@ def case_advance(
     due_on: dt.date | None = None,
     expected_stage: str | None = None,
 ) -> EscalationCase:
-    """Move to the next stage (by the stage's role with a reason, or by the sweep)."""
+    """Move to the next stage (by the stage's role with a reason, or by the sweep). A person's
+    move is announced by escalation.case_moves.case_move, which calls this.
+
+    Locks: the case row (SELECT ... FOR UPDATE) until the transaction ends."""
     if not reason.strip():
         raise ValidationError({"reason": "Say why the case moves to the next stage."})
     with transaction.atomic():
@@ -296,7 +299,9 @@ def case_advance(
 
 def case_step_down(*, case: EscalationCase, by: AbstractBaseUser, reason: str) -> EscalationCase:
     """Policy: "if this intervention is successful, a support contract is to be put in place"
-    and the case steps down. Needs a support contract agreed since the case opened."""
+    and the case steps down. Needs a support contract agreed since the case opened.
+
+    Locks: the case row (SELECT ... FOR UPDATE) until the transaction ends."""
     with transaction.atomic():
         case = _locked(case)
         _check_move(case, ChangeKind.STEPPED_DOWN)
@@ -323,7 +328,9 @@ def case_step_down(*, case: EscalationCase, by: AbstractBaseUser, reason: str) -
 def case_re_escalate(
     *, case: EscalationCase, by: AbstractBaseUser, reason: str, due_on: dt.date | None = None
 ) -> EscalationCase:
-    """The support contract has not worked: resume the stage the case stepped down from."""
+    """The support contract has not worked: resume the stage the case stepped down from.
+
+    Locks: the case row (SELECT ... FOR UPDATE) until the transaction ends."""
     if not reason.strip():
         raise ValidationError({"reason": "Say why the case is escalated again."})
     with transaction.atomic():
@@ -348,7 +355,9 @@ def case_re_escalate(
 def case_close_on_track(
     *, case: EscalationCase, by: AbstractBaseUser, reason: str
 ) -> EscalationCase:
-    """Back on track: the case closes and the learner leaves the at-risk register."""
+    """Back on track: the case closes and the learner leaves the at-risk register.
+
+    Locks: the case row (SELECT ... FOR UPDATE) until the transaction ends."""
     if not reason.strip():
         raise ValidationError({"reason": "Say why the learner is back on track."})
     with transaction.atomic():
