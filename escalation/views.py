@@ -40,7 +40,8 @@ from escalation.services import (
     case_stage_notified,
     case_step_down,
 )
-from escalation.sweeps import case_change_announce, case_success_since_stage_start
+from escalation.sweeps.announce import case_change_announce
+from escalation.sweeps.selectors import case_success_since_stage_start
 from escalation.withdrawal_forms import WithdrawalRaiseForm, may_record_withdrawal
 from learners.access import learner_get_for_user, role_required
 from learners.filters import LearnerListFilter

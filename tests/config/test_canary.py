@@ -18,7 +18,7 @@ from django.urls import get_resolver, reverse
 from config.access_policy import ACCESS_POLICY, Outcome
 from escalation.letters import letter_send, withdrawal_confirmation_send
 from escalation.services import case_advance
-from escalation.sweeps import case_change_announce
+from escalation.sweeps.announce import case_change_announce
 from notifications.digests import digest_send
 from notifications.email import email_deliver
 from notifications.models import EmailDelivery, LetterTemplate, Notification

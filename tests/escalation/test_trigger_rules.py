@@ -6,7 +6,7 @@ import datetime as dt
 import pytest
 from django.utils import timezone
 
-from escalation.triggers import RULE_TESTS, triggers_holding
+from escalation.triggers.registry import HOLDING, triggers_holding
 from learners.models import Attendance, Learner, LearnerStatus, Nation, VisitOutcome
 from learners.policies import PRESETS
 from riskcases.models import Outcome
@@ -29,7 +29,7 @@ ASPIRATION, BPN = PRESETS["aspiration"], PRESETS["bpn"]
 
 def holds(rule_key: str, learner: Learner, today: dt.date = TODAY, preset=ASPIRATION):
     rule = preset.trigger(rule_key)
-    return RULE_TESTS[rule.key](rule, Learner.objects.filter(pk=learner.pk), today)
+    return HOLDING[rule.kind](rule, Learner.objects.filter(pk=learner.pk), today)
 
 
 def days_before(n: int, today: dt.date = TODAY) -> dt.date:
@@ -291,5 +291,5 @@ def test_every_preset_trigger_has_a_test_and_a_real_stage():
     for preset in PRESETS.values():
         stage_keys = {s.key for s in preset.stages}
         for rule in preset.triggers:
-            assert rule.key in RULE_TESTS, (preset.key, rule.key)
+            assert rule.kind in HOLDING, (preset.key, rule.key)
             assert rule.opens_at in stage_keys | {None}, (preset.key, rule.key)
