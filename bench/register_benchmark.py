@@ -769,8 +769,8 @@ def seed_fired_notifications(rng: random.Random, today: dt.date, plans, seeded: 
     with a case. Left unfired: the Low learners whose sessions just went wrong, and a sample
     of new triggers on case learners. What the first sweep finds new is today's work."""
     from escalation.models import EscalationCase, RiskNotification
-    from escalation.trigger_services import cases_back_on_track
-    from escalation.triggers import triggers_holding
+    from escalation.triggers.back_on_track import cases_back_on_track
+    from escalation.triggers.registry import triggers_holding
     from learners.models import Learner
     from learners.policies import active_preset
 

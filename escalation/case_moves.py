@@ -2,7 +2,7 @@
 
 The case page, a CSV import or a management command that moves a case calls ``case_move``, so
 whoever makes a move, the same people are told. (The sweeps make and announce their own moves a
-batch at a time: escalation/sweep_batches.py.)"""
+batch at a time: escalation/sweeps/batches.py.)"""
 
 import datetime as dt
 from collections.abc import Callable
@@ -18,7 +18,7 @@ from escalation.services import (
     case_re_escalate,
     case_step_down,
 )
-from escalation.sweeps import case_change_announce
+from escalation.sweeps.announce import case_change_announce
 
 # The moves a person makes from the case page, by the name in its URL.
 CASE_MOVES: dict[str, Callable[..., EscalationCase]] = {

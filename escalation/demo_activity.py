@@ -12,7 +12,8 @@ import random
 from django.db.models import Exists, OuterRef
 
 from escalation.models import RiskNotification
-from escalation.trigger_services import risk_notification_decide, triggers_evaluate
+from escalation.triggers.evaluate import triggers_evaluate
+from escalation.triggers.firing import risk_notification_decide
 from learners.models import (
     Attendance,
     BreakInLearning,

@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from django.db.models import Exists, OuterRef
 
 from escalation.models import RiskNotification
-from escalation.trigger_services import triggers_evaluate
+from escalation.triggers.evaluate import triggers_evaluate
 from learners.breaks import break_change_return_date, break_return, break_start
 from learners.models import (
     BreakInLearning,

@@ -15,7 +15,8 @@ from django.views.decorators.http import require_POST
 from escalation.forms import RiskDecisionForm
 from escalation.models import RiskNotification
 from escalation.selectors import today_local
-from escalation.trigger_services import risk_notification_decide, triggers_evaluate
+from escalation.triggers.evaluate import triggers_evaluate
+from escalation.triggers.firing import risk_notification_decide
 from learners.access import learner_get_for_user, role_required
 from learners.policies import active_preset
 from learners.record_forms import RECORD_KINDS

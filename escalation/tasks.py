@@ -1,4 +1,5 @@
-"""Celery entry points for the beat sweeps; the work is in escalation/sweeps.py."""
+"""Celery entry points for the beat sweeps (the task names are in config/settings.py's beat
+schedule); the work is in escalation/sweeps/ and escalation/triggers/evaluate.py."""
 
 import datetime as dt
 from collections.abc import Iterable
@@ -7,16 +8,15 @@ from celery import shared_task
 from django.db import transaction
 from django.utils import timezone
 
-from escalation.manager_digest import digest_managers, manager_digest_send
-from escalation.sweeps import (
-    cases_advance_all_overdue,
-    cases_due_for_advance,
+from escalation.sweeps.digest import digest_managers, manager_digest_send
+from escalation.sweeps.overdue import cases_advance_all_overdue, cases_due_for_advance
+from escalation.sweeps.reminders import (
     cases_due_for_reminder,
     cases_overdue_announce_all,
     cases_overdue_to_announce,
     cases_remind_all,
 )
-from escalation.trigger_services import triggers_evaluate
+from escalation.triggers.evaluate import triggers_evaluate
 
 
 def _today(today: str | None) -> dt.date:

@@ -24,7 +24,7 @@ from escalation.selectors import (
     today_local,
 )
 from escalation.services import IllegalMove, case_preset, case_stage_letter, case_stage_notified
-from escalation.sweeps import case_success_since_stage_start
+from escalation.sweeps.selectors import case_success_since_stage_start
 from escalation.withdrawal_forms import WithdrawalRaiseForm, may_record_withdrawal
 from learners.access import role_required
 from learners.policies.base import Stage

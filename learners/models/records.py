@@ -1,5 +1,5 @@
 """What happens on a learner's programme, as the e-portfolio or the tutor records it. Triggers
-(escalation/triggers.py) read these; nothing here decides risk.
+(escalation/triggers/) read these; nothing here decides risk.
 
 Every record has a natural key (learner, date and what it is), held by a unique constraint, so
 importing the same export twice finds the rows already there and changes nothing.

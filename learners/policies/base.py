@@ -1,4 +1,4 @@
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 
 # Risk levels as stored (riskcases.RiskLevel uses the same values).
@@ -50,15 +50,35 @@ class Stage:
         return self.actor_titles.get(nation) or next(iter(self.actor_titles.values()), "")
 
 
-@dataclass(frozen=True)
-class TriggerRule:
-    """One measurable risk trigger. ``key`` names the test in escalation/triggers.py; the
-    numbers and words are the policy's. A trigger proposes a rating and opens (or joins) the
-    learner's case at ``opens_at`` (a stage key; None: the preset's first stage)."""
+@dataclass(frozen=True, eq=False, repr=False)
+class TriggerKind:
+    """One kind of measurable risk trigger, declared once (learners/policies/trigger_kinds.py):
+    its key (stored on each risk notification), the policy's words for a rule of this kind given
+    the rule's numbers, where the policies name it, and the numbers and scope a rule gets unless
+    its preset sets its own. Its set-based "holding" query is escalation/triggers/<key>.py,
+    bound to this object. Compared by identity: a kind is one object."""
 
     key: str
-    name: str  # the policy's words: "3 consecutive missed sessions without calling in"
-    count: int | None = None  # how many records (consecutive, or more than, as the test says)
+    words: Callable[["TriggerRule"], str]
+    source: str
+    defaults: Mapping[str, object] = field(default_factory=dict)
+
+    def rule(self, **params) -> "TriggerRule":
+        """A preset's rule of this kind: the kind's defaults, overridden by ``params``."""
+        return TriggerRule(kind=self, **{**self.defaults, **params})
+
+    def __repr__(self) -> str:
+        return f"<TriggerKind {self.key}>"
+
+
+@dataclass(frozen=True)
+class TriggerRule:
+    """One measurable risk trigger as a preset uses it: its kind (the object, not a key) and the
+    policy's numbers. A trigger proposes a rating and opens (or joins) the learner's case at
+    ``opens_at`` (a stage key; None: the preset's first stage)."""
+
+    kind: TriggerKind
+    count: int | None = None  # how many records (consecutive, or more than, as the kind says)
     days: int | None = None  # a period or window in calendar days
     days_by_nation: Mapping[str, int] = field(default_factory=dict)
     months: int | None = None
@@ -67,7 +87,20 @@ class TriggerRule:
     nations: frozenset[str] | None = None  # None: England and Wales
     proposes: str = MEDIUM
     opens_at: str | None = None
-    source: str = ""
+
+    @property
+    def key(self) -> str:
+        """The kind's key, as stored on a risk notification (``rule_key``)."""
+        return self.kind.key
+
+    @property
+    def name(self) -> str:
+        """The policy's words: "3 consecutive missed sessions without calling in"."""
+        return self.kind.words(self)
+
+    @property
+    def source(self) -> str:
+        return self.kind.source
 
     def applies_to(self, *, programme_type: str, nation: str) -> bool:
         return (self.programme_types is None or programme_type in self.programme_types) and (
@@ -124,11 +157,12 @@ class PolicyPreset:
         index = keys.index(key)
         return self.stages[index + 1] if index + 1 < len(self.stages) else None
 
-    def trigger(self, key: str) -> TriggerRule:
+    def trigger(self, kind: TriggerKind | str) -> TriggerRule:
+        """The preset's rule of ``kind`` (the kind object, or its key)."""
         for rule in self.triggers:
-            if rule.key == key:
+            if rule.kind is kind or rule.key == kind:
                 return rule
-        raise KeyError(f"{self.key} has no trigger {key!r}")
+        raise KeyError(f"{self.key} has no trigger {kind!r}")
 
     def stage_number(self, key: str) -> int:
         return [s.key for s in self.stages].index(key) + 1

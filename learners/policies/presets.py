@@ -1,6 +1,5 @@
 """The provider policies in shared/policies/ as data. Section references name the source."""
 
-from learners.policies import trigger_rules as rules
 from learners.policies.base import (
     APPRENTICESHIP,
     ENGLAND,
@@ -12,6 +11,20 @@ from learners.policies.base import (
     ContactRequirement,
     PolicyPreset,
     Stage,
+)
+from learners.policies.trigger_kinds import (
+    BEHIND_PROGRESS,
+    BREAK_NO_RETURN,
+    BREAK_SILENCE,
+    CANCELLED_VISITS,
+    INACTIVITY,
+    LEFT_EMPLOYMENT,
+    MISSED_HOMEWORK,
+    MISSED_SESSIONS,
+    NO_ACTIVE_LEARNING_MONTH,
+    NO_NEW_EMPLOYER,
+    NO_PROGRESS,
+    WORK_ABSENCES,
 )
 
 LOW_MEDIUM_HIGH = {LOW: "Low", MEDIUM: "Medium", HIGH: "High"}
@@ -120,17 +133,17 @@ ASPIRATION = PolicyPreset(
         ),
     ),
     triggers=(
-        rules.behind_progress(),
-        rules.missed_sessions(opens_at="stage_1"),
-        rules.missed_homework(),
-        rules.work_absences(),
-        rules.left_employment(),
-        rules.no_new_employer(),
-        rules.no_progress({ENGLAND: 42, WALES: 49}, opens_at="stage_1"),
-        rules.cancelled_visits(opens_at="stage_1"),
-        rules.break_silence(opens_at="stage_1"),
-        rules.break_no_return(opens_at="stage_1"),
-        rules.no_active_learning_month(),
+        BEHIND_PROGRESS.rule(),
+        MISSED_SESSIONS.rule(opens_at="stage_1"),
+        MISSED_HOMEWORK.rule(),
+        WORK_ABSENCES.rule(),
+        LEFT_EMPLOYMENT.rule(),
+        NO_NEW_EMPLOYER.rule(),
+        NO_PROGRESS.rule(days_by_nation={ENGLAND: 42, WALES: 49}, opens_at="stage_1"),
+        CANCELLED_VISITS.rule(opens_at="stage_1"),
+        BREAK_SILENCE.rule(opens_at="stage_1"),
+        BREAK_NO_RETURN.rule(opens_at="stage_1"),
+        NO_ACTIVE_LEARNING_MONTH.rule(),
     ),
     notes=(
         "Stage 1's 'non-attendance to a scheduled session without advance notice' is read with "
@@ -218,17 +231,17 @@ MTT = PolicyPreset(
         ),
     ),
     triggers=(
-        rules.behind_progress(),
-        rules.missed_sessions(opens_at="stage_1"),
-        rules.missed_homework(),
-        rules.work_absences(),
-        rules.left_employment(),
-        rules.no_new_employer(),
-        rules.no_progress({ENGLAND: 42}, opens_at="stage_1"),
-        rules.cancelled_visits(opens_at="stage_1"),
-        rules.break_silence(),
-        rules.break_no_return(),
-        rules.no_active_learning_month(),
+        BEHIND_PROGRESS.rule(),
+        MISSED_SESSIONS.rule(opens_at="stage_1"),
+        MISSED_HOMEWORK.rule(),
+        WORK_ABSENCES.rule(),
+        LEFT_EMPLOYMENT.rule(),
+        NO_NEW_EMPLOYER.rule(),
+        NO_PROGRESS.rule(days_by_nation={ENGLAND: 42}, opens_at="stage_1"),
+        CANCELLED_VISITS.rule(opens_at="stage_1"),
+        BREAK_SILENCE.rule(),
+        BREAK_NO_RETURN.rule(),
+        NO_ACTIVE_LEARNING_MONTH.rule(),
     ),
     notes=(
         "Stage 2 gives the welfare attempts 10 working days but says to move to stage 3 after "
@@ -327,14 +340,14 @@ BPN = PolicyPreset(
         ),
     ),
     triggers=(
-        rules.inactivity(14),
-        rules.missed_sessions(),
-        rules.cancelled_visits(),
-        rules.left_employment(),
-        rules.no_new_employer(),
-        rules.break_silence(),
-        rules.break_no_return(),
-        rules.no_active_learning_month(),
+        INACTIVITY.rule(days=14),
+        MISSED_SESSIONS.rule(),
+        CANCELLED_VISITS.rule(),
+        LEFT_EMPLOYMENT.rule(),
+        NO_NEW_EMPLOYER.rule(),
+        BREAK_SILENCE.rule(),
+        BREAK_NO_RETURN.rule(),
+        NO_ACTIVE_LEARNING_MONTH.rule(),
     ),
     notes=("The ladder's weeks are counted as 5 working days each.",),
 )
@@ -410,11 +423,11 @@ MAKERS = PolicyPreset(
     ),
     triggers=(
         # "Any apprentice who has fallen behind their timeline of progression".
-        rules.behind_progress(),
-        rules.left_employment(),
-        rules.no_new_employer(),
-        rules.break_no_return(),
-        rules.no_active_learning_month(),
+        BEHIND_PROGRESS.rule(),
+        LEFT_EMPLOYMENT.rule(),
+        NO_NEW_EMPLOYER.rule(),
+        BREAK_NO_RETURN.rule(),
+        NO_ACTIVE_LEARNING_MONTH.rule(),
     ),
     notes=(
         "Formal stages run to a time plan the coach sets when the stage starts, so the person "

@@ -11,7 +11,7 @@ from playwright.sync_api import expect
 
 from escalation.record_imports import records_import_preview
 from escalation.services import case_advance
-from escalation.trigger_services import triggers_evaluate
+from escalation.triggers.evaluate import triggers_evaluate
 from learners.breaks import break_start
 from learners.roles import Role
 from reports.cycles import cycle_containing

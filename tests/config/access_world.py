@@ -21,8 +21,8 @@ from django.utils import timezone
 
 from escalation.appeals import appeal_lodge
 from escalation.models import EscalationCase
-from escalation.trigger_services import trigger_fire
-from escalation.triggers import Firing
+from escalation.triggers.base import Firing
+from escalation.triggers.firing import trigger_fire
 from learners.breaks import break_start
 from learners.policies import active_preset
 from learners.roles import Role

@@ -21,7 +21,7 @@ from django.utils import timezone
 
 from config.celery import app
 from escalation.models import EscalationCase, StageChange
-from escalation.sweeps import BATCH_SIZE
+from escalation.sweeps.batches import BATCH_SIZE
 from escalation.tasks import sweep_overdue_cases
 from notifications.models import Notification
 from tests.factories import LearnerFactory, open_case

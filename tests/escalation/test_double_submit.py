@@ -15,7 +15,7 @@ from django.urls import reverse
 
 from escalation.appeals import appeal_lodge
 from escalation.models import AppealStatus, ChangeKind, EventKind, RiskNotification
-from escalation.trigger_services import triggers_evaluate
+from escalation.triggers.evaluate import triggers_evaluate
 from learners.models import EmploymentChangeKind
 from riskcases.models import ContactLogEntry, RiskRating
 from tests.concurrency import run_at_once

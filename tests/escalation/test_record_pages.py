@@ -8,7 +8,7 @@ import time_machine
 from django.urls import reverse
 
 from escalation.models import Decision, EscalationCase, RiskNotification
-from escalation.trigger_services import triggers_evaluate
+from escalation.triggers.evaluate import triggers_evaluate
 from learners.models import Attendance, LearnerStatus, RecordSource, ScheduledSession
 from learners.roles import Role
 from riskcases.services import rating_current

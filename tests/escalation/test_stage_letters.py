@@ -21,7 +21,7 @@ from escalation.letter_sending import (
 from escalation.models import StageLetter
 from escalation.selectors import case_checklist
 from escalation.services import IllegalMove, case_advance, case_stage_notified
-from escalation.sweeps import case_advance_if_overdue
+from escalation.sweeps.overdue import case_advance_if_overdue
 from learners.services import LearnerClosedError
 from notifications.letter_rendering import letter_render
 from notifications.models import EmailDelivery, LetterTemplate

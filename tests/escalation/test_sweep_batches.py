@@ -10,10 +10,10 @@ import time_machine
 from django.db import connection, transaction
 from django.test.utils import CaptureQueriesContext
 
-from escalation import sweep_batches, sweeps
 from escalation.models import EscalationCase, StageChange
 from escalation.services import case_advance
-from escalation.sweep_selectors import cases_success_since_stage_start
+from escalation.sweeps import announce, batches, selectors
+from escalation.sweeps.selectors import cases_success_since_stage_start
 from escalation.tasks import sweep_overdue_cases, sweep_stage_reminders
 from notifications.models import EmailDelivery, Notification
 from riskcases.models import Outcome, SupportKind
@@ -105,7 +105,7 @@ def test_success_for_a_batch_is_read_in_two_queries(tutor, team, django_assert_n
         committed.pk: "commitment agreed on 27 Nov 2026",
         contracted.pk: "support contract agreed on 26 Nov 2026",
     }
-    assert sweeps.case_success_since_stage_start(contracted) == found[contracted.pk]
+    assert selectors.case_success_since_stage_start(contracted) == found[contracted.pk]
 
 
 def test_a_failure_mid_batch_rolls_the_batch_back_and_the_next_run_redoes_it(
@@ -117,7 +117,7 @@ def test_a_failure_mid_batch_rolls_the_batch_back_and_the_next_run_redoes_it(
     def dies(**kwargs):
         raise RuntimeError("the worker died")
 
-    monkeypatch.setattr(sweep_batches, "notifications_send_many", dies)
+    monkeypatch.setattr(announce, "notifications_send_many", dies)
     with pytest.raises(RuntimeError):
         sweep_on(DAY_AFTER)
     assert StageChange.objects.count() == changes_before
@@ -128,7 +128,7 @@ def test_a_failure_mid_batch_rolls_the_batch_back_and_the_next_run_redoes_it(
 
 
 def test_reminders_mark_their_batch_reminded(tutor, team, monkeypatch):
-    monkeypatch.setattr(sweeps, "BATCH_SIZE", 2)
+    monkeypatch.setattr(batches, "BATCH_SIZE", 2)
     cases = at_stage_1(tutor, team, 3)
     result = sweep_stage_reminders(today="2026-11-27")  # Friday before Monday 30th
     assert sorted(result["reminded"]) == sorted(c.pk for c in cases)
@@ -143,7 +143,7 @@ def test_reminders_mark_their_batch_reminded(tutor, team, monkeypatch):
 def test_rule_two_sweeps_in_small_batches_split_the_work_and_tell_once(
     tutor, team, team_manager, monkeypatch
 ):
-    monkeypatch.setattr(sweeps, "BATCH_SIZE", 2)
+    monkeypatch.setattr(batches, "BATCH_SIZE", 2)
     cases = at_stage_1(tutor, team, 7)
     with time_machine.travel(DAY_AFTER, tick=False):
         results = run_at_once(sweep_overdue_cases)

@@ -1,12 +1,12 @@
 """A sweep's batch of firings joins or opens its cases in a few statements
-(escalation/trigger_cases.py), doing what case_open / case_advance do one at a time."""
+(escalation/triggers/cases.py), doing what case_open / case_advance do one at a time."""
 
 import time_machine
 from django.db import connection
 
 from escalation.models import ChangeKind, EscalationCase, RiskNotification
 from escalation.services import case_step_down
-from escalation.trigger_services import triggers_evaluate
+from escalation.triggers.evaluate import triggers_evaluate
 from riskcases.models import SupportKind
 from tests.escalation.test_trigger_firing import NOON, TODAY, keep_active, miss_sessions
 from tests.factories import LearnerFactory, SubmissionFactory, SupportRecordFactory, open_case

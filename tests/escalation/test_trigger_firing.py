@@ -11,7 +11,8 @@ from django.db import connection
 from escalation.models import CaseStatus, Decision, EscalationCase, RiskNotification
 from escalation.services import IllegalMove
 from escalation.tasks import sweep_triggers
-from escalation.trigger_services import risk_notification_decide, triggers_evaluate
+from escalation.triggers.evaluate import triggers_evaluate
+from escalation.triggers.firing import risk_notification_decide
 from learners.models import Attendance, EmploymentChangeKind
 from learners.roles import Role
 from notifications.models import Notification

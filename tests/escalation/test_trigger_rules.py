@@ -4,11 +4,13 @@
 import datetime as dt
 
 import pytest
+from django.core.exceptions import ImproperlyConfigured
 from django.utils import timezone
 
-from escalation.triggers import RULE_TESTS, triggers_holding
+from escalation.triggers.registry import HOLDING, KIND_MODULES, triggers_holding
 from learners.models import Attendance, Learner, LearnerStatus, Nation, VisitOutcome
 from learners.policies import PRESETS
+from learners.policies.trigger_kinds import MISSED_SESSIONS, TRIGGER_KINDS
 from riskcases.models import Outcome
 from tests.factories import (
     BreakFactory,
@@ -29,7 +31,7 @@ ASPIRATION, BPN = PRESETS["aspiration"], PRESETS["bpn"]
 
 def holds(rule_key: str, learner: Learner, today: dt.date = TODAY, preset=ASPIRATION):
     rule = preset.trigger(rule_key)
-    return RULE_TESTS[rule.key](rule, Learner.objects.filter(pk=learner.pk), today)
+    return HOLDING[rule.kind](rule, Learner.objects.filter(pk=learner.pk), today)
 
 
 def days_before(n: int, today: dt.date = TODAY) -> dt.date:
@@ -291,5 +293,35 @@ def test_every_preset_trigger_has_a_test_and_a_real_stage():
     for preset in PRESETS.values():
         stage_keys = {s.key for s in preset.stages}
         for rule in preset.triggers:
-            assert rule.key in RULE_TESTS, (preset.key, rule.key)
+            assert rule.kind in HOLDING, (preset.key, rule.key)
             assert rule.opens_at in stage_keys | {None}, (preset.key, rule.key)
+
+
+def test_each_declared_kind_has_one_module_binding_its_query_to_the_object():
+    """One module per kind, named by its key, binding the declared object (not a key)."""
+    assert len(KIND_MODULES) == len(TRIGGER_KINDS) == len(HOLDING)
+    for module in KIND_MODULES:
+        assert module.__name__ == f"escalation.triggers.{module.KIND.key}"
+        assert TRIGGER_KINDS[module.KIND.key] is module.KIND
+        assert HOLDING[module.KIND] is module.holding
+    # A preset's rule refers to the declared object; its key and words are the kind's.
+    rule = ASPIRATION.trigger(MISSED_SESSIONS)
+    assert rule is ASPIRATION.trigger("missed_sessions")
+    assert rule.kind is MISSED_SESSIONS and rule.key == "missed_sessions"
+    assert rule.name == "3 consecutive missed sessions without calling in"
+
+
+def test_a_kind_declared_without_a_holding_query_fails_at_import(monkeypatch):
+    import importlib
+
+    from escalation.triggers import registry
+    from learners.policies import trigger_kinds
+    from learners.policies.base import TriggerKind
+
+    orphan = TriggerKind(key="orphan", words=lambda rule: "Orphan", source="")
+    monkeypatch.setitem(trigger_kinds.TRIGGER_KINDS, "orphan", orphan)
+    with pytest.raises(ImproperlyConfigured, match="no holding query: orphan"):
+        importlib.reload(registry)
+    monkeypatch.undo()
+    importlib.reload(registry)
+    assert set(registry.HOLDING) == set(trigger_kinds.TRIGGER_KINDS.values())

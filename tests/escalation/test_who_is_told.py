@@ -10,7 +10,7 @@ from django.urls import reverse
 from escalation.appeals import appeal_decide, appeal_lodge
 from escalation.services import case_advance
 from escalation.tasks import sweep_stage_reminders
-from escalation.trigger_services import triggers_evaluate
+from escalation.triggers.evaluate import triggers_evaluate
 from escalation.withdrawals import withdrawal_reject
 from notifications.models import Notification
 from tests.escalation.withdrawal_steps import agreement, approve, at_withdrawal_stage

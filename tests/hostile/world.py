@@ -12,8 +12,8 @@ from escalation.appeals import appeal_lodge
 from escalation.models import Appeal
 from escalation.record_imports import records_import_preview
 from escalation.services import case_step_down
-from escalation.trigger_services import trigger_fire
-from escalation.triggers import Firing
+from escalation.triggers.base import Firing
+from escalation.triggers.firing import trigger_fire
 from learners.breaks import break_start
 from learners.policies import active_preset
 from learners.roles import Role

@@ -19,8 +19,8 @@ from escalation.appeals import appeal_decide, appeal_lodge
 from escalation.letter_sending import letter_send
 from escalation.models import EscalationCase, ExitTheme
 from escalation.services import case_advance
-from escalation.trigger_services import risk_notification_decide, trigger_fire
-from escalation.triggers import Firing
+from escalation.triggers.base import Firing
+from escalation.triggers.firing import risk_notification_decide, trigger_fire
 from escalation.withdrawals import exit_review_record
 from learners.breaks import break_return, break_start
 from learners.policies import active_preset

@@ -21,7 +21,7 @@ from escalation.services import (
     change_raises_withdrawal,
     stage_change_build,
 )
-from escalation.triggers import Firing
+from escalation.triggers.base import Firing
 from escalation.withdrawal_records import withdrawal_requests_create_many
 from learners.models import Learner
 from learners.policies import active_preset

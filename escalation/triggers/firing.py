@@ -1,4 +1,4 @@
-"""What a trigger does when it fires, what the tutor decides, and the back-on-track proposal.
+"""What a trigger does when it fires, and what the tutor decides.
 
 Policy: a trigger puts the learner at risk. The product raises a risk notification saying which
 rule fired on which records, opens (or joins) the learner's case at first risk identified (or at
@@ -9,30 +9,24 @@ overrides with a reason. Inside the first days on programme the directors are to
 import datetime as dt
 from collections.abc import Sequence
 
-from django.contrib.auth import get_user_model
 from django.contrib.auth.models import AbstractBaseUser
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
-from django.db.models import F, QuerySet
 from django.urls import reverse
 from django.utils import timezone
 
-from escalation.models import CaseStatus, Decision, EscalationCase, RiskNotification
+from escalation.models import Decision, EscalationCase, RiskNotification
 from escalation.services import IllegalMove
-from escalation.sweep_selectors import Audience, audiences_resolve
-from escalation.trigger_cases import cases_for_firings
-from escalation.triggers import Firing, learners_evaluated, triggers_holding
-from learners.models import Learner, ProgressSnapshot
+from escalation.sweeps.selectors import Audience, audiences_resolve
+from escalation.triggers.base import Firing
+from escalation.triggers.cases import cases_for_firings
+from learners.models import Learner
 from learners.policies import active_preset
 from learners.policies.base import RISK_LEVELS, PolicyPreset, TriggerRule
 from learners.roles import Role
 from notifications.services import NotificationItem, notifications_send_many
 from riskcases.models import RiskRating
 from riskcases.services import rating_change, rating_current
-
-# Firings (and removal proposals) per transaction in the sweep: few queries per batch, locks
-# held briefly.
-FIRING_BATCH_SIZE = 100
 
 
 def rating_proposed(*, rule: TriggerRule, current_level: str | None) -> str:
@@ -59,7 +53,7 @@ def triggers_fire_many(
     """Raise a batch's risk notifications in one transaction (None for a firing already
     stored). Safe to run twice at once: the batch locks its learners' rows (in one statement,
     in pk order) and re-checks under the locks what has fired; the unique key backs it. Reads
-    and writes are set-based: the cases joined or opened (escalation/trigger_cases.py), the
+    and writes are set-based: the cases joined or opened (escalation/triggers/cases.py), the
     notes, the announcements."""
     preset = active_preset()
     try:
@@ -217,140 +211,3 @@ def risk_notification_decide(
         note.decided_by, note.decided_at = by, timezone.now()
         note.save()
     return note
-
-
-# --- back on track ------------------------------------------------------------------------------
-
-
-def _on_target_since(snapshots: list[ProgressSnapshot]) -> dt.date | None:
-    """The first day of the current unbroken run of snapshots at or above plan (oldest first
-    in ``snapshots``), or None if the latest is below plan."""
-    since = None
-    for snapshot in snapshots:
-        if snapshot.actual_percent >= snapshot.planned_percent:
-            since = since or snapshot.occurred_on
-        else:
-            since = None
-    return since
-
-
-def cases_back_on_track(
-    *, learners: QuerySet[Learner], holding: set[int], today: dt.date, preset: PolicyPreset
-) -> list[int]:
-    """Active cases not yet proposed for removal whose learner has no trigger holding and has
-    been at or above plan for the preset's period. Two queries."""
-    period_start = today - dt.timedelta(days=preset.back_on_track_days)
-    cases = dict(
-        EscalationCase.objects.filter(
-            learner__in=learners_evaluated(learners).values("pk"),
-            status__in=(CaseStatus.OPEN, CaseStatus.STEPPED_DOWN),
-            removal_proposed_on__isnull=True,
-        )
-        .exclude(learner_id__in=holding)
-        .values_list("learner_id", "pk")
-    )
-    snapshots: dict[int, list[ProgressSnapshot]] = {}
-    for snapshot in ProgressSnapshot.objects.filter(
-        learner_id__in=cases, occurred_on__lte=today
-    ).order_by("learner_id", "occurred_on", "pk"):
-        snapshots.setdefault(snapshot.learner_id, []).append(snapshot)
-    return [
-        case_id
-        for learner_id, case_id in cases.items()
-        if (since := _on_target_since(snapshots.get(learner_id, []))) and since <= period_start
-    ]
-
-
-def cases_propose_removal(*, case_ids: Sequence[int], today: dt.date) -> list[int]:
-    """Propose removal from the register for these cases (those not proposed meanwhile), and
-    ask their teams' managers to confirm it. One transaction; returns the cases proposed."""
-    with transaction.atomic():
-        cases = list(
-            EscalationCase.objects.filter(pk__in=case_ids, removal_proposed_on__isnull=True)
-            .select_for_update(of=("self",))
-            .select_related("learner")
-            .order_by("pk")
-        )
-        EscalationCase.objects.filter(pk__in=[case.pk for case in cases]).update(
-            removal_proposed_on=today
-        )
-        managers: dict[int, list] = {}
-        for user in (
-            get_user_model()
-            .objects.filter(
-                managed_teams__in={case.learner.team_id for case in cases}, is_active=True
-            )
-            .annotate(team_id=F("managed_teams"))
-        ):
-            managers.setdefault(user.team_id, []).append(user)
-        days = active_preset().back_on_track_days
-        notifications_send_many(
-            items=[
-                NotificationItem(
-                    recipients=managers.get(case.learner.team_id, []),
-                    kind="back_on_track",
-                    title=f"{case.learner.full_name} is back on track: confirm removal from "
-                    "the register",
-                    body=f"No trigger holds and progress has been at or above plan for {days} "
-                    "days.",
-                    url=reverse("case_detail", args=[case.pk]),
-                    dedupe_key=f"case:{case.pk}:back-on-track:{today.isoformat()}",
-                )
-                for case in cases
-            ]
-        )
-    return [case.pk for case in cases]
-
-
-# --- the sweep ----------------------------------------------------------------------------------
-
-
-def triggers_evaluate(*, today: dt.date, learner_ids: list[int] | None = None) -> dict:
-    """Evaluate the preset's triggers for every open learner (the daily sweep) or for the
-    learners just given new records. Fires what is new, withdraws stale back-on-track
-    proposals, and proposes removal for cases that are back on track."""
-    preset = active_preset()
-    learners = Learner.objects.all()
-    if learner_ids is not None:
-        learners = learners.filter(pk__in=learner_ids)
-    holding = triggers_holding(learners=learners, today=today, preset=preset)
-    already = set(
-        RiskNotification.objects.filter(
-            learner__in=learners_evaluated(learners).values("pk")
-        ).values_list("learner_id", "rule_key", "fingerprint")
-    )
-    fresh = [f for f in holding if (f.learner_id, f.rule.key, f.fingerprint) not in already]
-    # A batch of firings per transaction (see triggers_fire_many).
-    fired = [
-        note.pk
-        for start in range(0, len(fresh), FIRING_BATCH_SIZE)
-        for note in triggers_fire_many(
-            firings=fresh[start : start + FIRING_BATCH_SIZE], today=today
-        )
-        if note is not None
-    ]
-    at_risk = {f.learner_id for f in holding}
-    # A trigger holds again: the back-on-track proposal no longer stands.
-    # The few proposals standing are read first: an UPDATE naming every learner a trigger holds
-    # on (thousands) cost more than the whole check.
-    proposed_for = EscalationCase.objects.filter(removal_proposed_on__isnull=False).values_list(
-        "pk", "learner_id"
-    )
-    EscalationCase.objects.filter(
-        pk__in=[pk for pk, learner_id in proposed_for if learner_id in at_risk],
-        removal_proposed_on__isnull=False,
-    ).update(removal_proposed_on=None)
-    back = cases_back_on_track(learners=learners, holding=at_risk, today=today, preset=preset)
-    proposed = [
-        pk
-        for start in range(0, len(back), FIRING_BATCH_SIZE)
-        for pk in cases_propose_removal(
-            case_ids=back[start : start + FIRING_BATCH_SIZE], today=today
-        )
-    ]
-    return {
-        "day": today.isoformat(),
-        "holding": len(holding),
-        "fired": fired,
-        "proposed_removal": proposed,
-    }

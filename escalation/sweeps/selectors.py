@@ -1,5 +1,6 @@
 """Reads for the sweeps' batches: what a batch of cases needs, in a few queries whatever the
-number of cases (the per-case versions in escalation/sweeps.py call these with one case)."""
+number of cases (the per-case versions call these with one case): what counts as success at a
+stage, and who hears of an event about a learner."""
 
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -52,6 +53,11 @@ def cases_success_since_stage_start(*, cases: Sequence[EscalationCase]) -> dict[
     for case_id, agreed_on in contracts:
         found.setdefault(case_id, f"support contract agreed on {agreed_on:%d %b %Y}")
     return found
+
+
+def case_success_since_stage_start(case: EscalationCase) -> str | None:
+    """What counts as success at the case's stage (see cases_success_since_stage_start)."""
+    return cases_success_since_stage_start(cases=[case]).get(case.pk)
 
 
 @dataclass(frozen=True)

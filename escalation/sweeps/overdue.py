@@ -1,0 +1,145 @@
+"""The overdue sweep (06:30, escalation.tasks.sweep_overdue_cases): advance the open cases
+whose stage deadline has passed at a stage the sweep advances, when no success has been
+recorded since the stage began, and tell each new stage's people.
+
+The candidates are read in one query; the work is done a batch of cases per transaction
+(batches.py), each batch under its cases' row locks after re-checking that the case is still
+due, so two sweeps running at once never advance a case twice, and a sweep that dies half way
+leaves the batches it finished done and the rest for the next run.
+"""
+
+import datetime as dt
+import logging
+from collections.abc import Sequence
+
+from django.db import transaction
+from django.db.models import F
+from django.utils import timezone
+
+from escalation.models import CaseStatus, ChangeKind, EscalationCase, StageChange
+from escalation.services import (
+    case_preset,
+    case_stage_start,
+    change_raises_withdrawal,
+    stage_change_build,
+)
+from escalation.sweeps.announce import cases_change_announce
+from escalation.sweeps.batches import BatchResult, ids_not_locked, locked_cases, sweep_in_batches
+from escalation.sweeps.selectors import cases_success_since_stage_start
+from escalation.withdrawal_records import withdrawal_requests_create_many
+from learners.policies import PRESETS
+from learners.services import CLOSED_STATUSES
+
+logger = logging.getLogger(__name__)
+
+
+def cases_due_for_advance(*, today: dt.date) -> list[int]:
+    """Open cases whose stage deadline has passed and whose stage the sweep may advance."""
+    candidates = EscalationCase.objects.filter(
+        status=CaseStatus.OPEN, stage_due_on__lt=today
+    ).values_list("pk", "preset_key", "stage")
+    return [
+        pk for pk, preset_key, stage in candidates if PRESETS[preset_key].stage(stage).auto_advance
+    ]
+
+
+def cases_advance_all_overdue(*, case_ids: Sequence[int], today: dt.date) -> list[int]:
+    """The overdue sweep's work over its candidates, in batches; returns the cases advanced."""
+    return sweep_in_batches(
+        case_ids=case_ids,
+        work=lambda *, case_ids, skip_locked: cases_advance_overdue(
+            case_ids=case_ids, today=today, skip_locked=skip_locked
+        ),
+    )
+
+
+def case_advance_if_overdue(*, case_id: int, today: dt.date) -> bool:
+    """Advance one case by the sweep if, under its row lock, it is still overdue, still at an
+    auto-advancing stage, and no success has been recorded. True when it advanced."""
+    return bool(cases_advance_overdue(case_ids=[case_id], today=today).done)
+
+
+def _active_learner(case: EscalationCase) -> bool:
+    learner = case.learner
+    return not learner.archived and learner.status not in CLOSED_STATUSES
+
+
+def _advanceable(case: EscalationCase) -> bool:
+    preset = case_preset(case)
+    if not preset.stage(case.stage).auto_advance:
+        return False
+    if preset.next_stage(case.stage) is None:
+        # A preset whose last stage auto-advances is a mistake in its data; the case stays
+        # (case_advance would refuse it) rather than failing the whole batch every morning.
+        logger.error("Case %s: %s auto-advances but is the last stage", case.pk, case.stage)
+        return False
+    return _active_learner(case)
+
+
+def cases_advance_overdue(
+    *, case_ids: Sequence[int], today: dt.date, skip_locked: bool = False
+) -> BatchResult:
+    """Advance by the sweep, in one transaction, those of these cases that under their row
+    locks are still open and overdue, at an auto-advancing stage, with a current learner and
+    no success recorded since the stage began; then tell each new stage's people."""
+    with transaction.atomic():
+        overdue = EscalationCase.objects.filter(status=CaseStatus.OPEN, stage_due_on__lt=today)
+        locked = locked_cases(overdue, case_ids=case_ids, skip_locked=skip_locked)
+        candidates = [case for case in locked if _advanceable(case)]
+        successes = cases_success_since_stage_start(cases=candidates)
+        moving = [case for case in candidates if case.pk not in successes]
+        if moving:
+            _cases_advance(moving)
+    return BatchResult(
+        done=[case.pk for case in moving], not_locked=ids_not_locked(case_ids, locked)
+    )
+
+
+def _cases_advance(cases: list[EscalationCase]) -> None:
+    now = timezone.now()
+    changes = []
+    for case in cases:
+        preset = case_preset(case)
+        stage = preset.stage(case.stage)
+        reason = (
+            f"{stage.name} was due on {case.stage_due_on:%d %b %Y} ({case.due_rule}) "
+            "and no success was recorded, so the sweep moved the case on."
+        )
+        from_stage, from_status = case.stage, case.status
+        case_stage_start(case, preset.next_stage(case.stage), now)
+        changes.append(
+            stage_change_build(
+                case=case,
+                kind=ChangeKind.ADVANCED,
+                from_stage=from_stage,
+                from_status=from_status,
+                by=None,
+                reason=reason,
+                at=now,
+            )
+        )
+    # One UPDATE per (stage, deadline, rule) the cases move to: a batch shares a few of these,
+    # and bulk_update's CASE per row and field costs more in Python than the writes themselves.
+    # change_count + 1 in SQL is the count just given to each case: its row lock is held.
+    moves: dict[tuple, list[int]] = {}
+    for case in cases:
+        moves.setdefault((case.stage, case.stage_due_on, case.due_rule), []).append(case.pk)
+    for (stage, due_on, due_rule), case_ids in moves.items():
+        EscalationCase.objects.filter(pk__in=case_ids).update(
+            stage=stage,
+            stage_started_at=now,
+            stage_due_on=due_on,
+            due_rule=due_rule,
+            change_count=F("change_count") + 1,
+        )
+    StageChange.objects.bulk_create(changes)
+    withdrawal_requests_create_many(
+        cases=[
+            (case, change.reason)
+            for case, change in zip(cases, changes, strict=True)
+            if change_raises_withdrawal(case=case, kind=change.kind)
+        ],
+        by=None,
+        at=now,
+    )
+    cases_change_announce(changes=changes, by=None)

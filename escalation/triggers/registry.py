@@ -1,0 +1,74 @@
+"""Which query each trigger kind runs, and which of the preset's triggers hold today.
+
+HOLDING maps each kind (the object declared in learners/policies/trigger_kinds.py) to its
+module's ``holding`` query. Every declared kind must have one: a kind added there without a
+module here fails at import, not on the first morning its preset runs.
+"""
+
+import datetime as dt
+
+from django.core.exceptions import ImproperlyConfigured
+from django.db.models import QuerySet
+
+from escalation.triggers import (
+    behind_progress,
+    break_no_return,
+    break_silence,
+    cancelled_visits,
+    inactivity,
+    left_employment,
+    missed_homework,
+    missed_sessions,
+    no_active_learning_month,
+    no_new_employer,
+    no_progress,
+    work_absences,
+)
+from escalation.triggers.base import Firing, HoldingQuery
+from learners.models import Learner, LearnerStatus
+from learners.policies.base import PolicyPreset, TriggerKind
+from learners.policies.trigger_kinds import TRIGGER_KINDS
+
+KIND_MODULES = (
+    behind_progress,
+    missed_sessions,
+    missed_homework,
+    work_absences,
+    left_employment,
+    no_new_employer,
+    no_progress,
+    cancelled_visits,
+    break_silence,
+    break_no_return,
+    inactivity,
+    no_active_learning_month,
+)
+HOLDING: dict[TriggerKind, HoldingQuery] = {module.KIND: module.holding for module in KIND_MODULES}
+
+if missing := sorted(k for k, kind in TRIGGER_KINDS.items() if kind not in HOLDING):
+    raise ImproperlyConfigured(f"Trigger kinds with no holding query: {', '.join(missing)}")
+
+EVALUATED_STATUSES = (LearnerStatus.ON_PROGRAMME, LearnerStatus.BREAK_IN_LEARNING)
+
+
+def learners_evaluated(learners: QuerySet[Learner]) -> QuerySet[Learner]:
+    """Learners the triggers look at: open records only (a withdrawn or completed learner, or
+    an archived record, is not at risk of leaving)."""
+    return learners.filter(archived=False, status__in=EVALUATED_STATUSES)
+
+
+def triggers_holding(
+    *, learners: QuerySet[Learner], today: dt.date, preset: PolicyPreset
+) -> list[Firing]:
+    """Every trigger of the preset that holds today for ``learners``: each rule's kind's query
+    over the learners in the rule's scope (its programme types and nations)."""
+    scope = learners_evaluated(learners)
+    firings: list[Firing] = []
+    for rule in preset.triggers:
+        rule_scope = scope
+        if rule.programme_types is not None:
+            rule_scope = rule_scope.filter(programme_type__in=rule.programme_types)
+        if rule.nations is not None:
+            rule_scope = rule_scope.filter(nation__in=rule.nations)
+        firings.extend(HOLDING[rule.kind](rule, rule_scope, today))
+    return firings
