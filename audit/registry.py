@@ -6,14 +6,17 @@ Each entry names the model, the group the audit page filters by, and the path (D
 style) from a row to its learner, so the page can filter one learner's trail, and the columns
 that hold personal data (names, identifiers, contact details, free text), which a retention
 erasure replaces in the learner's audit rows (audit/redaction.py); ids, dates, statuses, levels
-and stage keys stay, so the trail still says what happened when. Models are named
-by label, not imported: the audit app sits beside ``learners`` on the ground floor and imports
-no higher app.
+and stage keys stay, so the trail still says what happened when. The learners' record kinds
+come from learners/record_kinds.py (the one list of them); only tables about no learner are
+listed here. Models are named by label, not imported: the audit app sits just above
+``learners`` and imports no higher app.
 """
 
 from dataclasses import dataclass
 
 from django.db import models
+
+from learners.record_kinds import audited_kinds
 
 
 @dataclass(frozen=True)
@@ -24,37 +27,12 @@ class Audited:
     personal: tuple[str, ...] = ()  # columns erased from the learner's audit rows on retention
 
 
+# The learners' record kinds that are audited (learners/record_kinds.py declares each once,
+# with its group, its path to the learner and its personal columns), then the audited tables
+# about no learner.
 AUDITED: tuple[Audited, ...] = (
-    Audited(
-        "learners.Learner", "learner", "", ("first_name", "last_name", "uln", "email", "phone")
-    ),
-    Audited("learners.BreakInLearning", "learner", "learner", ("reason",)),
-    Audited("riskcases.RiskRating", "rating", "learner", ("reason",)),
-    Audited("riskcases.ContactLogEntry", "contact", "learner", ("notes",)),
-    Audited("riskcases.ContactAttachment", "contact", "entry__learner", ("original_name",)),
-    Audited("escalation.EscalationCase", "case", "learner"),
-    Audited("escalation.StageChange", "stage", "case__learner", ("reason",)),
-    Audited(
-        "escalation.WithdrawalRequest", "withdrawal", "learner", ("grounds", "decision_reason")
-    ),
-    Audited("escalation.WithdrawalEvent", "withdrawal", "request__learner", ("note",)),
-    Audited(
-        "escalation.EmployerAgreement",
-        "withdrawal",
-        "request__learner",
-        ("agreed_by_name", "agreed_by_role", "notes", "original_name"),
-    ),
-    Audited(
-        "escalation.ExitReview", "withdrawal", "request__learner", ("reasons", "might_have_kept")
-    ),
-    Audited(
-        "escalation.Appeal",
-        "appeal",
-        "request__learner",
-        ("grounds", "refusal_reason", "late_accepted_reason", "decision_reason"),
-    ),
+    *(Audited(kind.model, kind.audit, kind.learner, kind.personal) for kind in audited_kinds()),
     Audited("reports.RegisterExport", "report", None),
-    Audited("reports.EvidencePackExport", "report", "learner"),
     Audited("reports.LeaverReport", "report", None),
 )
 

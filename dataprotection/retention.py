@@ -36,12 +36,10 @@ from escalation.models import (
     Appeal,
     AppealStatus,
     EscalationCase,
-    StageChange,
-    WithdrawalEvent,
     WithdrawalRequest,
 )
 from learners.models import ImportBatch, Learner, LearnerStatus
-from riskcases.models import ContactLogEntry, RiskRating
+from learners.record_kinds import activity_dates
 
 LEFT_STATUSES = (LearnerStatus.WITHDRAWN, LearnerStatus.COMPLETED)
 
@@ -60,28 +58,6 @@ def years_after(day: dt.date, years: int) -> dt.date:
 def _latest(model, field: str, path: str = "learner") -> Subquery:
     rows = model.objects.filter(**{path: OuterRef("pk")}).order_by().values(path)
     return Subquery(rows.annotate(latest=Max(field)).values("latest")[:1])
-
-
-# Each is the latest date or time of one kind of record; a learner's last activity is the
-# latest of them all.
-ACTIVITY = {
-    "a_contact": (ContactLogEntry, "occurred_at", "learner"),
-    "a_contact_added": (ContactLogEntry, "created_at", "learner"),
-    "a_rating": (RiskRating, "started_at", "learner"),
-    "a_stage": (StageChange, "at", "case__learner"),
-    "a_withdrawal": (WithdrawalEvent, "at", "request__learner"),
-    "a_appeal": (Appeal, "received_on", "request__learner"),
-}
-RECORD_RELATIONS = (
-    "sessions",
-    "visits",
-    "submissions",
-    "progress_snapshots",
-    "progress_events",
-    "work_absences",
-    "employment_changes",
-    "breaks",
-)
 
 
 @dataclass(frozen=True)
@@ -105,20 +81,19 @@ def _left_learners() -> QuerySet[Learner]:
     open_appeal = Appeal.objects.filter(request__learner=OuterRef("pk"), status=AppealStatus.LODGED)
     qs = Learner.objects.filter(status__in=LEFT_STATUSES, retention_erasure__isnull=True)
     qs = qs.exclude(Exists(live_case)).exclude(Exists(live_request)).exclude(Exists(open_appeal))
-    annotations = {key: _latest(*spec) for key, spec in ACTIVITY.items()}
-    for relation in RECORD_RELATIONS:
-        model = Learner._meta.get_field(relation).related_model
-        annotations[f"r_{relation}"] = _latest(model, "occurred_on")
-    annotations["r_returned"] = _latest(
-        Learner._meta.get_field("breaks").related_model, "returned_on"
-    )
+    # Each is the latest date or time of one kind of record (the dates each kind declares in
+    # learners/record_kinds.py); a learner's last activity is the latest of them all.
+    annotations = {
+        f"a_{kind.key}_{column}": _latest(kind.get_model(), column, kind.learner)
+        for kind, column in activity_dates()
+    }
     return qs.annotate(**annotations).order_by("pk")
 
 
 def last_activity_on(learner: Learner) -> dt.date:
     """The latest date among the annotations ``_left_learners`` adds, and the row's own."""
     dates = [_as_date(learner.updated_at)]
-    dates += [_as_date(v) for k, v in vars(learner).items() if k[:2] in ("a_", "r_")]
+    dates += [_as_date(v) for k, v in vars(learner).items() if k[:2] == "a_"]
     return max(d for d in dates if d is not None)
 
 

@@ -1,39 +1,23 @@
 """What anonymising one learner changes (see dataprotection/retention.py for what is kept and
 why). Runs inside the caller's transaction; returns counts per kind and the stored file names
-to delete once it commits."""
+to delete once it commits.
+
+What happens to each kind of record is declared once, in learners/record_kinds.py (``retention``,
+``erase``, ``unlink``, ``files``, ``erasure_count``); this module carries it out. Only the kinds
+with no foreign key to the learner (notifications and e-mails, found by their dedupe keys and
+the learner's name) are found here."""
 
 import re
 
-from dataprotection.sar_activity import RECORD_KINDS
 from dataprotection.sar_records import Scope, event_key_pattern
-from escalation.models import (
-    Appeal,
-    EmployerAgreement,
-    ExitReview,
-    RiskNotification,
-    StageLetter,
-    WithdrawalRequest,
-)
 from learners.models import Learner
+from learners.record_kinds import RecordKind, Retention, retention_kinds
 from notifications.models import EmailDelivery, Notification
-from riskcases.models import (
-    AgreedAction,
-    ContactAttachment,
-    ContactLogEntry,
-    RiskRating,
-    SupportRecord,
-)
-
-ERASED = "[erased: retention period passed]"
 
 
-def learner_scrub(*, learner: Learner) -> tuple[dict[str, int], list[str]]:
-    scope = Scope(learner=learner, include_confidential=True)
-    counts: dict[str, int] = {}
-    files: list[str] = []
-
-    # Notifications and e-mails are found by the learner's case, risk notification and
-    # withdrawal ids and their name: both before the name goes.
+def _messages(learner: Learner, scope: Scope, counts: dict[str, int]) -> None:
+    """Notifications and e-mails are found by the learner's case, risk notification and
+    withdrawal ids and their name: both before the name goes."""
     pattern = event_key_pattern(scope)
     name = re.compile(rf"(?<!\w){re.escape(learner.full_name)}(?!\w)")
     if pattern:
@@ -55,51 +39,47 @@ def learner_scrub(*, learner: Learner) -> tuple[dict[str, int], list[str]]:
         EmailDelivery.objects.filter(pk=email.pk).update(body="\n".join(kept) + "\n")
     counts["digest_emails_edited"] = len(digests)
 
-    attachments = ContactAttachment.objects.filter(entry__learner=learner)
-    files += [a.file.name for a in attachments]
-    counts["files"] = attachments.delete()[0]
-    contacts = ContactLogEntry.objects.filter(learner=learner)
-    for entry in contacts.prefetch_related("risk_factors"):
-        entry.risk_factors.clear()
-    counts["contacts"] = contacts.exclude(notes="").update(notes=ERASED)
-    for rating in RiskRating.objects.filter(learner=learner):
-        rating.risk_factors.clear()
-    counts["ratings"] = RiskRating.objects.filter(learner=learner).update(reason=ERASED)
-    counts["support_records"] = SupportRecord.objects.filter(learner=learner).update(summary=ERASED)
-    AgreedAction.objects.filter(support_record__learner=learner).update(description=ERASED)
-    counts["risk_notifications"] = RiskNotification.objects.filter(learner=learner).update(
-        evidence=ERASED, decision_reason=""
-    )
-    StageLetter.objects.filter(case__learner=learner).exclude(skipped_reason="").update(
-        skipped_reason=ERASED
-    )
 
-    requests = WithdrawalRequest.objects.filter(learner=learner)
-    counts["withdrawals"] = requests.update(grounds=ERASED, decision_reason="")
-    for agreement in EmployerAgreement.objects.filter(request__learner=learner):
-        files.append(agreement.file.name)
-        counts["files"] += 1
-    EmployerAgreement.objects.filter(request__learner=learner).update(
-        agreed_by_name=ERASED, agreed_by_role="", notes="", file="", original_name=""
-    )
-    ExitReview.objects.filter(request__learner=learner).update(
-        reasons=ERASED, might_have_kept=ERASED
-    )
-    Appeal.objects.filter(request__learner=learner).update(
-        grounds=ERASED, refusal_reason="", late_accepted_reason="", decision_reason=""
-    )
+# The kinds with no foreign key to a learner that an erasure changes: ``_messages`` finds
+# notifications and e-mails; an e-mail's attachments are deleted with it (CASCADE).
+FOUND_HERE = frozenset({"notifications", "emails", "email_attachments"})
 
-    counts["activity_records"] = sum(
-        model.objects.filter(learner=learner).delete()[0] for model, _ in RECORD_KINDS.values()
-    )
 
-    Learner.objects.filter(pk=learner.pk).update(
-        first_name="Erased",
-        last_name=f"learner {learner.pk}",
-        # Not a valid ULN (it starts with a letter), so it can never match a real one.
-        uln=f"E{learner.pk:09d}"[:10],
-        email="",
-        phone="",
-        archived=True,
-    )
+def _erase_values(kind: RecordKind, model, learner: Learner) -> dict:
+    values = {}
+    for column, value in kind.erase:
+        if isinstance(value, str):
+            value = value.format(pk=learner.pk)
+            size = model._meta.get_field(column).max_length
+            value = value[:size] if size else value
+        values[column] = value
+    return values
+
+
+def _kind_scrub(kind: RecordKind, learner: Learner, files: list[str]) -> int:
+    rows = kind.for_learner(learner.pk)
+    model = rows.model
+    for column in kind.files:
+        files += [name for name in rows.values_list(column, flat=True)]
+    if kind.retention == Retention.DELETE:
+        return rows.delete()[0]
+    for link in kind.unlink:
+        for row in rows.prefetch_related(link):
+            getattr(row, link).clear()
+    if kind.erase_filled_only:
+        rows = rows.exclude(**{kind.erase[0][0]: ""})
+    return rows.update(**_erase_values(kind, model, learner))
+
+
+def learner_scrub(*, learner: Learner) -> tuple[dict[str, int], list[str]]:
+    scope = Scope(learner=learner, include_confidential=True)
+    counts: dict[str, int] = {}
+    files: list[str] = []
+    _messages(learner, scope, counts)
+    for kind in retention_kinds():
+        if kind.learner is None:
+            continue  # in FOUND_HERE (a test checks)
+        changed = _kind_scrub(kind, learner, files)
+        if kind.erasure_count:
+            counts[kind.erasure_count] = counts.get(kind.erasure_count, 0) + changed
     return counts, files

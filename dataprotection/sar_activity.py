@@ -12,38 +12,30 @@ from django.db.models import Prefetch, Q
 
 from dataprotection.models import SubjectAccessExport
 from dataprotection.sar_records import CHUNK, Scope, event_key_pattern, person
-from learners.models import (
-    BreakInLearning,
-    EmploymentChange,
-    ImportBatch,
-    ProgressEvent,
-    ProgressSnapshot,
-    ScheduledSession,
-    Submission,
-    Visit,
-    WorkAbsence,
-)
+from learners.models import ImportBatch
+from learners.record_kinds import record_kind
 from notifications.models import EmailAttachment, EmailDelivery, Notification
 
-# The columns every activity record shares, then each kind's own.
+# The columns every activity record shares, then each kind's own (the kinds, their models and
+# titles: learners/record_kinds.py).
 RECORD_COLUMNS = ("id", "date", "source", "recorded_by", "created_at")
-RECORD_KINDS = {
-    "sessions": (ScheduledSession, ("kind", "title", "attendance")),
-    "visits": (Visit, ("kind", "outcome")),
-    "submissions": (Submission, ("title", "outcome")),
-    "progress_snapshots": (ProgressSnapshot, ("actual_percent", "planned_percent")),
-    "progress_records": (ProgressEvent, ("kind", "description")),
-    "work_absences": (WorkAbsence, ("explained", "notes")),
-    "employment_changes": (EmploymentChange, ("kind", "employer_name")),
-    "breaks": (BreakInLearning, ("expected_return_on", "reason", "returned_on")),
+RECORD_COLUMNS_OWN = {
+    "breaks": ("expected_return_on", "reason", "returned_on"),
+    "progress_snapshots": ("actual_percent", "planned_percent"),
+    "progress_records": ("kind", "description"),
+    "sessions": ("kind", "title", "attendance"),
+    "submissions": ("title", "outcome"),
+    "visits": ("kind", "outcome"),
+    "work_absences": ("explained", "notes"),
+    "employment_changes": ("kind", "employer_name"),
 }
 
 
 def record_rows(key: str):
-    model, own = RECORD_KINDS[key]
+    own = RECORD_COLUMNS_OWN[key]
 
     def rows(scope: Scope) -> Iterator[dict]:
-        qs = model.objects.filter(learner=scope.learner).select_related("recorded_by")
+        qs = record_kind(key).for_learner(scope.learner.pk).select_related("recorded_by")
         for r in qs.order_by("occurred_on", "pk").iterator(chunk_size=CHUNK):
             row = {
                 "id": r.pk,

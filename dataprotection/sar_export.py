@@ -28,6 +28,7 @@ from dataprotection import sar_records as records
 from dataprotection.models import SubjectAccessExport
 from dataprotection.sar_records import Scope
 from learners.models import Learner
+from learners.record_kinds import subject_access_kinds
 
 COPY_CHUNK = 1024 * 1024
 
@@ -39,39 +40,34 @@ class Section:
     rows: Any  # Callable[[Scope], Iterator[dict]]
 
 
-SECTIONS: tuple[Section, ...] = (
-    Section("personal_details", "Personal details", records.personal_details),
-    Section("ratings", "Risk ratings", records.ratings),
-    Section("contacts", "Contact log", records.contacts),
-    Section("contact_attachments", "Contact log attachments", records.contact_attachments),
-    Section("support", "Support plans and contracts", records.support),
-    Section("agreed_actions", "Agreed actions", records.actions),
-    Section("cases", "Escalation cases", cases.cases),
-    Section("stage_changes", "Stage changes", cases.stage_changes),
-    Section("risk_notifications", "Risk notifications (triggers)", cases.risk_notifications),
-    Section("letters", "Stage letters", cases.letters),
-    Section("withdrawals", "Withdrawals", cases.withdrawals),
-    Section("withdrawal_events", "Withdrawal history", cases.withdrawal_events),
-    Section("employer_agreements", "Employer's agreement", cases.employer_agreements),
-    Section("exit_reviews", "Exit reviews", cases.exit_reviews),
-    Section("appeals", "Appeals", cases.appeals),
-    *(
-        Section(key, title, activity.record_rows(key)[1])
-        for key, title in (
-            ("breaks", "Breaks in learning"),
-            ("progress_snapshots", "Progress against plan"),
-            ("progress_records", "Recorded progress"),
-            ("sessions", "Sessions and attendance"),
-            ("submissions", "Homework and submissions"),
-            ("visits", "Visits and reviews"),
-            ("work_absences", "Absences from work"),
-            ("employment_changes", "Employment changes"),
-        )
-    ),
-    Section("notifications", "Notifications to staff about the learner", activity.notifications),
-    Section("emails", "E-mails about the learner", activity.emails),
-    Section("imports", "Imports that touched the learner", activity.imports),
-    Section("earlier_exports", "Earlier subject access exports", activity.earlier_exports),
+# Each section's rows, by record kind (learners/record_kinds.py gives the sections, their
+# titles and their order).
+ROWS = {
+    "personal_details": records.personal_details,
+    "ratings": records.ratings,
+    "contacts": records.contacts,
+    "contact_attachments": records.contact_attachments,
+    "support": records.support,
+    "agreed_actions": records.actions,
+    "cases": cases.cases,
+    "stage_changes": cases.stage_changes,
+    "risk_notifications": cases.risk_notifications,
+    "letters": cases.letters,
+    "withdrawals": cases.withdrawals,
+    "withdrawal_events": cases.withdrawal_events,
+    "employer_agreements": cases.employer_agreements,
+    "exit_reviews": cases.exit_reviews,
+    "appeals": cases.appeals,
+    **{key: activity.record_rows(key)[1] for key in activity.RECORD_COLUMNS_OWN},
+    "notifications": activity.notifications,
+    "emails": activity.emails,
+    "imports": activity.imports,
+    "earlier_exports": activity.earlier_exports,
+}
+
+# A kind declared for the export with no rows here fails at import, not in a learner's zip.
+SECTIONS: tuple[Section, ...] = tuple(
+    Section(kind.key, kind.label, ROWS[kind.key]) for kind in subject_access_kinds()
 )
 
 

@@ -19,6 +19,7 @@ from escalation.models import (
 from escalation.services import case_preset
 from learners.access import learners_visible_to
 from learners.models import BreakInLearning, Learner
+from learners.record_kinds import timeline_filters
 from learners.roles import roles_of
 from riskcases.models import ContactLogEntry
 from riskcases.selectors import TimelineItem, caseload_for
@@ -118,8 +119,9 @@ def learner_risk_notifications(*, learner: Learner) -> dict[str, list[RiskNotifi
     }
 
 
-# What the escalation app adds to the learner timeline (see riskcases.pages).
-TIMELINE_KINDS_ADDED = {"case": "Stages and decisions", "break": "Breaks in learning"}
+# What the escalation app adds to the learner timeline (see riskcases.pages); the labels, the
+# order and the record kinds each shows: learners/record_kinds.py.
+TIMELINE_KINDS_ADDED = timeline_filters("case", "break")
 
 
 def _midday(day: dt.date) -> dt.datetime:

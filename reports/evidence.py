@@ -20,6 +20,7 @@ from escalation.models import (
 )
 from learners.models import BreakInLearning, Learner
 from learners.policies import PRESETS, PolicyPreset, active_preset
+from learners.record_kinds import EVIDENCE_SECTIONS
 from reports.evidence_rows import (
     ActionRow,
     AgreementRow,
@@ -389,17 +390,21 @@ def learner_evidence(*, learner: Learner, user: AbstractBaseUser) -> Evidence:
     preset = active_preset()
     reader = can_read_confidential(user)
     contacts = _contacts(learner, reader=reader)
+    # One reader per section of learners/record_kinds.py's EVIDENCE_SECTIONS.
+    sections = {
+        "ratings": lambda: _ratings(learner, preset),
+        "contacts": lambda: contacts,
+        "support": lambda: _support(learner),
+        "cases": lambda: _cases(learner),
+        "letters": lambda: _letters(learner),
+        "risk_notifications": lambda: _risk_notifications(learner, preset),
+        "breaks": lambda: _breaks(learner),
+        "withdrawals": lambda: _withdrawals(learner),
+    }
     return Evidence(
         learner=_facts(learner, preset),
         policy=preset.name,
         includes_confidential=reader and any(c.confidential for c in contacts),
         confidential_entries=sum(c.confidential for c in contacts),
-        ratings=_ratings(learner, preset),
-        contacts=contacts,
-        support=_support(learner),
-        cases=_cases(learner),
-        letters=_letters(learner),
-        risk_notifications=_risk_notifications(learner, preset),
-        breaks=_breaks(learner),
-        withdrawals=_withdrawals(learner),
+        **{section.key: sections[section.key]() for section in EVIDENCE_SECTIONS},
     )

@@ -9,6 +9,7 @@ from django.template.loader import render_to_string
 from django.utils import timezone
 
 from learners.models import Learner
+from learners.record_kinds import EVIDENCE_SECTIONS
 from reports.evidence import learner_evidence, person
 from reports.evidence_rows import Evidence
 from reports.models import EvidencePackExport
@@ -29,6 +30,22 @@ class EvidencePack:
         return f"evidence-pack-{self.export.learner.uln}-{stamp:%Y%m%d-%H%M}.pdf"
 
 
+@dataclass(frozen=True)
+class PackSection:
+    title: str
+    rows: list
+    template: str  # the section's body (reports/evidence/_<key>.html)
+
+
+def pack_sections(evidence: Evidence) -> list[PackSection]:
+    """The numbered sections, in the order and with the titles learners/record_kinds.py gives;
+    each record kind there names the section holding it."""
+    return [
+        PackSection(s.title, getattr(evidence, s.key), f"reports/evidence/_{s.key}.html")
+        for s in EVIDENCE_SECTIONS
+    ]
+
+
 def evidence_pack_html(*, evidence: Evidence, export: EvidencePackExport) -> str:
     marking = MARKING_SAFEGUARDING if evidence.includes_confidential else MARKING
     user = export.generated_by
@@ -36,6 +53,7 @@ def evidence_pack_html(*, evidence: Evidence, export: EvidencePackExport) -> str
         "reports/evidence_pack.html",
         {
             "evidence": evidence,
+            "sections": pack_sections(evidence),
             "learner": evidence.learner,
             "export": export,
             "generated_by": f"{person(user)} ({user.get_username()})",

@@ -23,6 +23,7 @@ from django.utils import timezone
 
 from learners.models import Learner
 from learners.policies import active_preset
+from learners.record_kinds import timeline_filters
 from learners.roles import Role, has_role
 from learners.selectors import learner_list_for
 from riskcases.models import (
@@ -114,12 +115,9 @@ class TimelineItem:
     template: str = ""
 
 
-TIMELINE_KINDS = {
-    "contact": "Contacts",
-    "rating": "Ratings",
-    "support": "Support plans",
-    "action": "Completed actions",
-}
+# The timeline filters this module reads (their labels, their order and the record kinds each
+# shows: learners/record_kinds.py); escalation.selectors reads the rest.
+TIMELINE_KINDS = timeline_filters("contact", "rating", "support", "action")
 
 
 def _midday(day: dt.date) -> dt.datetime:
