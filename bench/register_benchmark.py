@@ -1031,7 +1031,7 @@ def register_available() -> bool:
 # counts, no template.
 
 FLOOR_PATH = "bench/register-floor/"
-PAGE_ROWS = 50  # reports.views.ROWS_PER_PAGE
+PAGE_ROWS = 50  # web.register.ROWS_PER_PAGE
 
 
 def _floor_contacts_missing(preset) -> str:

@@ -105,8 +105,8 @@ TEMPLATES = [
                 "django.template.context_processors.request",
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
-                "config.navigation.navigation",
-                "notifications.context.bell",
+                "web.navigation.navigation",
+                "web.navigation.bell",
             ],
         },
     },
@@ -343,7 +343,7 @@ AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_RESET_ON_SUCCESS = True
 # Every failed attempt gets its own row (AccessFailureLog); successes are in AccessLog.
 AXES_ENABLE_ACCESS_FAILURE_LOG = True
-AXES_LOCKOUT_CALLABLE = "accounts.views.locked_out"
+AXES_LOCKOUT_CALLABLE = "web.accounts.locked_out"
 AXES_CLIENT_IP_CALLABLE = "accounts.client_ip.client_ip"
 # Reverse proxies in front of the app (each appends to X-Forwarded-For); 0: none.
 TRUSTED_PROXY_COUNT = env.int("TRUSTED_PROXY_COUNT", default=0)

@@ -167,7 +167,7 @@ def subject_access_export(
     withheld_reason: str = "",
 ) -> ExportFile:
     """Build the export of everything held about ``learner``. The caller has checked that
-    ``user`` may run it (dataprotection.views). Confidential safeguarding entries are included
+    ``user`` may run it (web.subject_access). Confidential safeguarding entries are included
     unless the user withheld them, with the exemption relied on as ``withheld_reason``."""
     started = timezone.now()
     export = SubjectAccessExport.objects.create(

@@ -4,23 +4,31 @@ from django.contrib.auth import views as auth_views
 from django.urls import include, path
 
 from accounts.forms import LoginForm
-from audit import urls as audit_urls
-from dataprotection import urls as dataprotection_urls
 from escalation import urls as escalation_urls
 from escalation import withdrawal_urls
 from learners import views as learner_views
-from notifications import urls as notification_urls
-from reports import evidence_urls, leaver_urls
-from reports import urls as report_urls
 from riskcases import urls as riskcases_urls
-from web import case_letters, cases, imports, policy
+from web import (
+    audit,
+    case_letters,
+    cases,
+    evidence,
+    imports,
+    leaver_panel,
+    notifications,
+    policy,
+    register,
+    subject_access,
+)
 
 # Sign-in.
 account_urlpatterns = [
     path(
         "accounts/login/",
         auth_views.LoginView.as_view(
-            redirect_authenticated_user=True, authentication_form=LoginForm
+            redirect_authenticated_user=True,
+            authentication_form=LoginForm,
+            template_name="web/accounts/login.html",
         ),
         name="login",
     ),
@@ -40,7 +48,16 @@ learner_urlpatterns = [
 learner_report_urlpatterns = [
     path(
         "learners/",
-        include(evidence_urls.urlpatterns + dataprotection_urls.urlpatterns),
+        include(
+            [
+                path("<int:pk>/evidence-pack/", evidence.evidence_pack, name="evidence_pack"),
+                path(
+                    "<int:pk>/subject-access/",
+                    subject_access.subject_access,
+                    name="subject_access",
+                ),
+            ]
+        ),
     ),
 ]
 
@@ -82,10 +99,63 @@ withdrawal_urlpatterns = [
 
 # The register, the leaver panel, notifications and the audit trail.
 report_urlpatterns = [
-    path("register/", include(report_urls.urlpatterns)),
-    path("leaver-panel/", include(leaver_urls.urlpatterns)),
-    path("notifications/", include(notification_urls.urlpatterns)),
-    path("audit/", include(audit_urls.urlpatterns)),
+    path(
+        "register/",
+        include(
+            [
+                path("", register.register, name="register"),
+                path("export/<slug:fmt>/", register.register_export, name="register_export"),
+                path("overdue/", register.overdue, name="register_overdue"),
+                path("workload/", register.team_workload, name="team_workload"),
+            ]
+        ),
+    ),
+    path(
+        "leaver-panel/",
+        include(
+            [
+                path("", leaver_panel.leaver_cycles, name="leaver_cycles"),
+                path("archive/", leaver_panel.leaver_archive, name="leaver_archive"),
+                path("generate/", leaver_panel.leaver_generate, name="leaver_generate"),
+                path(
+                    "reports/<int:pk>/",
+                    leaver_panel.leaver_report_detail,
+                    name="leaver_report_detail",
+                ),
+                path(
+                    "reports/<int:pk>/status/",
+                    leaver_panel.leaver_report_status,
+                    name="leaver_report_status",
+                ),
+                path(
+                    "reports/<int:pk>/download/",
+                    leaver_panel.leaver_report_download,
+                    name="leaver_report_download",
+                ),
+            ]
+        ),
+    ),
+    path(
+        "notifications/",
+        include(
+            [
+                path("", notifications.notification_list, name="notification_list"),
+                path(
+                    "read-all/",
+                    notifications.notification_read_all,
+                    name="notification_read_all",
+                ),
+                path("<int:pk>/", notifications.notification_open, name="notification_open"),
+                path("<int:pk>/read/", notifications.notification_read, name="notification_read"),
+                path(
+                    "preferences/",
+                    notifications.notification_preferences,
+                    name="notification_preferences",
+                ),
+            ]
+        ),
+    ),
+    path("audit/", include([path("", audit.audit_list, name="audit_list")])),
 ]
 
 urlpatterns = (

@@ -1,4 +1,5 @@
-"""The managers' at-risk register, its exports, the overdue page and the team workload view."""
+"""The at-risk register's pages (/register/...): the register, its exports, the overdue page and
+the team workload view. For managers and organisation-wide roles; a tutor goes to the caseload."""
 
 from functools import wraps
 
@@ -31,19 +32,21 @@ from reports.exports import (
     register_export_record,
     xlsx_bytes,
 )
-from reports.filters import RegisterFilter
+from reports.filters import OverdueFilter, RegisterFilter
 from reports.models import ExportFormat
 from reports.register import (
     NO_CASE,
     STEPPED_DOWN,
     RegisterCounts,
     at_risk_levels,
+    overdue_for,
     register_counts,
     register_for,
     register_ordering,
     register_page,
     register_sort_key,
 )
+from reports.workload import team_workload as team_workload_for
 
 ROWS_PER_PAGE = 50
 # The columns the register page prints: the rows query selects only these (and the annotated
@@ -187,7 +190,7 @@ def register(request: HttpRequest) -> HttpResponse:
     sort_query.pop("sort", None)
     return render(
         request,
-        "reports/register.html",
+        "web/register/register.html",
         {
             **state,
             "title": "At-risk register",
@@ -254,3 +257,44 @@ def register_export(request: HttpRequest, fmt: str) -> HttpResponse:
     response["Cache-Control"] = "no-store"
     response["X-Content-Type-Options"] = "nosniff"
     return response
+
+
+@login_required
+@register_reader
+def overdue(request: HttpRequest) -> HttpResponse:
+    if cleaned := without_empty_filters(request):
+        return cleaned
+    today = timezone.localdate()
+    filterset = OverdueFilter(
+        request.GET,
+        queryset=overdue_for(user=request.user, today=today),
+        user=request.user,
+        today=today,
+    )
+    # Longest overdue first: the oldest missed stage deadline or action due date leads.
+    rows = filterset.qs.order_by("overdue_since", "last_name", "first_name", "pk")
+    page = Paginator(rows, ROWS_PER_PAGE).get_page(request.GET.get("page"))
+    query = request.GET.copy()
+    query.pop("page", None)
+    return render(
+        request,
+        "web/register/overdue.html",
+        {
+            "title": "Overdue",
+            "filter": filterset,
+            "page": page,
+            "today": today,
+            "query_without_page": query.urlencode(),
+        },
+    )
+
+
+@login_required
+@register_reader
+def team_workload(request: HttpRequest) -> HttpResponse:
+    today = timezone.localdate()
+    return render(
+        request,
+        "web/register/workload.html",
+        {"title": "Team workload", "teams": team_workload_for(user=request.user, today=today)},
+    )

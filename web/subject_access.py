@@ -1,6 +1,7 @@
-"""The subject access export page: the safeguarding team (learners.roles.SUBJECT_ACCESS_ROLES)
-reads what the export holds and chooses whether confidential entries go in; a POST builds the
-zip, records it and sends it as a download. Everyone else gets 403, superusers included."""
+"""The subject access export page (/learners/<pk>/subject-access/): the safeguarding team
+(learners.roles.SUBJECT_ACCESS_ROLES) reads what the export holds and chooses whether
+confidential entries go in; a POST builds the zip, records it and sends it as a download.
+Everyone else gets 403, superusers included."""
 
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
@@ -47,6 +48,6 @@ def subject_access(request: HttpRequest, pk: int) -> HttpResponse:
     earlier = SubjectAccessExport.objects.filter(learner=learner).select_related("generated_by")
     return render(
         request,
-        "dataprotection/subject_access.html",
+        "web/subject_access/subject_access.html",
         {"learner": learner, "form": form, "earlier": earlier[:20]},
     )

@@ -30,7 +30,7 @@ def audit_list(request: HttpRequest) -> HttpResponse:
     query.pop("page", None)
     response = render(
         request,
-        "audit/audit_list.html",
+        "web/audit/audit_list.html",
         {"form": form, "page": page, "rows": rows, "query_without_page": query.urlencode()},
     )
     response["Cache-Control"] = "no-store"

@@ -1,5 +1,5 @@
-"""The bell's page: one's own notifications, newest first; open one (marks it read) or mark
-them read, one or all."""
+"""The bell's page (/notifications/...): one's own notifications, newest first; open one (marks
+it read) or mark them read, one or all; and one's e-mail preferences."""
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -25,7 +25,7 @@ def notification_list(request: HttpRequest) -> HttpResponse:
     page = Paginator(mine, PER_PAGE).get_page(request.GET.get("page"))
     return render(
         request,
-        "notifications/list.html",
+        "web/notifications/list.html",
         {"page": page, "unread_only": request.GET.get("show") == "unread"},
     )
 
@@ -48,11 +48,11 @@ def notification_read(request: HttpRequest, pk: int) -> HttpResponse:
     notification_mark_read(user=request.user, pk=note.pk)
     if request.htmx:
         note.refresh_from_db()
-        response = render(request, "notifications/_item.html", {"note": note})
+        response = render(request, "web/notifications/_item.html", {"note": note})
         response.write(
             render(
                 request,
-                "notifications/_bell.html",
+                "web/notifications/_bell.html",
                 {"unread_notifications": unread_count(user=request.user), "oob": True},
             ).content
         )
@@ -90,6 +90,6 @@ def notification_preferences(request: HttpRequest) -> HttpResponse:
         return redirect("notification_preferences")
     return render(
         request,
-        "notifications/preferences.html",
+        "web/notifications/preferences.html",
         {"form": form, "title": "E-mail preferences", "email": request.user.email},
     )

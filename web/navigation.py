@@ -1,6 +1,6 @@
-"""The navigation bar: one table of entry points and the roles that see each.
-
-Lives in config/ because it names pages from every app; later apps add their rows here.
+"""What every page's header shows, as two context processors (settings.TEMPLATES): the
+navigation bar (one table of entry points and the roles that see each; it names pages from every
+area, so it lives in the pages layer) and the notification bell's unread count.
 """
 
 from dataclasses import dataclass
@@ -9,6 +9,7 @@ from django.http import HttpRequest
 from django.urls import reverse
 
 from learners.roles import ORGANISATION_WIDE_ROLES, Role, roles_of
+from notifications.selectors import unread_count
 
 
 @dataclass(frozen=True)
@@ -80,3 +81,11 @@ def navigation(request: HttpRequest) -> dict[str, object]:
         "nav_entries": navigation_for(request),
         "user_roles": sorted(labels[r] for r in roles_of(request.user) if r in labels),
     }
+
+
+def bell(request: HttpRequest) -> dict[str, int]:
+    """The unread count for the bell on every page (one COUNT query, signed-in users only)."""
+    user = getattr(request, "user", None)
+    if user is None or not user.is_authenticated:
+        return {}
+    return {"unread_notifications": unread_count(user=user)}

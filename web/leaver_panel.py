@@ -1,5 +1,5 @@
-"""The leaver panel's pages: cycles, the report archive, generating a report and following its
-progress, and downloads.
+"""The leaver panel's pages (/leaver-panel/...): cycles, the report archive, generating a report
+and following its progress, and downloads.
 
 Who: the leaver panel (and superusers) read and generate; directors and quality / IQA read and
 download; everyone else is refused (403), and anonymous users are sent to log in."""
@@ -57,7 +57,7 @@ def leaver_cycles(request: HttpRequest) -> HttpResponse:
     today = timezone.localdate()
     return render(
         request,
-        "reports/leaver_cycles.html",
+        "web/leaver_panel/cycles.html",
         {
             "title": "Leaver panel",
             "rows": leaver_cycles_recent(today=today),
@@ -74,7 +74,7 @@ def leaver_archive(request: HttpRequest) -> HttpResponse:
     page = Paginator(leaver_reports_archive(), REPORTS_PER_PAGE).get_page(request.GET.get("page"))
     return render(
         request,
-        "reports/leaver_archive.html",
+        "web/leaver_panel/archive.html",
         {"title": "Leaver report archive", "page": page},
     )
 
@@ -105,7 +105,7 @@ def _report_context(report: LeaverReport) -> dict:
 @leaver_reader
 def leaver_report_detail(request: HttpRequest, pk: int) -> HttpResponse:
     report = get_object_or_404(LeaverReport.objects.select_related("generated_by"), pk=pk)
-    return render(request, "reports/leaver_report.html", _report_context(report))
+    return render(request, "web/leaver_panel/report.html", _report_context(report))
 
 
 @login_required
@@ -113,7 +113,7 @@ def leaver_report_detail(request: HttpRequest, pk: int) -> HttpResponse:
 def leaver_report_status(request: HttpRequest, pk: int) -> HttpResponse:
     """The status fragment the report page polls (htmx) every 2 seconds while it is built."""
     report = get_object_or_404(LeaverReport.objects.select_related("generated_by"), pk=pk)
-    return render(request, "reports/_leaver_status.html", _report_context(report))
+    return render(request, "web/leaver_panel/_status.html", _report_context(report))
 
 
 @login_required
