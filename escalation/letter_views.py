@@ -26,7 +26,7 @@ from escalation.services import IllegalMove, case_preset, case_stage_letter
 from escalation.withdrawal_forms import RECORDERS, may_record_withdrawal
 from escalation.withdrawal_selectors import withdrawal_get_for_user
 from learners.access import role_required
-from riskcases.pages import apply_form_errors
+from web.pages import apply_form_errors
 
 
 @login_required
