@@ -1,7 +1,7 @@
 """Step 3c of seed_demo: a few learners on programme put on breaks in learning through the
-services, as a tutor would have recorded them weeks ago: one past its expected return date, one
-who gave a new date, one who has returned. The triggers then run for them as the record's own
-evaluation would.
+break actions, as a tutor would have recorded them weeks ago: one past its expected return date,
+one who gave a new date, one who has returned. The actions queue the learners' trigger evaluation
+for after the commit; the seed also runs it at once to report what fired.
 
 Keyed on the breaks staff recorded (the import-style breaks of demo_activity are source
 "import"): once any exists, a rerun adds nothing."""
@@ -11,9 +11,9 @@ from dataclasses import dataclass
 
 from django.db.models import Exists, OuterRef
 
+from escalation.breaks import break_end, break_return_date_set, break_start
 from escalation.models import RiskNotification
 from escalation.triggers.evaluate import triggers_evaluate
-from learners.breaks import break_change_return_date, break_return, break_start
 from learners.models import (
     BreakInLearning,
     Learner,
@@ -95,11 +95,11 @@ def _put_on_break(learner: Learner, plan: DemoBreak, today: dt.date) -> None:
     )
     if plan.new_date_in_weeks is not None:
         new_date = today + plan.new_date_in_weeks * week
-        break_change_return_date(learner=learner, expected_return_on=new_date, by=by)
+        break_return_date_set(learner=learner, expected_return_on=new_date, by=by)
     end = today
     if plan.returned_weeks_ago is not None:
         end = max(today - plan.returned_weeks_ago * week, started_on)
-        break_return(learner=learner, returned_on=end, by=by)
+        break_end(learner=learner, returned_on=end, by=by)
     _clear_demo_activity(learner, started_on, end)
 
 

@@ -16,6 +16,7 @@ from django.core.files.base import ContentFile
 from django.db import transaction
 from django.utils import timezone
 
+from escalation.learner_actions import learner_enrolment_rate
 from escalation.tasks import triggers_evaluate_after_commit
 from learners.imports import (
     ImportRejected,
@@ -27,7 +28,6 @@ from learners.imports import (
 from learners.models import ImportBatch, ImportKind, ImportStatus, Learner
 from riskcases.attachments import safe_file_name
 from riskcases.models import RiskLevel
-from riskcases.services import rating_enrol
 
 
 class ImportAlreadyApplied(ValidationError):
@@ -116,12 +116,13 @@ def records_import_apply(*, batch: ImportBatch, by: AbstractBaseUser) -> ImportB
 
 def _enrol_new_learners(*, batch: ImportBatch, report: ImportReport, by: AbstractBaseUser) -> None:
     """Policy (At-risk rating): every learner is rated Low at enrolment unless a
-    start-of-programme risk factor applies; an import records none, so new learners start Low."""
+    start-of-programme risk factor applies; an import records none, so new learners start Low,
+    through the same enrolment action as the Enrol page."""
     if batch.kind != ImportKind.LEARNERS or not report.new_learner_ids:
         return
     reason = f"Rated Low at enrolment (imported from {batch.original_name})."
     for learner in Learner.objects.filter(pk__in=report.new_learner_ids).order_by("pk"):
-        rating_enrol(learner=learner, set_by=by, level=RiskLevel.LOW, reason=reason)
+        learner_enrolment_rate(learner=learner, by=by, level=RiskLevel.LOW, reason=reason)
 
 
 def records_import_touched_learner_ids(*, batch: ImportBatch) -> list[int]:

@@ -119,7 +119,7 @@ def learner_risk_notifications(*, learner: Learner) -> dict[str, list[RiskNotifi
     }
 
 
-# What the escalation app adds to the learner timeline (see riskcases.pages); the labels, the
+# What the escalation app adds to the learner timeline (see web/learners.py); the labels, the
 # order and the record kinds each shows: learners/record_kinds.py.
 TIMELINE_KINDS_ADDED = timeline_filters("case", "break")
 
@@ -141,7 +141,7 @@ def learner_case_timeline(*, learner: Learner, kinds: set[str]) -> list[Timeline
                     change.at,
                     change.get_kind_display(),
                     change,
-                    template="escalation/_timeline_stage.html",
+                    template="web/learners/_timeline_stage.html",
                 )
             )
         events = WithdrawalEvent.objects.filter(request__learner=learner).select_related("by")
@@ -157,7 +157,7 @@ def learner_case_timeline(*, learner: Learner, kinds: set[str]) -> list[Timeline
             )
     if "break" in kinds:
         for pause in BreakInLearning.objects.filter(learner=learner).select_related("recorded_by"):
-            template = "escalation/_timeline_break.html"
+            template = "web/learners/_timeline_break.html"
             items.append(
                 TimelineItem("break", _midday(pause.occurred_on), "Break", pause, template=template)
             )

@@ -2,11 +2,10 @@ from django import forms
 
 from escalation.models import Appellant, ExitTheme, WithdrawalReason
 from escalation.models.withdrawals import AgreementMethod
-from learners.roles import Role, roles_of
+from learners.roles import WRITERS, Role, roles_of
 from learners.validators import CleanForm
 from riskcases.attachments import ALLOWED_DESCRIPTION
 from riskcases.forms import TEXT_LIMIT
-from riskcases.pages import WRITERS
 
 # Who records the steps of a withdrawal (agreements, reviews, letters, appeals as received);
 # only directors decide.

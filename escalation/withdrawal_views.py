@@ -48,7 +48,7 @@ from escalation.withdrawal_selectors import (
 from learners.access import role_required
 from learners.roles import Role, roles_of
 from riskcases.attachments import download_response
-from riskcases.pages import apply_form_errors
+from web.pages import apply_form_errors
 
 QUEUE_READERS = (Role.DIRECTOR, Role.MANAGER, Role.QUALITY)
 

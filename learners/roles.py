@@ -39,3 +39,6 @@ def has_role(user: AbstractBaseUser | AnonymousUser, *roles: str) -> bool:
 # an exemption applies), which only safeguarding may read, and the same person judges whether
 # an exemption applies. A director who is the data protection officer is given this role too.
 SUBJECT_ACCESS_ROLES = frozenset({Role.SAFEGUARDING})
+
+# Who may write to a learner's record. Quality / IQA and the leaver panel read only.
+WRITERS = (Role.TUTOR, Role.MANAGER, Role.SAFEGUARDING)

@@ -34,7 +34,9 @@ def learner_lock(*, learner: Learner) -> Learner:
     return Learner.objects.select_for_update().get(pk=learner.pk)
 
 
-def learner_enrol(*, data: dict) -> Learner:
+def learner_create(*, data: dict) -> Learner:
+    """Write a new learner from its fields. Only the learner row: enrolment (the rating and the
+    case that follow) is escalation.learner_actions.learner_enrol."""
     learner = Learner(**data)
     learner.full_clean()
     learner.save()

@@ -6,7 +6,7 @@ local time), not the last day of learning: the last day is often weeks earlier a
 a cycle the panel has already reviewed, which would change a report of record after the fact.
 A withdrawal overturned on appeal (status "reinstated") is not a leaver: the learner stayed.
 
-A break in learning ends only by a return (``break_return``) or by the learner's withdrawal,
+A break in learning ends only by a return (``break_end``) or by the learner's withdrawal,
 which leaves the break row open (``returned_on`` empty; an overturned appeal closes it). So
 "a break that ended without return" is a withdrawal of a learner on a break: counted once, as
 a withdrawal, and flagged ``from_break``.

@@ -1,4 +1,8 @@
-"""Writes that carry a rule: ratings, contact-log entries, support records and actions."""
+"""Writes that carry a rule: ratings, contact-log entries, support records and actions.
+
+The rating and support writes here are the riskcases half of an action: a person's or an
+import's rating, enrolment or support agreement goes through escalation/learner_actions.py
+(learner_rate, learner_enrol, support_agree), which also opens or steps down the case."""
 
 import datetime as dt
 import uuid

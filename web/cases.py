@@ -28,9 +28,9 @@ from escalation.sweeps.selectors import case_success_since_stage_start
 from escalation.withdrawal_forms import WithdrawalRaiseForm, may_record_withdrawal
 from learners.access import role_required
 from learners.policies.base import Stage
-from learners.roles import Role
-from riskcases.pages import WRITERS, apply_form_errors, can_write
+from learners.roles import WRITERS, Role
 from web.case_forms import CaseMoveForm, LetterSkipForm
+from web.pages import apply_form_errors, can_write
 
 CASES_PER_PAGE = 50
 

@@ -4,16 +4,16 @@ from django.contrib.auth import views as auth_views
 from django.urls import include, path
 
 from accounts.forms import LoginForm
-from escalation import urls as escalation_urls
 from escalation import withdrawal_urls
-from learners import views as learner_views
-from riskcases import urls as riskcases_urls
 from web import (
     audit,
+    breaks,
     case_letters,
     cases,
     evidence,
     imports,
+    learner_records,
+    learners,
     leaver_panel,
     notifications,
     policy,
@@ -37,10 +37,47 @@ account_urlpatterns = [
 
 # Home, caseload, the learner page and what is recorded from it (/learners/...).
 learner_urlpatterns = [
-    path("", learner_views.home, name="home"),
+    path("", learners.home, name="home"),
     path(
         "learners/",
-        include(escalation_urls.learner_urlpatterns + riskcases_urls.urlpatterns),
+        include(
+            [
+                path("", learners.learner_list, name="learner_list"),
+                path("enrol/", learners.learner_enrol_view, name="learner_enrol"),
+                path("breaks/", breaks.break_list, name="break_list"),
+                path("<int:pk>/", learners.learner_detail, name="learner_detail"),
+                path("<int:pk>/rating/", learners.rating_change_view, name="rating_change"),
+                path("<int:pk>/support/new/", learners.support_create, name="support_create"),
+                path(
+                    "<int:pk>/records/<slug:kind>/new/",
+                    learner_records.record_create,
+                    name="record_create",
+                ),
+                path("<int:pk>/break/start/", breaks.break_start_view, name="break_start"),
+                path("<int:pk>/break/return/", breaks.break_return_view, name="break_return"),
+                path(
+                    "<int:pk>/break/return-date/",
+                    breaks.break_return_date_view,
+                    name="break_return_date",
+                ),
+                path(
+                    "risk-notifications/<int:pk>/decide/",
+                    learner_records.risk_notification_decide_view,
+                    name="risk_notification_decide",
+                ),
+                path("<int:pk>/contacts/new/", learners.contact_create, name="contact_create"),
+                path(
+                    "<int:pk>/actions/<int:action_pk>/done/",
+                    learners.action_toggle,
+                    name="action_toggle",
+                ),
+                path(
+                    "<int:pk>/attachments/<int:attachment_pk>/",
+                    learners.attachment_download,
+                    name="attachment_download",
+                ),
+            ]
+        ),
     ),
 ]
 

@@ -9,10 +9,10 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.utils import timezone
 from playwright.sync_api import expect
 
+from escalation.breaks import break_start
 from escalation.record_imports import records_import_preview
 from escalation.services import case_advance
 from escalation.triggers.evaluate import triggers_evaluate
-from learners.breaks import break_start
 from learners.roles import Role
 from reports.cycles import cycle_containing
 from reports.models import LeaverReport, ReportStatus

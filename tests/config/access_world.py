@@ -20,10 +20,10 @@ from django.db import transaction
 from django.utils import timezone
 
 from escalation.appeals import appeal_lodge
+from escalation.breaks import break_start
 from escalation.models import EscalationCase
 from escalation.triggers.base import Firing
 from escalation.triggers.firing import trigger_fire
-from learners.breaks import break_start
 from learners.policies import active_preset
 from learners.roles import Role
 from notifications.models import Notification

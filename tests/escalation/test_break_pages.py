@@ -10,8 +10,8 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from config.celery import app as celery_app
+from escalation.breaks import break_start
 from escalation.models import RiskNotification
-from learners.breaks import break_start
 from learners.models import BreakInLearning, LearnerStatus
 from learners.policies import active_preset
 from learners.roles import Role

@@ -9,12 +9,12 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.utils import timezone
 
 from escalation.appeals import appeal_lodge
+from escalation.breaks import break_start
 from escalation.models import Appeal
 from escalation.record_imports import records_import_preview
 from escalation.services import case_step_down
 from escalation.triggers.base import Firing
 from escalation.triggers.firing import trigger_fire
-from learners.breaks import break_start
 from learners.policies import active_preset
 from learners.roles import Role
 from notifications.models import Notification

@@ -8,7 +8,7 @@ import pytest
 import time_machine
 from django.core.exceptions import ValidationError
 
-from learners.breaks import break_change_return_date, break_return, break_start
+from escalation.breaks import break_end, break_return_date_set, break_start
 from learners.models import BreakInLearning, LearnerStatus, RecordSource
 from learners.policies import PRESETS
 from learners.services import LearnerClosedError
@@ -116,7 +116,7 @@ def test_it_refuses_a_closed_learner(tutor, team, closed):
 
 def test_it_records_the_return_and_puts_the_learner_back_on_programme(learner, tutor):
     start(learner, tutor)
-    pause = break_return(learner=learner, returned_on=TODAY - DAY, by=tutor)
+    pause = break_end(learner=learner, returned_on=TODAY - DAY, by=tutor)
     learner.refresh_from_db()
     assert pause.returned_on == TODAY - DAY
     assert (learner.status, learner.expected_return_date) == (LearnerStatus.ON_PROGRAMME, None)
@@ -126,16 +126,16 @@ def test_it_records_the_return_and_puts_the_learner_back_on_programme(learner, t
 
 def test_it_refuses_a_return_when_not_on_a_break(learner, tutor):
     with pytest.raises(ValidationError, match="not on a break"):
-        break_return(learner=learner, returned_on=TODAY, by=tutor)
+        break_end(learner=learner, returned_on=TODAY, by=tutor)
 
 
 def test_it_refuses_a_return_before_the_start_or_in_the_future(learner, tutor):
     start(learner, tutor)
     with pytest.raises(ValidationError) as exc:
-        break_return(learner=learner, returned_on=TODAY - 8 * DAY, by=tutor)
+        break_end(learner=learner, returned_on=TODAY - 8 * DAY, by=tutor)
     assert "cannot be before" in field_errors(exc)["returned_on"][0]
     with pytest.raises(ValidationError) as exc:
-        break_return(learner=learner, returned_on=TODAY + DAY, by=tutor)
+        break_end(learner=learner, returned_on=TODAY + DAY, by=tutor)
     assert "not a future date" in field_errors(exc)["returned_on"][0]
     learner.refresh_from_db()
     assert learner.status == LearnerStatus.BREAK_IN_LEARNING
@@ -143,7 +143,7 @@ def test_it_refuses_a_return_before_the_start_or_in_the_future(learner, tutor):
 
 def test_it_changes_the_expected_return_date_on_the_break_and_the_learner(learner, tutor):
     start(learner, tutor)
-    pause = break_change_return_date(learner=learner, expected_return_on=TODAY + 60 * DAY, by=tutor)
+    pause = break_return_date_set(learner=learner, expected_return_on=TODAY + 60 * DAY, by=tutor)
     learner.refresh_from_db()
     assert pause.expected_return_on == learner.expected_return_date == TODAY + 60 * DAY
     assert learner.status == LearnerStatus.BREAK_IN_LEARNING
@@ -153,7 +153,7 @@ def test_it_refuses_a_new_return_date_in_the_past_or_missing(learner, tutor):
     start(learner, tutor)
     for bad in (TODAY - DAY, None):
         with pytest.raises(ValidationError) as exc:
-            break_change_return_date(learner=learner, expected_return_on=bad, by=tutor)
+            break_return_date_set(learner=learner, expected_return_on=bad, by=tutor)
         assert "expected_return_on" in field_errors(exc)
     learner.refresh_from_db()
     assert learner.expected_return_date == TODAY + 30 * DAY
@@ -161,7 +161,7 @@ def test_it_refuses_a_new_return_date_in_the_past_or_missing(learner, tutor):
 
 def test_it_refuses_a_new_return_date_when_not_on_a_break(learner, tutor):
     with pytest.raises(ValidationError, match="not on a break"):
-        break_change_return_date(learner=learner, expected_return_on=TODAY + DAY, by=tutor)
+        break_return_date_set(learner=learner, expected_return_on=TODAY + DAY, by=tutor)
 
 
 def test_every_preset_has_a_break_contact_period():

@@ -9,10 +9,10 @@ from types import SimpleNamespace
 import time_machine
 from django.utils import timezone
 
+from escalation.breaks import break_start
 from escalation.models import ExitTheme
 from escalation.services import case_step_down
 from escalation.withdrawals import exit_review_record
-from learners.breaks import break_start
 from reports.cycles import cycle_starting
 from reports.models import LeaverPanelSettings
 from riskcases.models import SupportKind

@@ -16,13 +16,13 @@ from django.urls import reverse
 from django.utils import timezone
 
 from escalation.appeals import appeal_decide, appeal_lodge
+from escalation.breaks import break_end, break_start
 from escalation.letter_sending import letter_send
 from escalation.models import EscalationCase, ExitTheme
 from escalation.services import case_advance
 from escalation.triggers.base import Firing
 from escalation.triggers.firing import risk_notification_decide, trigger_fire
 from escalation.withdrawals import exit_review_record
-from learners.breaks import break_return, break_start
 from learners.policies import active_preset
 from notifications.models import LetterTemplate
 from reports.models import EvidencePackExport
@@ -161,7 +161,7 @@ def journey(learner, tutor, manager, director, safeguarding):
             by=tutor,
         )
     with at(12, 1):
-        break_return(learner=learner, returned_on=timezone.localdate(), by=tutor)
+        break_end(learner=learner, returned_on=timezone.localdate(), by=tutor)
         case = case_advance(case=case, by=manager, reason="No reply to the stage 1 letter")
         stage_letter_not_sent(case, by=manager, reason="Handed over at a review meeting")
         case = case_advance(case=case, by=manager, reason="Still no engagement after stage 2")

@@ -4,7 +4,8 @@ break panel.
 Policy (Aspiration 5.1.2.1): a learner on a break "should be contacted regularly as appropriate
 during the period of suspension". The contact clock runs from the later of the break's start
 and the last contact-log entry (rating changes are not contacts), so a break agreed yesterday is
-not already due. Here, in riskcases, because it reads the contact log beside the learner."""
+not already due. Here, in escalation beside the break actions (escalation/breaks.py): it reads
+the contact log (riskcases) beside the learner."""
 
 import datetime as dt
 from dataclasses import dataclass

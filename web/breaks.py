@@ -1,9 +1,6 @@
-"""Breaks in learning: start one, record the return, change the expected return date, and the
-contact reminder list of learners on a break.
-
-Here, not in learners/, because a break feeds the risk triggers (3 months' silence, a passed
-or missing return date): each change queues the learner's trigger evaluation for after the
-request commits."""
+"""The break pages: start a break in learning, record the return, change the expected return
+date, and the contact reminder list of learners on a break. The actions (escalation/breaks.py)
+re-evaluate the learner's triggers after the commit."""
 
 import datetime as dt
 
@@ -14,15 +11,15 @@ from django.forms import Form
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 
+from escalation.break_forms import BreakReturnDateForm, BreakReturnForm, BreakStartForm
+from escalation.break_selectors import breaks_for, learner_break_state
+from escalation.breaks import break_end, break_return_date_set, break_start
 from escalation.selectors import today_local
-from escalation.tasks import triggers_evaluate_after_commit
 from learners.access import learner_get_for_user, role_required
-from learners.break_forms import BreakReturnDateForm, BreakReturnForm, BreakStartForm
-from learners.breaks import break_change_return_date, break_return, break_start
 from learners.models import Learner, LearnerStatus
 from learners.policies import active_preset
-from riskcases.break_selectors import breaks_for, learner_break_state
-from riskcases.pages import WRITERS, apply_form_errors, can_write, closed_redirect
+from learners.roles import WRITERS
+from web.pages import apply_form_errors, can_write, closed_redirect
 
 
 def _day(date: dt.date) -> str:
@@ -31,7 +28,7 @@ def _day(date: dt.date) -> str:
 
 def _wrong_state(request: HttpRequest, learner: Learner, *, on_break: bool) -> HttpResponse | None:
     """A page for a learner in the other state (a stale link, a second tab): say so and go back
-    to the learner page. The services refuse it too, under the lock."""
+    to the learner page. The actions refuse it too, under the lock."""
     if (learner.status == LearnerStatus.BREAK_IN_LEARNING) == on_break:
         return None
     if on_break:
@@ -52,11 +49,10 @@ def _form_page(
         "submit": submit,
         "break_state": learner_break_state(learner=learner),
     }
-    return render(request, "escalation/break_form.html", context)
+    return render(request, "web/learners/break_form.html", context)
 
 
 def _done(request: HttpRequest, learner: Learner, message: str) -> HttpResponse:
-    triggers_evaluate_after_commit(learner_ids=[learner.pk])
     messages.success(request, message)
     return redirect("learner_detail", pk=learner.pk)
 
@@ -101,7 +97,7 @@ def break_return_view(request: HttpRequest, pk: int) -> HttpResponse:
     form = BreakReturnForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
-            pause = break_return(learner=learner, by=request.user, **form.cleaned_data)
+            pause = break_end(learner=learner, by=request.user, **form.cleaned_data)
         except ValidationError as exc:
             apply_form_errors(form, exc)
         else:
@@ -124,7 +120,7 @@ def break_return_date_view(request: HttpRequest, pk: int) -> HttpResponse:
     form = BreakReturnDateForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
-            pause = break_change_return_date(learner=learner, by=request.user, **form.cleaned_data)
+            pause = break_return_date_set(learner=learner, by=request.user, **form.cleaned_data)
         except ValidationError as exc:
             apply_form_errors(form, exc)
         else:
@@ -141,7 +137,7 @@ def break_return_date_view(request: HttpRequest, pk: int) -> HttpResponse:
 def break_list(request: HttpRequest) -> HttpResponse:
     return render(
         request,
-        "escalation/break_list.html",
+        "web/learners/break_list.html",
         {
             "rows": breaks_for(user=request.user, today=today_local()),
             "contact_days": active_preset().break_contact_days,

@@ -1,8 +1,8 @@
 """Activity records added by hand, and the tutor's decision on a risk notification.
 
-Here, not in learners/, because a new record evaluates the learner's triggers at once, which
-may open or move a case: the view calls the learners service, then the trigger evaluation, in
-the request's transaction."""
+A new record evaluates the learner's triggers at once, which may open or move a case: the view
+calls the learners service, then the trigger evaluation, in the request's transaction, so it
+can say on the page what fired."""
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -20,8 +20,9 @@ from escalation.triggers.firing import risk_notification_decide
 from learners.access import learner_get_for_user, role_required
 from learners.policies import active_preset
 from learners.record_forms import RECORD_KINDS
+from learners.roles import WRITERS
 from learners.services import learner_record_add
-from riskcases.pages import WRITERS, apply_form_errors, closed_redirect
+from web.pages import apply_form_errors, closed_redirect
 
 
 def _fired_message(request: HttpRequest, fired: list[int]) -> None:
@@ -56,7 +57,7 @@ def record_create(request: HttpRequest, pk: int, kind: str) -> HttpResponse:
             return redirect("learner_detail", pk=learner.pk)
     return render(
         request,
-        "escalation/record_form.html",
+        "web/learners/record_form.html",
         {"learner": learner, "form": form, "kind": record_kind, "kinds": RECORD_KINDS},
     )
 
@@ -89,6 +90,6 @@ def risk_notification_decide_view(request: HttpRequest, pk: int) -> HttpResponse
             return redirect("learner_detail", pk=learner.pk)
     return render(
         request,
-        "escalation/risk_decision_form.html",
+        "web/learners/risk_decision_form.html",
         {"learner": learner, "note": note, "form": form},
     )

@@ -1,5 +1,10 @@
-"""Breaks in learning (suspensions): start one, record the return, change the expected return
-date.
+"""Breaks in learning (suspensions): start one, end it (the learner returns), change the expected
+return date. The actions every caller uses (the break pages, seed_demo); the reads are in
+escalation/break_selectors.py.
+
+Here, in escalation, because a break feeds the risk triggers (3 months' silence, a passed or
+missing return date): each action queues the learner's trigger evaluation for after its
+transaction commits.
 
 Policy (Aspiration 5.1.2.1): "Learners on a temporary break in learning must provide an
 expected return date to learning." The open BreakInLearning row is the record of the break;
@@ -18,6 +23,7 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 
+from escalation.tasks import triggers_evaluate_after_commit
 from learners.models import BreakInLearning, Learner, LearnerStatus, RecordSource
 from learners.services import learner_ensure_open, learner_lock
 
@@ -79,7 +85,8 @@ def break_start(
     reason: str,
     by: AbstractBaseUser,
 ) -> BreakInLearning:
-    """Put the learner on a break from ``started_on`` (today or earlier, recorded late)."""
+    """Put the learner on a break from ``started_on`` (today or earlier, recorded late), and
+    evaluate the learner's triggers after the commit. Locks the learner's row."""
     with transaction.atomic():
         learner = learner_lock(learner=learner)
         learner_ensure_open(learner=learner)
@@ -106,13 +113,13 @@ def break_start(
         pause.full_clean()
         pause.save()
         _set_status(learner, LearnerStatus.BREAK_IN_LEARNING, expected_return_on)
+        triggers_evaluate_after_commit(learner_ids=[learner.pk])
     return pause
 
 
-def break_return(
-    *, learner: Learner, returned_on: dt.date, by: AbstractBaseUser
-) -> BreakInLearning:
-    """End the open break on ``returned_on``: the learner is back on programme."""
+def break_end(*, learner: Learner, returned_on: dt.date, by: AbstractBaseUser) -> BreakInLearning:
+    """End the open break on ``returned_on``: the learner is back on programme. Evaluates the
+    learner's triggers after the commit. Locks the learner's row."""
     with transaction.atomic():
         learner = learner_lock(learner=learner)
         learner_ensure_open(learner=learner)
@@ -131,16 +138,17 @@ def break_return(
         pause.returned_on = returned_on
         pause.save(update_fields=["returned_on"])
         _set_status(learner, LearnerStatus.ON_PROGRAMME, None)
+        triggers_evaluate_after_commit(learner_ids=[learner.pk])
     log.info("Break %s of learner %s: return recorded by user %s", pause.pk, learner.pk, by.pk)
     return pause
 
 
-def break_change_return_date(
+def break_return_date_set(
     *, learner: Learner, expected_return_on: dt.date | None, by: AbstractBaseUser
 ) -> BreakInLearning:
     """The learner gives a new expected return date: today or later, and after the start (a
     date already gone by is not an expectation; a return that happened is recorded with
-    break_return)."""
+    break_end). Evaluates the learner's triggers after the commit. Locks the learner's row."""
     with transaction.atomic():
         learner = learner_lock(learner=learner)
         learner_ensure_open(learner=learner)
@@ -161,5 +169,6 @@ def break_change_return_date(
         pause.expected_return_on = expected_return_on
         pause.save(update_fields=["expected_return_on"])
         _set_status(learner, LearnerStatus.BREAK_IN_LEARNING, expected_return_on)
+        triggers_evaluate_after_commit(learner_ids=[learner.pk])
     log.info("Break %s of learner %s: return date changed by user %s", pause.pk, learner.pk, by.pk)
     return pause

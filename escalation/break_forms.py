@@ -1,11 +1,11 @@
 """Forms for starting a break in learning, recording the return and changing the expected
 return date. They only read the dates; the rules (no future start, return after start, one
-break at a time) are learners/breaks.py's, shown on these fields when it refuses."""
+break at a time) are escalation/breaks.py's, shown on these fields when it refuses."""
 
 from django import forms
 from django.utils import timezone
 
-from learners.breaks import RETURN_DATE_REQUIRED
+from escalation.breaks import RETURN_DATE_REQUIRED
 from learners.record_forms import DATE
 from learners.validators import CleanForm
 
