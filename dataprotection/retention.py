@@ -30,18 +30,16 @@ from django.utils import timezone
 from audit.services import audit_redact_learner
 from dataprotection.models import RetentionErasure
 from dataprotection.retention_scrub import learner_scrub
-from escalation.models import (
-    ACTIVE_STATUSES,
+from escalation.models import ACTIVE_STATUSES, EscalationCase, StageChange
+from learners.models import ImportBatch, Learner, LearnerStatus
+from riskcases.models import ContactLogEntry, RiskRating
+from withdrawals.models import (
     LIVE_REQUEST_STATUSES,
     Appeal,
     AppealStatus,
-    EscalationCase,
-    StageChange,
     WithdrawalEvent,
     WithdrawalRequest,
 )
-from learners.models import ImportBatch, Learner, LearnerStatus
-from riskcases.models import ContactLogEntry, RiskRating
 
 LEFT_STATUSES = (LearnerStatus.WITHDRAWN, LearnerStatus.COMPLETED)
 

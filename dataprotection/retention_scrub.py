@@ -6,14 +6,7 @@ import re
 
 from dataprotection.sar_activity import RECORD_KINDS
 from dataprotection.sar_records import Scope, event_key_pattern
-from escalation.models import (
-    Appeal,
-    EmployerAgreement,
-    ExitReview,
-    RiskNotification,
-    StageLetter,
-    WithdrawalRequest,
-)
+from escalation.models import RiskNotification, StageLetter
 from learners.models import Learner
 from notifications.models import EmailDelivery, Notification
 from riskcases.models import (
@@ -23,6 +16,7 @@ from riskcases.models import (
     RiskRating,
     SupportRecord,
 )
+from withdrawals.models import Appeal, EmployerAgreement, ExitReview, WithdrawalRequest
 
 ERASED = "[erased: retention period passed]"
 

@@ -1,6 +1,7 @@
-"""Stage letter pages: the preview of the current stage's letter with its Send button, the
-"not sent, with a reason" form on the case page, and the withdrawal's written confirmation.
-Writers and directors send; everyone who may see the case may read the preview."""
+"""Stage letter pages: the preview of the current stage's letter with its Send button, and the
+"not sent, with a reason" form on the case page (the withdrawal's written confirmation:
+web/withdrawals.py). Writers and directors send; everyone who may see the case may read the
+preview."""
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -19,14 +20,12 @@ from escalation.letters import (
     letter_recipients,
     letter_send,
     stage_letter_skip,
-    withdrawal_confirmation_send,
 )
 from escalation.selectors import case_get_for_user
 from escalation.services import IllegalMove, case_preset, case_stage_letter
-from escalation.withdrawal_forms import RECORDERS, may_record_withdrawal
-from escalation.withdrawal_selectors import withdrawal_get_for_user
 from learners.access import role_required
 from riskcases.pages import apply_form_errors
+from withdrawals.forms import RECORDERS, may_record_withdrawal
 
 
 @login_required
@@ -102,21 +101,3 @@ def case_letter_skip(request: HttpRequest, pk: int) -> HttpResponse:
             return redirect("case_detail", pk=case.pk)
     context = views._case_context(request, case) | {"skip_form": form}
     return render(request, "escalation/case_detail.html", context)
-
-
-@login_required
-@role_required(*RECORDERS)
-@require_POST
-def withdrawal_confirmation_letter(request: HttpRequest, pk: int) -> HttpResponse:
-    wr = withdrawal_get_for_user(user=request.user, pk=pk)
-    try:
-        withdrawal_confirmation_send(request=wr, by=request.user)
-    except (IllegalMove, ValidationError) as exc:
-        messages.error(request, exc.messages[0])
-    else:
-        messages.success(
-            request,
-            "The written confirmation is recorded as sent today; the letter and its PDF copy "
-            "are in the contact log.",
-        )
-    return redirect("withdrawal_detail", pk=wr.pk)

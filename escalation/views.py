@@ -15,7 +15,7 @@ from django.views.decorators.http import require_POST
 
 from escalation.forms import CaseMoveForm, LetterSkipForm
 from escalation.letters import case_letter_template
-from escalation.models import LIVE_REQUEST_STATUSES, CaseStatus
+from escalation.models import CaseStatus
 from escalation.selectors import (
     TIMELINE_KINDS_ADDED,
     case_checklist,
@@ -41,7 +41,6 @@ from escalation.services import (
     case_step_down,
 )
 from escalation.sweeps import case_change_announce, case_success_since_stage_start
-from escalation.withdrawal_forms import WithdrawalRaiseForm, may_record_withdrawal
 from learners.access import learner_get_for_user, role_required
 from learners.filters import LearnerListFilter
 from learners.models import ProgrammeType, Team
@@ -62,6 +61,13 @@ from riskcases.pages import (
 )
 from riskcases.selectors import CASELOAD_SORTS, caseload_sorted
 from riskcases.services import rating_change, rating_current, rating_enrol, support_record_create
+from withdrawals.forms import WithdrawalRaiseForm, may_record_withdrawal
+from withdrawals.selectors import (
+    case_has_live_withdrawal,
+    case_withdrawal_requests,
+    learner_withdrawal_latest,
+    learner_withdrawal_timeline,
+)
 
 LEARNERS_PER_PAGE = 50
 
@@ -108,7 +114,10 @@ def learner_detail(request: HttpRequest, pk: int) -> HttpResponse:
         request,
         learner,
         more_kinds=TIMELINE_KINDS_ADDED,
-        more_items=lambda kinds: learner_case_timeline(learner=learner, kinds=kinds),
+        more_items=lambda kinds: (
+            learner_case_timeline(learner=learner, kinds=kinds)
+            + learner_withdrawal_timeline(learner=learner, kinds=kinds)
+        ),
     )
     if request.htmx and request.htmx.target == "timeline":
         return render(request, "riskcases/_timeline.html", context)
@@ -118,7 +127,7 @@ def learner_detail(request: HttpRequest, pk: int) -> HttpResponse:
     context |= {
         "risk_notifications": learner_risk_notifications(learner=learner),
         "records": learner_recent_records(learner=learner),
-        "withdrawal": learner.withdrawal_requests.order_by("-raised_at", "-pk").first(),
+        "withdrawal": learner_withdrawal_latest(learner=learner),
         "record_kinds": RECORD_KINDS,
         "risk_levels": [(level, active_preset().label(level)) for level in RISK_LEVELS],
         "can_subject_access": has_role(request.user, *SUBJECT_ACCESS_ROLES),
@@ -277,13 +286,11 @@ def _case_context(request: HttpRequest, case, form: CaseMoveForm | None = None) 
         "success": case_success_since_stage_start(case) if case.is_active else None,
         "may_advance": may_act and case.status == CaseStatus.OPEN and next_stage is not None,
         "may_manage": can_write(request) and case.is_active,
-        "withdrawal_requests": case.withdrawal_requests.select_related("raised_by")
-        .prefetch_related("events__by")
-        .order_by("-raised_at", "-pk"),
+        "withdrawal_requests": case_withdrawal_requests(case=case),
         "may_raise": case.status == CaseStatus.OPEN
         and stage.withdrawal
         and may_record_withdrawal(request.user)
-        and not case.withdrawal_requests.filter(status__in=LIVE_REQUEST_STATUSES).exists(),
+        and not case_has_live_withdrawal(case=case),
         "raise_form": WithdrawalRaiseForm(),
         "form": form or CaseMoveForm(initial={"expected_stage": case.stage}),
         "actor_title": stage.actor_title(case.learner.nation),

@@ -1,6 +1,7 @@
-"""Withdrawal pages: the directors' approvals queue (managers and IQA read it), one request's
-evidence and its actions, appeals. Each POST: fetch through the access helper, a form, one
-service call, redirect; a refusal is shown on the form and nothing typed is lost."""
+"""Withdrawal pages (/withdrawals/...): the directors' approvals queue (managers and IQA read
+it), one request's evidence and its actions, the written confirmation letter, appeals. Each
+POST: fetch through the access helper, a form, one service call, redirect; a refusal is shown
+on the form and nothing typed is lost."""
 
 from collections.abc import Callable
 
@@ -14,18 +15,15 @@ from django.views.decorators.http import require_POST
 
 from audit.models import Operation
 from audit.services import access_record, confidential_views_record
-from escalation import appeals, withdrawals
-from escalation.letters import withdrawal_letter_template
-from escalation.models import (
-    Appeal,
-    AppealStatus,
-    EmployerAgreement,
-    ExitReview,
-    RequestStatus,
-)
 from escalation.selectors import case_get_for_user
 from escalation.services import IllegalMove, case_preset
-from escalation.withdrawal_forms import (
+from learners.access import role_required
+from learners.roles import Role, roles_of
+from riskcases.attachments import download_response
+from riskcases.pages import apply_form_errors
+from withdrawals import appeals
+from withdrawals import services as withdrawals
+from withdrawals.forms import (
     RECORDERS,
     AppealDecisionForm,
     AppealLodgeForm,
@@ -37,7 +35,15 @@ from escalation.withdrawal_forms import (
     WithdrawalRaiseForm,
     may_record_withdrawal,
 )
-from escalation.withdrawal_selectors import (
+from withdrawals.letters import withdrawal_confirmation_send, withdrawal_letter_template
+from withdrawals.models import (
+    Appeal,
+    AppealStatus,
+    EmployerAgreement,
+    ExitReview,
+    RequestStatus,
+)
+from withdrawals.selectors import (
     appeals_to_decide,
     approvals_queue,
     last_learning_activity,
@@ -45,10 +51,6 @@ from escalation.withdrawal_selectors import (
     withdrawal_get_for_user,
     withdrawals_to_follow_up,
 )
-from learners.access import role_required
-from learners.roles import Role, roles_of
-from riskcases.attachments import download_response
-from riskcases.pages import apply_form_errors
 
 QUEUE_READERS = (Role.DIRECTOR, Role.MANAGER, Role.QUALITY)
 
@@ -62,7 +64,7 @@ def _is_director(user) -> bool:
 def withdrawal_queue(request: HttpRequest) -> HttpResponse:
     return render(
         request,
-        "escalation/withdrawals/queue.html",
+        "web/withdrawals/queue.html",
         {
             "queue": approvals_queue(user=request.user),
             "follow_up": withdrawals_to_follow_up(user=request.user),
@@ -145,7 +147,7 @@ def _context(request: HttpRequest, wr, **forms) -> dict:
 
 
 def _render(request: HttpRequest, wr, **forms) -> HttpResponse:
-    return render(request, "escalation/withdrawals/detail.html", _context(request, wr, **forms))
+    return render(request, "web/withdrawals/detail.html", _context(request, wr, **forms))
 
 
 @login_required
@@ -264,7 +266,7 @@ def exit_review_create(request: HttpRequest, pk: int) -> HttpResponse:
             return redirect("withdrawal_detail", pk=wr.pk)
     return render(
         request,
-        "escalation/withdrawals/exit_review_form.html",
+        "web/withdrawals/exit_review_form.html",
         {"form": form, "wr": wr, "learner": wr.learner},
     )
 
@@ -284,6 +286,24 @@ def confirmation_create(request: HttpRequest, pk: int) -> HttpResponse:
     return _handle(
         request, wr, form, "confirmation_form", call, "The written confirmation is recorded."
     )
+
+
+@login_required
+@role_required(*RECORDERS)
+@require_POST
+def withdrawal_confirmation_letter(request: HttpRequest, pk: int) -> HttpResponse:
+    wr = withdrawal_get_for_user(user=request.user, pk=pk)
+    try:
+        withdrawal_confirmation_send(request=wr, by=request.user)
+    except (IllegalMove, ValidationError) as exc:
+        messages.error(request, exc.messages[0])
+    else:
+        messages.success(
+            request,
+            "The written confirmation is recorded as sent today; the letter and its PDF copy "
+            "are in the contact log.",
+        )
+    return redirect("withdrawal_detail", pk=wr.pk)
 
 
 @login_required

@@ -1,5 +1,6 @@
 """The lowest layer of the withdrawal process: creating and cancelling requests and writing
-their history. Case moves (services.py) call it, so it imports nothing that moves a case."""
+their history. Case moves in escalation call it through escalation/withdrawal_records.py
+(registered by withdrawals/apps.py), so it imports nothing that moves a case."""
 
 import datetime as dt
 from collections.abc import Sequence
@@ -8,16 +9,16 @@ from django.contrib.auth import get_user_model
 from django.contrib.auth.models import AbstractBaseUser
 from django.urls import reverse
 
-from escalation.models import (
+from escalation.models import EscalationCase
+from learners.roles import Role
+from notifications.services import NotificationItem, notifications_send_many
+from withdrawals.models import (
     LIVE_REQUEST_STATUSES,
-    EscalationCase,
     EventKind,
     RequestStatus,
     WithdrawalEvent,
     WithdrawalRequest,
 )
-from learners.roles import Role
-from notifications.services import NotificationItem, notifications_send_many
 
 
 def withdrawal_event_add(

@@ -16,7 +16,7 @@ from django.test import RequestFactory
 from django.urls import get_resolver, reverse
 
 from config.access_policy import ACCESS_POLICY, Outcome
-from escalation.letters import letter_send, withdrawal_confirmation_send
+from escalation.letters import letter_send
 from escalation.services import case_advance
 from escalation.sweeps import case_change_announce
 from notifications.digests import digest_send
@@ -32,6 +32,7 @@ from tests.config.access_world import (
     CANARY_NOTES,
     NOW,
 )
+from withdrawals.letters import withdrawal_confirmation_send
 
 pytestmark = pytest.mark.django_db
 

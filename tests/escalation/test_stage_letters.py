@@ -12,12 +12,7 @@ from django.db import transaction
 from django.urls import reverse
 from django.utils import timezone
 
-from escalation.letters import (
-    letter_context_for_case,
-    letter_send,
-    stage_letter_skip,
-    withdrawal_confirmation_send,
-)
+from escalation.letters import letter_context_for_case, letter_send, stage_letter_skip
 from escalation.models import StageLetter
 from escalation.selectors import case_checklist
 from escalation.services import IllegalMove, case_advance, case_stage_notified
@@ -30,6 +25,7 @@ from riskcases.services import contact_log
 from tests.conftest import ARTIFACTS
 from tests.escalation.withdrawal_steps import agreement, approve, at_withdrawal_stage
 from tests.factories import LearnerFactory, open_case
+from withdrawals.letters import withdrawal_confirmation_send
 
 MONDAY = dt.datetime(2026, 11, 23, 10, 0, tzinfo=dt.UTC)
 
