@@ -9,7 +9,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
@@ -36,18 +36,17 @@ from withdrawals.forms import (
     may_record_withdrawal,
 )
 from withdrawals.letters import withdrawal_confirmation_send, withdrawal_letter_template
-from withdrawals.models import (
-    Appeal,
-    AppealStatus,
-    EmployerAgreement,
-    ExitReview,
-    RequestStatus,
-)
+from withdrawals.models import Appeal, AppealStatus, RequestStatus
 from withdrawals.selectors import (
+    appeal_get_for_user,
     appeals_to_decide,
     approvals_queue,
     last_learning_activity,
+    withdrawal_agreement,
+    withdrawal_appeals,
+    withdrawal_events,
     withdrawal_evidence,
+    withdrawal_exit_review,
     withdrawal_get_for_user,
     withdrawals_to_follow_up,
 )
@@ -89,9 +88,9 @@ def _decision_form(wr, data=None) -> WithdrawalDecisionForm:
 def _context(request: HttpRequest, wr, **forms) -> dict:
     user = request.user
     preset = case_preset(wr.case)
-    agreement = EmployerAgreement.objects.filter(request=wr).select_related("recorded_by").first()
-    review = ExitReview.objects.filter(request=wr).prefetch_related("themes").first()
-    appeal_list = list(wr.appeals.select_related("recorded_by", "decided_by", "late_accepted_by"))
+    agreement = withdrawal_agreement(request=wr)
+    review = withdrawal_exit_review(request=wr)
+    appeal_list = withdrawal_appeals(request=wr)
     withdrawn = wr.status == RequestStatus.WITHDRAWN
     may_record = may_record_withdrawal(user)
     director = _is_director(user)
@@ -112,7 +111,7 @@ def _context(request: HttpRequest, wr, **forms) -> dict:
         "preset": preset,
         "stage_name": preset.stage(wr.case.stage).name,
         "evidence": evidence,
-        "events": wr.events.select_related("by"),
+        "events": withdrawal_events(request=wr),
         "agreement": agreement,
         "needs_agreement": withdrawals.requires_employer_agreement(wr),
         "review": review,
@@ -225,7 +224,7 @@ def employer_agreement_create(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 def employer_agreement_download(request: HttpRequest, pk: int) -> FileResponse:
     wr = withdrawal_get_for_user(user=request.user, pk=pk)
-    agreement = EmployerAgreement.objects.filter(request=wr).first()
+    agreement = withdrawal_agreement(request=wr)
     if agreement is None:
         raise Http404("No agreement recorded.")
     access_record(
@@ -244,7 +243,7 @@ def employer_agreement_download(request: HttpRequest, pk: int) -> FileResponse:
 @role_required(*RECORDERS)
 def exit_review_create(request: HttpRequest, pk: int) -> HttpResponse:
     wr = withdrawal_get_for_user(user=request.user, pk=pk)
-    if wr.status != RequestStatus.WITHDRAWN or ExitReview.objects.filter(request=wr).exists():
+    if wr.status != RequestStatus.WITHDRAWN or withdrawal_exit_review(request=wr) is not None:
         messages.error(request, "An exit review is recorded once, after the withdrawal.")
         return redirect("withdrawal_detail", pk=wr.pk)
     form = ExitReviewForm(request.POST or None)
@@ -333,17 +332,11 @@ def appeal_create(request: HttpRequest, pk: int) -> HttpResponse:
     return response
 
 
-def _appeal_for(request: HttpRequest, pk: int) -> tuple:
-    appeal = get_object_or_404(Appeal, pk=pk)
-    wr = withdrawal_get_for_user(user=request.user, pk=appeal.request_id)
-    return appeal, wr
-
-
 @login_required
 @role_required(Role.DIRECTOR)
 @require_POST
 def appeal_decide(request: HttpRequest, pk: int) -> HttpResponse:
-    appeal, wr = _appeal_for(request, pk)
+    appeal, wr = appeal_get_for_user(user=request.user, pk=pk)
     form = AppealDecisionForm(request.POST, stages=case_preset(wr.case).stages)
 
     def call(data: dict) -> None:
@@ -363,7 +356,7 @@ def appeal_decide(request: HttpRequest, pk: int) -> HttpResponse:
 @role_required(Role.DIRECTOR)
 @require_POST
 def appeal_accept_late(request: HttpRequest, pk: int) -> HttpResponse:
-    appeal, wr = _appeal_for(request, pk)
+    appeal, wr = appeal_get_for_user(user=request.user, pk=pk)
     form = LateAcceptForm(request.POST)
 
     def call(data: dict) -> None:

@@ -28,6 +28,7 @@ from withdrawals.models import (
     Appeal,
     AppealStatus,
     EmployerAgreement,
+    ExitReview,
     RequestStatus,
     WithdrawalEvent,
     WithdrawalRequest,
@@ -56,6 +57,30 @@ def withdrawal_get_for_user(*, user: AbstractBaseUser, pk: int) -> WithdrawalReq
     if request is None:
         raise Http404("No such withdrawal in your caseload.")
     return request
+
+
+def appeal_get_for_user(*, user: AbstractBaseUser, pk: int) -> tuple[Appeal, WithdrawalRequest]:
+    """An appeal and its withdrawal, when the withdrawal's learner is visible to ``user``."""
+    appeal = Appeal.objects.filter(pk=pk).first()
+    if appeal is None:
+        raise Http404("No such appeal.")
+    return appeal, withdrawal_get_for_user(user=user, pk=appeal.request_id)
+
+
+def withdrawal_agreement(*, request: WithdrawalRequest) -> EmployerAgreement | None:
+    return EmployerAgreement.objects.filter(request=request).select_related("recorded_by").first()
+
+
+def withdrawal_exit_review(*, request: WithdrawalRequest) -> ExitReview | None:
+    return ExitReview.objects.filter(request=request).prefetch_related("themes").first()
+
+
+def withdrawal_appeals(*, request: WithdrawalRequest) -> list[Appeal]:
+    return list(request.appeals.select_related("recorded_by", "decided_by", "late_accepted_by"))
+
+
+def withdrawal_events(*, request: WithdrawalRequest) -> QuerySet[WithdrawalEvent]:
+    return request.events.select_related("by")
 
 
 def approvals_queue(*, user: AbstractBaseUser) -> QuerySet[WithdrawalRequest]:
