@@ -48,9 +48,33 @@ GROUPS: dict[str, str] = {
 }
 
 
+# Models that moved app keeping their tables (db_table): label -> the label they had before.
+# A migration written before the move (audit 0002 installs the triggers) sees the old label in
+# its historical registry; the table, and so the triggers and the audit rows, are the same.
+FORMER_LABELS: dict[str, str] = {
+    f"withdrawals.{name}": f"escalation.{name}"
+    for name in (
+        "WithdrawalRequest",
+        "WithdrawalEvent",
+        "EmployerAgreement",
+        "ExitReview",
+        "Appeal",
+    )
+}
+
+
+def _get_model(apps, label: str) -> type[models.Model]:
+    try:
+        return apps.get_model(label)
+    except LookupError:
+        if label not in FORMER_LABELS:
+            raise
+        return apps.get_model(FORMER_LABELS[label])
+
+
 def audited_models(apps) -> list[tuple[type[models.Model], Audited]]:
     """The audited models from ``apps`` (the real registry or a migration's historical one)."""
-    return [(apps.get_model(entry.label), entry) for entry in AUDITED]
+    return [(_get_model(apps, entry.label), entry) for entry in AUDITED]
 
 
 def tables_of_group(apps, group: str) -> list[str]:

@@ -71,20 +71,14 @@ def _learners(n: int, offset: int, teams, courses, employers, tutors) -> list:
 def seed() -> dict:
     from django.utils import timezone
 
-    from escalation.models import (
-        EscalationCase,
-        ExitReview,
-        ExitTheme,
-        StageChange,
-        WithdrawalReason,
-        WithdrawalRequest,
-    )
+    from escalation.models import EscalationCase, StageChange
     from learners.models import Course, Employer, Learner, Team
     from learners.policies import active_preset
     from learners.roles import Role
     from reports.cycles import CYCLE_DAYS
     from reports.models import LeaverPanelSettings
     from tests.factories import UserFactory
+    from withdrawals.models import ExitReview, ExitTheme, WithdrawalReason, WithdrawalRequest
 
     LeaverPanelSettings.objects.create(anchor_date=ANCHOR)
     director = UserFactory(username="bench.director", roles=[Role.DIRECTOR])

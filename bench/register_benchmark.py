@@ -336,18 +336,11 @@ class Plan:
 
 def seed_ratings_and_cases(rng: random.Random, today: dt.date, learners, counts) -> dict:
     from escalation.calendar import add_working_days
-    from escalation.models import (
-        CaseStatus,
-        ChangeKind,
-        EscalationCase,
-        EventKind,
-        StageChange,
-        WithdrawalEvent,
-        WithdrawalRequest,
-    )
+    from escalation.models import CaseStatus, ChangeKind, EscalationCase, StageChange
     from learners.models import LearnerStatus
     from learners.policies import active_preset
     from riskcases.models import RiskRating
+    from withdrawals.models import EventKind, WithdrawalEvent, WithdrawalRequest
 
     preset = active_preset()
     stages = [s.key for s in preset.stages]

@@ -64,6 +64,7 @@ INSTALLED_APPS = [
     "learners",
     "riskcases",
     "escalation",
+    "withdrawals",
     "notifications",
     "reports",
     "dataprotection",

@@ -30,16 +30,15 @@ from django.utils import timezone
 from audit.services import audit_redact_learner
 from dataprotection.models import RetentionErasure
 from dataprotection.retention_scrub import learner_scrub
-from escalation.models import (
-    ACTIVE_STATUSES,
+from escalation.models import ACTIVE_STATUSES, EscalationCase
+from learners.models import ImportBatch, Learner, LearnerStatus
+from learners.record_kinds import activity_dates
+from withdrawals.models import (
     LIVE_REQUEST_STATUSES,
     Appeal,
     AppealStatus,
-    EscalationCase,
     WithdrawalRequest,
 )
-from learners.models import ImportBatch, Learner, LearnerStatus
-from learners.record_kinds import activity_dates
 
 LEFT_STATUSES = (LearnerStatus.WITHDRAWN, LearnerStatus.COMPLETED)
 

@@ -4,14 +4,11 @@ letters, withdrawals with their history, the employer's agreement, exit reviews 
 from collections.abc import Iterator
 
 from dataprotection.sar_records import CHUNK, Scope, person
-from escalation.models import (
+from escalation.models import EscalationCase, RiskNotification, StageChange, StageLetter
+from withdrawals.models import (
     Appeal,
     EmployerAgreement,
-    EscalationCase,
     ExitReview,
-    RiskNotification,
-    StageChange,
-    StageLetter,
     WithdrawalEvent,
     WithdrawalRequest,
 )

@@ -16,14 +16,11 @@ from typing import Any
 
 from django.core.files.storage import default_storage
 
-from escalation.models import (
-    EscalationCase,
-    RiskNotification,
-    WithdrawalRequest,
-)
+from escalation.models import EscalationCase, RiskNotification
 from learners.models import Learner
 from notifications.models import EmailAttachment
 from riskcases.models import AgreedAction, ContactAttachment, ContactLogEntry, SupportRecord
+from withdrawals.models import WithdrawalRequest
 
 CHUNK = 500
 

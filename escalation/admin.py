@@ -1,6 +1,6 @@
 from django.contrib import admin
 
-from escalation.models import EscalationCase, ExitTheme, StageLetter, WithdrawalReason
+from escalation.models import EscalationCase, StageLetter
 
 # Cases move only through the case page's services (so every move writes history); the admin
 # lists them read-only.
@@ -18,27 +18,6 @@ class EscalationCaseAdmin(admin.ModelAdmin):
 
     def has_add_permission(self, request) -> bool:
         return False
-
-    def has_delete_permission(self, request, obj=None) -> bool:
-        return False
-
-
-@admin.register(WithdrawalReason)
-class WithdrawalReasonAdmin(admin.ModelAdmin):
-    """Admins keep the ILR codes: each August's specification adds a year; old years stay so
-    old withdrawals keep their reasons."""
-
-    list_display = ["ilr_year", "code", "description", "active"]
-    list_filter = ["ilr_year", "active"]
-    ordering = ["-ilr_year", "code"]
-
-    def has_delete_permission(self, request, obj=None) -> bool:
-        return False  # withdrawals refer to them: retire a code by unticking "active"
-
-
-@admin.register(ExitTheme)
-class ExitThemeAdmin(admin.ModelAdmin):
-    list_display = ["name", "code", "active"]
 
     def has_delete_permission(self, request, obj=None) -> bool:
         return False

@@ -12,17 +12,12 @@ from django.contrib.auth import get_user_model
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.utils import timezone
 
-from escalation.appeals import appeal_decide, appeal_lodge
-from escalation.models import (
-    CaseStatus,
-    EscalationCase,
-    ExitTheme,
-    RequestStatus,
-    WithdrawalRequest,
-)
+from escalation.models import CaseStatus, EscalationCase
 from escalation.services import case_advance
-from escalation.withdrawal_selectors import last_learning_activity
-from escalation.withdrawals import (
+from withdrawals.appeals import appeal_decide, appeal_lodge
+from withdrawals.models import ExitTheme, RequestStatus, WithdrawalRequest
+from withdrawals.selectors import last_learning_activity
+from withdrawals.services import (
     employer_agreement_record,
     exit_review_record,
     withdrawal_approve,

@@ -1,8 +1,9 @@
-"""Letter sending: the stage letters of a case, and the withdrawal's written confirmation.
-The data a letter is rendered with (read from the learner, case and preset here, as
-notifications must not import escalation), sending (a "letter" contact-log entry with the PDF
-copy, and the StageLetter row, in one transaction), and recording why a letter was not sent.
-Rendering the template in its sandbox, and the PDF, is notifications/letter_rendering.py.
+"""Stage letters for cases: the data a letter is rendered with (read from the learner, case
+and preset here, as notifications must not import escalation), sending (a "letter" contact-log
+entry with the PDF copy, and the StageLetter row, in one transaction), and recording why a
+letter was not sent. The withdrawal's written confirmation (withdrawals/letters.py) is stored
+and delivered by ``letter_store`` here. Rendering the template in its sandbox, and the PDF, is
+notifications/letter_rendering.py.
 
 Each letter is also e-mailed (with its PDF) to the learner and, where the template says so,
 the employer, through notifications.email.email_enqueue (sent after the transaction commits)."""
@@ -18,7 +19,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.text import slugify
 
-from escalation.models import ACTIVE_STATUSES, EscalationCase, StageLetter, WithdrawalRequest
+from escalation.models import ACTIVE_STATUSES, EscalationCase, StageLetter
 from escalation.services import (
     IllegalMove,
     case_preset,
@@ -26,12 +27,11 @@ from escalation.services import (
     case_stage_notified,
     stage_start_sequence,
 )
-from escalation.withdrawals import withdrawal_confirmation_record
 from learners.models import Learner
 from learners.policies.base import PolicyPreset
 from notifications.email import email_enqueue
 from notifications.letter_rendering import Letterhead, RenderedLetter, letter_pdf, letter_render
-from notifications.models import WITHDRAWAL_CONFIRMATION, LetterTemplate
+from notifications.models import LetterTemplate
 from riskcases.attachments import CheckedAttachment
 from riskcases.models import ContactLogEntry, ContactType, ContactWith, Direction, Outcome
 from riskcases.services import contact_log
@@ -40,10 +40,8 @@ __all__ = [
     "case_stage_letter",
     "case_stage_notified",
     "letter_context_for_case",
-    "letter_context_for_withdrawal",
     "letter_send",
     "stage_letter_skip",
-    "withdrawal_confirmation_send",
 ]
 
 
@@ -55,7 +53,8 @@ def provider_name(preset: PolicyPreset) -> str:
     return settings.LETTER_PROVIDER_NAME or preset.name.split(":")[0].strip()
 
 
-def _common(learner: Learner, preset: PolicyPreset, stage_name: str) -> dict:
+def letter_context_common(learner: Learner, preset: PolicyPreset, stage_name: str) -> dict:
+    """What every letter is rendered with: the provider, the learner, employer and tutor."""
     employer = learner.employer
     tutor = learner.tutor
     return {
@@ -87,32 +86,11 @@ def letter_context_for_case(case: EscalationCase) -> dict:
         rule = f"within {days} working days, by {long_date(due)}"
     else:
         rule = f"by {long_date(due)}"
-    return _common(learner, preset, stage.name) | {
+    return letter_context_common(learner, preset, stage.name) | {
         "stage_started_on": timezone.localtime(case.stage_started_at).date(),
         "due_on": due or "",
         "working_days": days if days is not None else "",
         "due_rule": rule,
-    }
-
-
-def letter_context_for_withdrawal(request: WithdrawalRequest) -> dict:
-    """The withdrawal confirmation's data: the last day of learning, the ILR reason and the
-    appeal window."""
-    preset = case_preset(request.case)
-    learner = request.learner
-    reason = request.ilr_reason
-    appeal_by = request.appeal_by
-    return _common(learner, preset, preset.stage(request.case.stage).name) | {
-        "withdrawn_on": timezone.localtime(request.withdrawn_at).date()
-        if request.withdrawn_at
-        else "",
-        "last_day_of_learning": request.last_day_of_learning or "",
-        "ilr_reason": f"{reason.code} {reason.description}" if reason else "",
-        "appeal_by": appeal_by or "",
-        "appeal_rule": f"within {preset.appeal_working_days} working days, by "
-        f"{long_date(appeal_by)}"
-        if appeal_by
-        else "",
     }
 
 
@@ -129,12 +107,6 @@ def case_letter_template(case: EscalationCase) -> LetterTemplate | None:
     if not letter_key:
         return None
     return letter_template_for(preset_key=case.preset_key, letter_key=letter_key)
-
-
-def withdrawal_letter_template(request: WithdrawalRequest) -> LetterTemplate | None:
-    return letter_template_for(
-        preset_key=request.case.preset_key, letter_key=WITHDRAWAL_CONFIRMATION
-    )
 
 
 def _goes_to_employer(template: LetterTemplate, learner: Learner) -> bool:
@@ -190,7 +162,7 @@ def _deliver(
     return addresses
 
 
-def _store(
+def letter_store(
     *,
     learner: Learner,
     template: LetterTemplate,
@@ -199,6 +171,9 @@ def _store(
     dedupe_key: str,
     closed_learner: bool = False,
 ) -> ContactLogEntry:
+    """Render the letter, store its copy (the text as the notes, the PDF attached) as a
+    "letter" contact-log entry, and e-mail it after the transaction commits. The caller holds
+    the transaction and the lock of what the letter is about."""
     rendered = letter_render(template=template, context=context)
     today = timezone.localdate()
     letterhead = Letterhead(
@@ -263,52 +238,35 @@ def _stage_for_letter(case: EscalationCase) -> tuple[str, int]:
 
 
 def letter_send(
-    *,
-    case: EscalationCase | None = None,
-    withdrawal: WithdrawalRequest | None = None,
-    template: LetterTemplate,
-    by: AbstractBaseUser,
+    *, case: EscalationCase, template: LetterTemplate, by: AbstractBaseUser
 ) -> ContactLogEntry:
-    """Send a letter: store its copy (the rendered text as the notes, the PDF attached) as a
-    "letter" contact-log entry to the learner, or the learner and employer when the template
-    says so, and for a case record it as the current stage's letter. All in one transaction.
-
-    Pass ``case`` for a stage letter, ``withdrawal`` for the written confirmation."""
-    if (case is None) == (withdrawal is None):
-        raise ValueError("Pass a case or a withdrawal request.")
+    """Send the case's current stage letter: store its copy (the rendered text as the notes,
+    the PDF attached) as a "letter" contact-log entry to the learner, or the learner and
+    employer when the template says so, and record it as the stage's letter. All in one
+    transaction, under the case's row lock. (The withdrawal's written confirmation:
+    withdrawals.letters.withdrawal_confirmation_send.)"""
     with transaction.atomic():
-        if case is not None:
-            case = _lock_case(case)
-            letter_key, sequence = _stage_for_letter(case)
-            if (template.preset_key, template.letter_key) != (case.preset_key, letter_key):
-                raise IllegalMove("That letter is not this stage's letter.")
-            entry = _store(
-                learner=case.learner,
-                template=template,
-                context=letter_context_for_case(case),
-                by=by,
-                dedupe_key=f"letter:case:{case.pk}:{case.stage}:{sequence}",
-            )
-            StageLetter.objects.create(
-                case=case,
-                stage_key=case.stage,
-                change_sequence=sequence,
-                template=template,
-                contact_entry=entry,
-                by=by,
-                at=entry.occurred_at,
-            )
-            return entry
-        if template.letter_key != WITHDRAWAL_CONFIRMATION:
-            raise IllegalMove("That letter is not a withdrawal confirmation.")
-        return _store(
-            learner=withdrawal.learner,
+        case = _lock_case(case)
+        letter_key, sequence = _stage_for_letter(case)
+        if (template.preset_key, template.letter_key) != (case.preset_key, letter_key):
+            raise IllegalMove("That letter is not this stage's letter.")
+        entry = letter_store(
+            learner=case.learner,
             template=template,
-            context=letter_context_for_withdrawal(withdrawal),
+            context=letter_context_for_case(case),
             by=by,
-            dedupe_key=f"letter:withdrawal:{withdrawal.pk}",
-            closed_learner=True,
+            dedupe_key=f"letter:case:{case.pk}:{case.stage}:{sequence}",
         )
+        StageLetter.objects.create(
+            case=case,
+            stage_key=case.stage,
+            change_sequence=sequence,
+            template=template,
+            contact_entry=entry,
+            by=by,
+            at=entry.occurred_at,
+        )
+        return entry
 
 
 def stage_letter_skip(*, case: EscalationCase, by: AbstractBaseUser, reason: str) -> StageLetter:
@@ -327,21 +285,3 @@ def stage_letter_skip(*, case: EscalationCase, by: AbstractBaseUser, reason: str
             by=by,
             at=timezone.now(),
         )
-
-
-def withdrawal_confirmation_send(
-    *, request: WithdrawalRequest, by: AbstractBaseUser
-) -> ContactLogEntry:
-    """Send the written confirmation of a withdrawal and record it as sent today, together."""
-    template = withdrawal_letter_template(request)
-    if template is None:
-        raise IllegalMove("There is no active withdrawal confirmation letter for this policy.")
-    with transaction.atomic():
-        # Records the confirmation under the request's lock (and refuses a second one) first.
-        request = withdrawal_confirmation_record(
-            request=request,
-            by=by,
-            sent_on=timezone.localdate(),
-            note="The confirmation letter is stored in the contact log.",
-        )
-        return letter_send(withdrawal=request, template=template, by=by)

@@ -14,7 +14,6 @@ from escalation.models import (
     EscalationCase,
     RiskNotification,
     StageChange,
-    WithdrawalEvent,
 )
 from escalation.services import case_preset
 from learners.access import learners_visible_to
@@ -129,8 +128,8 @@ def _midday(day: dt.date) -> dt.datetime:
 
 
 def learner_case_timeline(*, learner: Learner, kinds: set[str]) -> list[TimelineItem]:
-    """Stage changes, withdrawal decisions and appeals, and breaks in learning, as timeline
-    items for the learner page."""
+    """Stage changes and breaks in learning, as timeline items for the learner page (the
+    withdrawal decisions and appeals beside them: withdrawals.selectors)."""
     items: list[TimelineItem] = []
     if "case" in kinds:
         changes = StageChange.objects.filter(case__learner=learner).select_related("by", "case")
@@ -142,17 +141,6 @@ def learner_case_timeline(*, learner: Learner, kinds: set[str]) -> list[Timeline
                     change.get_kind_display(),
                     change,
                     template="web/learners/_timeline_stage.html",
-                )
-            )
-        events = WithdrawalEvent.objects.filter(request__learner=learner).select_related("by")
-        for event in events:
-            items.append(
-                TimelineItem(
-                    "case",
-                    event.at,
-                    event.get_kind_display(),
-                    event,
-                    template="escalation/withdrawals/_timeline_event.html",
                 )
             )
     if "break" in kinds:

@@ -1,42 +1,66 @@
-"""The lowest layer of the withdrawal process: creating and cancelling requests and writing
-their history. Case moves (services.py) call it, so it imports nothing that moves a case."""
+"""The withdrawal requests a case move raises or cancels.
+
+A case reaching its preset's withdrawal stage raises its Notification of Withdrawal; success
+(stepped down, closed back on track) cancels one still waiting for a director or the employer.
+The requests belong to the withdrawals app, which sits above escalation, so escalation does not
+import it: the case moves (services.py, the sweeps' and triggers' batches) call the functions
+below, and withdrawals/apps.py hands them their implementation (withdrawals/records.py) when
+Django starts. Not a signal: there is exactly one implementation, it is required (a case move
+that needs it fails loudly without it), and it runs in the caller's transaction, under the
+case row locks the caller holds."""
 
 import datetime as dt
 from collections.abc import Sequence
+from typing import Any, Protocol
 
-from django.contrib.auth import get_user_model
 from django.contrib.auth.models import AbstractBaseUser
-from django.urls import reverse
+from django.core.exceptions import ImproperlyConfigured
 
-from escalation.models import (
-    LIVE_REQUEST_STATUSES,
-    EscalationCase,
-    EventKind,
-    RequestStatus,
-    WithdrawalEvent,
-    WithdrawalRequest,
-)
-from learners.roles import Role
-from notifications.services import NotificationItem, notifications_send_many
+from escalation.models import EscalationCase
 
 
-def withdrawal_event_add(
-    *,
-    request: WithdrawalRequest,
-    kind: str,
-    by: AbstractBaseUser | None,
-    at: dt.datetime,
-    note: str = "",
-) -> WithdrawalEvent:
-    return WithdrawalEvent.objects.create(request=request, kind=kind, by=by, at=at, note=note)
+class WithdrawalRecords(Protocol):
+    """What the withdrawals app provides (withdrawals/records.py)."""
+
+    def withdrawal_requests_create_many(
+        self,
+        *,
+        cases: Sequence[tuple[EscalationCase, str]],
+        by: AbstractBaseUser | None,
+        at: dt.datetime,
+    ) -> list[Any]: ...
+
+    def withdrawal_requests_cancel(
+        self, *, case: EscalationCase, by: AbstractBaseUser | None, reason: str, at: dt.datetime
+    ) -> int: ...
+
+
+_records: WithdrawalRecords | None = None
+
+
+def withdrawal_records_register(records: WithdrawalRecords) -> None:
+    """Called once, by the withdrawals app's ready()."""
+    global _records
+    _records = records
+
+
+def _implementation() -> WithdrawalRecords:
+    if _records is None:
+        raise ImproperlyConfigured(
+            "No withdrawal process is registered (is 'withdrawals' in INSTALLED_APPS?): "
+            "a case move cannot raise or cancel a Notification of Withdrawal."
+        )
+    return _records
 
 
 def withdrawal_request_create(
     *, case: EscalationCase, by: AbstractBaseUser | None, grounds: str, at: dt.datetime
-) -> WithdrawalRequest | None:
-    """Raise the case's Notification of Withdrawal; none when one is already in progress.
-    The caller holds the case's row lock, so two callers cannot both see "none live"."""
-    return withdrawal_requests_create_many(cases=[(case, grounds)], by=by, at=at)[0]
+) -> Any:
+    """Raise the case's Notification of Withdrawal; None when one is already in progress.
+    The caller holds the case's row lock."""
+    return _implementation().withdrawal_requests_create_many(cases=[(case, grounds)], by=by, at=at)[
+        0
+    ]
 
 
 def withdrawal_requests_create_many(
@@ -44,56 +68,15 @@ def withdrawal_requests_create_many(
     cases: Sequence[tuple[EscalationCase, str]],
     by: AbstractBaseUser | None,
     at: dt.datetime,
-) -> list[WithdrawalRequest | None]:
-    """``withdrawal_request_create`` for many (case, grounds) at once (a sweep's batch), in a
-    few queries whatever their number; None for a case with a request already in progress.
-    The caller holds the cases' row locks."""
-    live = set(
-        WithdrawalRequest.objects.filter(
-            case__in=[case for case, _ in cases], status__in=LIVE_REQUEST_STATUSES
-        ).values_list("case_id", flat=True)
-    )
-    raising = [(case, grounds) for case, grounds in cases if case.pk not in live]
-    if not raising:
-        return [None] * len(cases)
-    requests = WithdrawalRequest.objects.bulk_create(
-        [
-            WithdrawalRequest(
-                case=case, learner_id=case.learner_id, grounds=grounds, raised_at=at, raised_by=by
-            )
-            for case, grounds in raising
-        ]
-    )
-    WithdrawalEvent.objects.bulk_create(
-        WithdrawalEvent(request=request, kind=EventKind.RAISED, by=by, at=at, note=request.grounds)
-        for request in requests
-    )
-    directors = list(get_user_model().objects.filter(groups__name=Role.DIRECTOR, is_active=True))
-    notifications_send_many(
-        items=[
-            NotificationItem(
-                recipients=directors,
-                kind="withdrawal",
-                title=f"Withdrawal to decide: {case.learner.full_name}",
-                body=grounds,
-                url=reverse("withdrawal_detail", args=[request.pk]),
-                dedupe_key=f"withdrawal:{request.pk}:raised",
-            )
-            for (case, grounds), request in zip(raising, requests, strict=True)
-        ]
-    )
-    by_case = {request.case_id: request for request in requests}
-    return [by_case.get(case.pk) for case, _ in cases]
+) -> list[Any]:
+    """``withdrawal_request_create`` for many (case, grounds) at once (a sweep's batch); the
+    caller holds the cases' row locks."""
+    return _implementation().withdrawal_requests_create_many(cases=cases, by=by, at=at)
 
 
 def withdrawal_requests_cancel(
     *, case: EscalationCase, by: AbstractBaseUser | None, reason: str, at: dt.datetime
 ) -> int:
-    """The case succeeded (stepped down or back on track): a withdrawal still waiting for a
-    director or the employer no longer applies."""
-    live = list(case.withdrawal_requests.filter(status__in=LIVE_REQUEST_STATUSES))
-    for request in live:
-        request.status = RequestStatus.CANCELLED
-        request.save(update_fields=["status"])
-        withdrawal_event_add(request=request, kind=EventKind.CANCELLED, by=by, at=at, note=reason)
-    return len(live)
+    """The case succeeded: a withdrawal still waiting for a director or the employer no
+    longer applies. The caller holds the case's row lock."""
+    return _implementation().withdrawal_requests_cancel(case=case, by=by, reason=reason, at=at)

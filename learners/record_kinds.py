@@ -213,7 +213,7 @@ RECORD_KINDS: tuple[RecordKind, ...] = (
     ),
     RecordKind(
         "withdrawals",
-        "escalation.WithdrawalRequest",
+        "withdrawals.WithdrawalRequest",
         "learner",
         "Withdrawals",
         personal=("grounds", "decision_reason"),
@@ -225,7 +225,7 @@ RECORD_KINDS: tuple[RecordKind, ...] = (
     ),
     RecordKind(
         "withdrawal_events",
-        "escalation.WithdrawalEvent",
+        "withdrawals.WithdrawalEvent",
         "request__learner",
         "Withdrawal history",
         personal=("note",),
@@ -237,7 +237,7 @@ RECORD_KINDS: tuple[RecordKind, ...] = (
     ),
     RecordKind(
         "employer_agreements",
-        "escalation.EmployerAgreement",
+        "withdrawals.EmployerAgreement",
         "request__learner",
         "Employer's agreement",
         personal=("agreed_by_name", "agreed_by_role", "notes", "original_name"),
@@ -256,7 +256,7 @@ RECORD_KINDS: tuple[RecordKind, ...] = (
     ),
     RecordKind(
         "exit_reviews",
-        "escalation.ExitReview",
+        "withdrawals.ExitReview",
         "request__learner",
         "Exit reviews",
         personal=("reasons", "might_have_kept"),
@@ -267,7 +267,7 @@ RECORD_KINDS: tuple[RecordKind, ...] = (
     ),
     RecordKind(
         "appeals",
-        "escalation.Appeal",
+        "withdrawals.Appeal",
         "request__learner",
         "Appeals",
         personal=("grounds", "refusal_reason", "late_accepted_reason", "decision_reason"),
@@ -521,7 +521,7 @@ NOT_RECORD_KINDS: dict[str, str] = {
     "riskcases.RiskRating_risk_factors": "the rating's risk factors (unlinked on erasure)",
     "riskcases.ContactLogEntry_risk_factors": "the entry's risk factors (unlinked on erasure)",
     "riskcases.SupportRecord_interventions": "the plan's interventions (catalogue entries)",
-    "escalation.ExitReview_themes": "the exit review's themes (catalogue entries)",
+    "withdrawals.ExitReview_themes": "the exit review's themes (catalogue entries)",
 }
 
 

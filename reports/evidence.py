@@ -9,15 +9,7 @@ the PDF is drawn from."""
 from django.contrib.auth.models import AbstractBaseUser
 from django.db.models import Prefetch, prefetch_related_objects
 
-from escalation.models import (
-    Appeal,
-    EscalationCase,
-    RiskNotification,
-    StageChange,
-    StageLetter,
-    WithdrawalEvent,
-    WithdrawalRequest,
-)
+from escalation.models import EscalationCase, RiskNotification, StageChange, StageLetter
 from learners.models import BreakInLearning, Learner
 from learners.policies import PRESETS, PolicyPreset, active_preset
 from learners.record_kinds import EVIDENCE_SECTIONS
@@ -47,6 +39,7 @@ from riskcases.models import (
     SupportRecord,
 )
 from riskcases.selectors import can_read_confidential
+from withdrawals.models import Appeal, WithdrawalEvent, WithdrawalRequest
 
 SWEEP = "the sweep"  # a stage change with no person: the sweep (or a trigger) made it
 AUTOMATIC = "automatically"  # a withdrawal step the system took as a case moved

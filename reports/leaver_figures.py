@@ -18,11 +18,11 @@ from django.db.models import Count, OuterRef, Subquery
 from django.utils import timezone
 
 from escalation.models import ACTIVE_STATUSES, CaseStatus, ChangeKind, StageChange
-from escalation.models import WithdrawalRequest as Withdrawal
 from learners.models import ProgrammeType
 from learners.policies import PRESETS, active_preset
 from reports.cycles import Cycle, cycles_before, day_start
 from reports.leavers import leaver_counts_by_cycle, leavers_in
+from withdrawals.models import WithdrawalRequest as Withdrawal
 
 TREND_CYCLES = 6  # the cycle and the five before it
 QUOTES = 5  # "reasons in the learner's words" printed at most

@@ -19,9 +19,9 @@ from collections.abc import Iterable
 from django.db.models import Exists, OuterRef, QuerySet
 from django.utils import timezone
 
-from escalation.models import RequestStatus, WithdrawalRequest
 from learners.models import BreakInLearning
 from reports.cycles import Cycle, day_start
+from withdrawals.models import RequestStatus, WithdrawalRequest
 
 
 def withdrawals_between(first: dt.date, last: dt.date) -> QuerySet[WithdrawalRequest]:

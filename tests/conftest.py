@@ -17,7 +17,7 @@ ARTIFACTS = Path(__file__).resolve().parent.parent / "test-artifacts"
 REFERENCE_DATA_LOADERS = [
     ("learners.migrations.0002_staff_roles", "create_role_groups"),
     ("riskcases.migrations.0002_catalogues", "load"),
-    ("escalation.migrations.0005_withdrawal_lookups", "load"),
+    ("withdrawals.lookups", "load"),
     ("notifications.migrations.0002_letter_templates", "load"),
 ]
 

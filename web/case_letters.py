@@ -20,11 +20,11 @@ from escalation.letter_sending import (
 )
 from escalation.selectors import case_get_for_user
 from escalation.services import IllegalMove, case_preset, case_stage_letter
-from escalation.withdrawal_forms import RECORDERS, may_record_withdrawal
 from learners.access import role_required
 from web.case_forms import LetterSendForm, LetterSkipForm
 from web.cases import case_page_context
 from web.pages import apply_form_errors
+from withdrawals.forms import RECORDERS, may_record_withdrawal
 
 
 @login_required

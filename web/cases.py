@@ -14,7 +14,7 @@ from django.views.decorators.http import require_POST
 
 from escalation.case_moves import CASE_MOVES, case_move
 from escalation.letter_sending import case_letter_template
-from escalation.models import LIVE_REQUEST_STATUSES, CaseStatus, EscalationCase
+from escalation.models import CaseStatus, EscalationCase
 from escalation.selectors import (
     case_checklist,
     case_get_for_user,
@@ -25,12 +25,13 @@ from escalation.selectors import (
 )
 from escalation.services import IllegalMove, case_preset, case_stage_letter, case_stage_notified
 from escalation.sweeps.selectors import case_success_since_stage_start
-from escalation.withdrawal_forms import WithdrawalRaiseForm, may_record_withdrawal
 from learners.access import role_required
 from learners.policies.base import Stage
 from learners.roles import WRITERS, Role
 from web.case_forms import CaseMoveForm, LetterSkipForm
 from web.pages import apply_form_errors, can_write
+from withdrawals.forms import WithdrawalRaiseForm, may_record_withdrawal
+from withdrawals.selectors import case_has_live_withdrawal, case_withdrawal_requests
 
 CASES_PER_PAGE = 50
 
@@ -63,13 +64,11 @@ def case_page_context(
         "success": case_success_since_stage_start(case) if case.is_active else None,
         "may_advance": may_act and case.status == CaseStatus.OPEN and next_stage is not None,
         "may_manage": can_write(request) and case.is_active,
-        "withdrawal_requests": case.withdrawal_requests.select_related("raised_by")
-        .prefetch_related("events__by")
-        .order_by("-raised_at", "-pk"),
+        "withdrawal_requests": case_withdrawal_requests(case=case),
         "may_raise": case.status == CaseStatus.OPEN
         and stage.withdrawal
         and may_record_withdrawal(request.user)
-        and not case.withdrawal_requests.filter(status__in=LIVE_REQUEST_STATUSES).exists(),
+        and not case_has_live_withdrawal(case=case),
         "raise_form": WithdrawalRaiseForm(),
         "form": form or CaseMoveForm(initial={"expected_stage": case.stage}),
         "actor_title": stage.actor_title(case.learner.nation),

@@ -60,6 +60,7 @@ from riskcases.services import (
     rating_current,
 )
 from web.pages import apply_form_errors, can_write, closed_redirect, learner_is_open
+from withdrawals.selectors import learner_withdrawal_latest, learner_withdrawal_timeline
 
 LEARNERS_PER_PAGE = 50
 
@@ -109,7 +110,9 @@ def _learner_page_context(request: HttpRequest, learner: Learner) -> dict:
         learner=learner, user=request.user, kinds=kinds & set(TIMELINE_KINDS) or {"none"}
     )
     timeline = sorted(
-        timeline + learner_case_timeline(learner=learner, kinds=kinds),
+        timeline
+        + learner_case_timeline(learner=learner, kinds=kinds)
+        + learner_withdrawal_timeline(learner=learner, kinds=kinds),
         key=lambda item: (item.at, item.obj.pk),
         reverse=True,
     )
@@ -151,7 +154,7 @@ def learner_detail(request: HttpRequest, pk: int) -> HttpResponse:
     context |= {
         "risk_notifications": learner_risk_notifications(learner=learner),
         "records": learner_recent_records(learner=learner),
-        "withdrawal": learner.withdrawal_requests.order_by("-raised_at", "-pk").first(),
+        "withdrawal": learner_withdrawal_latest(learner=learner),
         "record_kinds": RECORD_KINDS,
         "risk_levels": [(level, active_preset().label(level)) for level in RISK_LEVELS],
         "can_subject_access": has_role(request.user, *SUBJECT_ACCESS_ROLES),

@@ -4,7 +4,6 @@ from django.contrib.auth import views as auth_views
 from django.urls import include, path
 
 from accounts.forms import LoginForm
-from escalation import withdrawal_urls
 from web import (
     audit,
     breaks,
@@ -19,6 +18,7 @@ from web import (
     policy,
     register,
     subject_access,
+    withdrawals,
 )
 
 # Sign-in.
@@ -129,9 +129,51 @@ case_urlpatterns = [
     path("policy/", policy.policy_page, name="policy"),
 ]
 
-# Withdrawals and appeals.
+# Withdrawals and appeals (web/withdrawals.py).
 withdrawal_urlpatterns = [
-    path("withdrawals/", include(withdrawal_urls.urlpatterns)),
+    path(
+        "withdrawals/",
+        include(
+            [
+                path("", withdrawals.withdrawal_queue, name="withdrawal_queue"),
+                path("<int:pk>/", withdrawals.withdrawal_detail, name="withdrawal_detail"),
+                path("<int:pk>/decide/", withdrawals.withdrawal_decide, name="withdrawal_decide"),
+                path(
+                    "<int:pk>/employer-agreement/",
+                    withdrawals.employer_agreement_create,
+                    name="employer_agreement_create",
+                ),
+                path(
+                    "<int:pk>/employer-agreement/file/",
+                    withdrawals.employer_agreement_download,
+                    name="employer_agreement_download",
+                ),
+                path(
+                    "<int:pk>/exit-review/",
+                    withdrawals.exit_review_create,
+                    name="exit_review_create",
+                ),
+                path(
+                    "<int:pk>/confirmation/",
+                    withdrawals.confirmation_create,
+                    name="confirmation_create",
+                ),
+                path(
+                    "<int:pk>/confirmation/letter/",
+                    withdrawals.withdrawal_confirmation_letter,
+                    name="withdrawal_confirmation_letter",
+                ),
+                path("<int:pk>/appeals/new/", withdrawals.appeal_create, name="appeal_create"),
+                path("appeals/<int:pk>/decide/", withdrawals.appeal_decide, name="appeal_decide"),
+                path(
+                    "appeals/<int:pk>/accept-late/",
+                    withdrawals.appeal_accept_late,
+                    name="appeal_accept_late",
+                ),
+                path("raise/<int:pk>/", withdrawals.withdrawal_raise, name="withdrawal_raise"),
+            ]
+        ),
+    ),
 ]
 
 # The register, the leaver panel, notifications and the audit trail.

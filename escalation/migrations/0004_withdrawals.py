@@ -6,7 +6,10 @@ import django.db.models.deletion
 from django.conf import settings
 from django.db import migrations, models
 
-import escalation.models.withdrawals
+
+def agreement_path(instance, filename: str) -> str:
+    # Frozen copy: these models moved to the withdrawals app (withdrawals.models.agreement_path).
+    return f"employer-agreements/{instance.request.learner_id}/{uuid.uuid4().hex}"
 
 
 class Migration(migrations.Migration):
@@ -297,9 +300,7 @@ class Migration(migrations.Migration):
                 ("notes", models.TextField(blank=True)),
                 (
                     "file",
-                    models.FileField(
-                        max_length=255, upload_to=escalation.models.withdrawals.agreement_path
-                    ),
+                    models.FileField(max_length=255, upload_to=agreement_path),
                 ),
                 ("original_name", models.CharField(max_length=255)),
                 ("content_type", models.CharField(max_length=120)),

@@ -84,7 +84,8 @@ SQLITE_DOWN = [
 
 
 def load(apps, schema_editor):
-    """Also called by tests after a transactional test empties the tables (tests/conftest)."""
+    """The models moved to the withdrawals app since: tests reload this data through
+    withdrawals.lookups.load, which reads the lists above."""
     reason = apps.get_model("escalation", "WithdrawalReason")
     for code, description, guidance in REASONS:
         reason.objects.get_or_create(

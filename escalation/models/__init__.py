@@ -1,5 +1,6 @@
 """Escalation data: cases and their append-only history, risk notifications (cases.py), and
-the withdrawal process that follows the last stage (withdrawals.py)."""
+stage letters (letters.py). The withdrawal process that follows the last stage is the
+withdrawals app's."""
 
 from escalation.models.cases import (
     ACTIVE_STATUSES,
@@ -11,40 +12,14 @@ from escalation.models.cases import (
     StageChange,
 )
 from escalation.models.letters import StageLetter
-from escalation.models.withdrawals import (
-    LIVE_REQUEST_STATUSES,
-    Appeal,
-    AppealStatus,
-    Appellant,
-    EmployerAgreement,
-    EventKind,
-    ExitReview,
-    ExitTheme,
-    RequestStatus,
-    WithdrawalEvent,
-    WithdrawalReason,
-    WithdrawalRequest,
-)
 
 __all__ = [
     "ACTIVE_STATUSES",
-    "LIVE_REQUEST_STATUSES",
-    "Appeal",
-    "AppealStatus",
-    "Appellant",
     "CaseStatus",
     "ChangeKind",
     "Decision",
-    "EmployerAgreement",
     "EscalationCase",
-    "EventKind",
-    "ExitReview",
-    "ExitTheme",
-    "RequestStatus",
     "RiskNotification",
     "StageChange",
     "StageLetter",
-    "WithdrawalEvent",
-    "WithdrawalReason",
-    "WithdrawalRequest",
 ]

@@ -61,7 +61,7 @@ class ChangeKind(models.TextChoices):
     STEPPED_DOWN = "stepped_down", "Stepped down"
     RE_ESCALATED = "re_escalated", "Re-escalated"
     CLOSED = "closed", "Closed back on track"
-    # The withdrawal process at the last stage (escalation/withdrawals.py).
+    # The withdrawal process at the last stage (the withdrawals app).
     WITHDRAWAL_REJECTED = "withdrawal_rejected", "Withdrawal rejected by a director"
     WITHDRAWN = "withdrawn", "Learner withdrawn"
     REINSTATED = "reinstated", "Reinstated on appeal"

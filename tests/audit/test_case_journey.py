@@ -8,10 +8,11 @@ import time_machine
 from django.urls import reverse
 
 from audit.models import AuditEvent
-from escalation.models import EscalationCase, RequestStatus
+from escalation.models import EscalationCase
 from tests.escalation.withdrawal_steps import reason
 from tests.factories import LearnerFactory
 from tests.riskcases.test_contacts import post_contact
+from withdrawals.models import RequestStatus
 
 MONDAY = dt.datetime(2026, 11, 23, 10, 0, tzinfo=dt.UTC)
 

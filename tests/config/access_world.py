@@ -19,7 +19,6 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import transaction
 from django.utils import timezone
 
-from escalation.appeals import appeal_lodge
 from escalation.breaks import break_start
 from escalation.models import EscalationCase
 from escalation.triggers.base import Firing
@@ -42,6 +41,7 @@ from tests.factories import (
     UserFactory,
 )
 from tests.samples import PDF
+from withdrawals.appeals import appeal_lodge
 
 # Monday 23 November 2026, 10:00 UTC: the learners started on 7 September.
 NOW = dt.datetime(2026, 11, 23, 10, 0, tzinfo=dt.UTC)

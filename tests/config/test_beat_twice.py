@@ -11,7 +11,7 @@ import time_machine
 from django.conf import settings
 
 from config.celery import app
-from escalation.models import EscalationCase, RiskNotification, StageChange, WithdrawalRequest
+from escalation.models import EscalationCase, RiskNotification, StageChange
 from learners.models import EmploymentChangeKind, LearnerStatus
 from notifications.models import EmailDelivery, EmailMode, Notification, NotificationPreference
 from notifications.services import notification_send
@@ -27,6 +27,7 @@ from tests.factories import (
     open_case,
 )
 from tests.reports.leaver_steps import build_known_cycle
+from withdrawals.models import WithdrawalRequest
 
 pytestmark = pytest.mark.django_db(transaction=True)
 

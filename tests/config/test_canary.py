@@ -17,7 +17,7 @@ from django.urls import get_resolver, reverse
 
 from config.access_policy import ACCESS_POLICY, Outcome
 from escalation.case_moves import case_move
-from escalation.letter_sending import letter_send, withdrawal_confirmation_send
+from escalation.letter_sending import letter_send
 from notifications.digests import digest_send
 from notifications.email import email_deliver
 from notifications.models import EmailDelivery, LetterTemplate, Notification
@@ -31,6 +31,7 @@ from tests.config.access_world import (
     CANARY_NOTES,
     NOW,
 )
+from withdrawals.letters import withdrawal_confirmation_send
 
 pytestmark = pytest.mark.django_db
 

@@ -17,12 +17,13 @@ from django.utils import timezone
 from dataprotection.models import RetentionErasure
 from dataprotection.retention import learner_anonymise, retention_due
 from dataprotection.tasks import retention_review
-from escalation.models import StageChange, WithdrawalRequest
+from escalation.models import StageChange
 from learners.models import LearnerStatus
 from notifications.models import EmailDelivery, Notification
 from riskcases.models import ContactAttachment
 from tests.dataprotection.conftest import CANARY
 from tests.factories import ImportBatchFactory, LearnerFactory, SessionFactory
+from withdrawals.models import WithdrawalRequest
 
 # The journey's last activity is the appeal received on Monday 7 December 2026.
 LAST = dt.date(2026, 12, 7)

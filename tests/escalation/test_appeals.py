@@ -7,12 +7,13 @@ import pytest
 import time_machine
 from django.core.exceptions import PermissionDenied, ValidationError
 
-from escalation.appeals import appeal_accept_late, appeal_decide, appeal_lodge
-from escalation.models import AppealStatus, CaseStatus, ChangeKind, EventKind, RequestStatus
+from escalation.models import CaseStatus, ChangeKind
 from escalation.services import IllegalMove
 from learners.models import LearnerStatus
 from tests.escalation.withdrawal_steps import agreement, approve, at_withdrawal_stage
 from tests.factories import BreakFactory
+from withdrawals.appeals import appeal_accept_late, appeal_decide, appeal_lodge
+from withdrawals.models import AppealStatus, EventKind, RequestStatus
 
 # Withdrawn on Monday 14 December 2026. Ten working days, skipping Christmas Day (Fri 25) and
 # the substitute Boxing Day (Mon 28), end on Wednesday 30 December.

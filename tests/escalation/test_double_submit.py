@@ -13,8 +13,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
 from django.urls import reverse
 
-from escalation.appeals import appeal_lodge
-from escalation.models import AppealStatus, ChangeKind, EventKind, RiskNotification
+from escalation.models import ChangeKind, RiskNotification
 from escalation.triggers.evaluate import triggers_evaluate
 from learners.models import EmploymentChangeKind
 from riskcases.models import ContactLogEntry, RiskRating
@@ -27,6 +26,8 @@ from tests.factories import (
     SubmissionFactory,
 )
 from tests.samples import PDF
+from withdrawals.appeals import appeal_lodge
+from withdrawals.models import AppealStatus, EventKind
 
 pytestmark = pytest.mark.django_db(transaction=True)
 

@@ -16,7 +16,6 @@ from escalation.letter_sending import (
     letter_context_for_case,
     letter_send,
     stage_letter_skip,
-    withdrawal_confirmation_send,
 )
 from escalation.models import StageLetter
 from escalation.selectors import case_checklist
@@ -30,6 +29,7 @@ from riskcases.services import contact_log
 from tests.conftest import ARTIFACTS
 from tests.escalation.withdrawal_steps import agreement, approve, at_withdrawal_stage
 from tests.factories import LearnerFactory, open_case
+from withdrawals.letters import withdrawal_confirmation_send
 
 MONDAY = dt.datetime(2026, 11, 23, 10, 0, tzinfo=dt.UTC)
 

@@ -10,12 +10,12 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
-from escalation.models import AppealStatus, ExitTheme, RequestStatus
 from learners.models import LearnerStatus
 from riskcases.services import contact_log
 from tests.escalation.withdrawal_steps import agreement, approve, at_withdrawal_stage, reason
 from tests.factories import LearnerFactory, SupportRecordFactory
 from tests.samples import PDF
+from withdrawals.models import AppealStatus, ExitTheme, RequestStatus
 
 MONDAY = dt.datetime(2026, 11, 23, 10, 0, tzinfo=dt.UTC)
 

@@ -9,17 +9,22 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import IntegrityError, transaction
 
-from escalation.models import (
-    CaseStatus,
-    ChangeKind,
+from escalation.models import CaseStatus, ChangeKind
+from escalation.services import IllegalMove, case_step_down
+from learners.models import LearnerStatus
+from notifications.models import Notification
+from riskcases.models import SupportKind
+from tests.concurrency import run_at_once
+from tests.escalation.withdrawal_steps import agreement, approve, at_withdrawal_stage
+from tests.factories import LearnerFactory, SupportRecordFactory
+from withdrawals.models import (
     EventKind,
     ExitTheme,
     RequestStatus,
     WithdrawalEvent,
     WithdrawalRequest,
 )
-from escalation.services import IllegalMove, case_step_down
-from escalation.withdrawals import (
+from withdrawals.services import (
     exit_review_record,
     ilr_year_of,
     withdrawal_confirmation_record,
@@ -27,12 +32,6 @@ from escalation.withdrawals import (
     withdrawal_reject,
     withdrawal_request_raise,
 )
-from learners.models import LearnerStatus
-from notifications.models import Notification
-from riskcases.models import SupportKind
-from tests.concurrency import run_at_once
-from tests.escalation.withdrawal_steps import agreement, approve, at_withdrawal_stage
-from tests.factories import LearnerFactory, SupportRecordFactory
 
 MONDAY = dt.datetime(2026, 11, 23, 10, 0, tzinfo=dt.UTC)
 

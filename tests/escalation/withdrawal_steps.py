@@ -6,11 +6,11 @@ import datetime as dt
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.utils import timezone
 
-from escalation.models import WithdrawalReason
 from escalation.services import case_advance
-from escalation.withdrawals import employer_agreement_record, withdrawal_approve
 from tests.factories import open_case, stage_letter_not_sent
 from tests.samples import PDF
+from withdrawals.models import WithdrawalReason
+from withdrawals.services import employer_agreement_record, withdrawal_approve
 
 
 def at_withdrawal_stage(learner, by):

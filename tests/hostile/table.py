@@ -11,12 +11,12 @@ from dataclasses import dataclass, field
 
 from django.urls import reverse
 
-from escalation.models import ExitTheme
 from riskcases.models import Intervention, RiskFactor, RiskFactorKind
 from tests.escalation.withdrawal_steps import reason as ilr_reason
 from tests.factories import CourseFactory, EmployerFactory, valid_uln
 from tests.hostile.payloads import PDF
 from tests.hostile.world import World
+from withdrawals.models import ExitTheme
 
 TODAY = "2026-11-23"
 TOKEN = "6f1c1e52-4e0a-4d55-9b8e-0f6b7a1d2c3e"

@@ -11,7 +11,6 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
 from django.urls import reverse
 
-from escalation.models import EmployerAgreement
 from learners.models import ImportBatch
 from riskcases.attachments import ALLOWED_TYPES
 from riskcases.models import ContactAttachment
@@ -29,6 +28,7 @@ from tests.hostile.payloads import (
 from tests.hostile.probe import body_of, row_counts, unescaped_echo
 from tests.hostile.table import ENDPOINTS
 from tests.hostile.world import NOW, World
+from withdrawals.models import EmployerAgreement
 
 pytestmark = pytest.mark.django_db
 UPLOAD_ROWS = {row.id: row for row in ENDPOINTS if row.files and row.name != "import_list"}

@@ -8,9 +8,7 @@ import time_machine
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.utils import timezone
 
-from escalation.appeals import appeal_lodge
 from escalation.breaks import break_start
-from escalation.models import Appeal
 from escalation.record_imports import records_import_preview
 from escalation.services import case_step_down
 from escalation.triggers.base import Firing
@@ -30,6 +28,8 @@ from tests.factories import (
     UserFactory,
     open_case,
 )
+from withdrawals.appeals import appeal_lodge
+from withdrawals.models import Appeal
 
 # The suite runs on this Monday (frozen); setting-up steps travel back from it.
 NOW = dt.datetime(2026, 11, 23, 10, 0, tzinfo=dt.UTC)
@@ -93,7 +93,7 @@ class World:
     @cached_property
     def raise_case(self):
         """A case at the last stage with no live withdrawal request (it was rejected)."""
-        from escalation.withdrawals import withdrawal_reject
+        from withdrawals.services import withdrawal_reject
 
         with _at(NOW - dt.timedelta(days=14)):
             case = at_withdrawal_stage(self.new_learner(), self.manager)

@@ -38,13 +38,13 @@ def test_it_names_the_model_whose_declaration_is_missing():
     assert undeclared_learner_models(without("riskcases.SupportRecord")) == [
         "riskcases.SupportRecord"
     ]
-    assert undeclared_learner_models(without("escalation.Appeal")) == ["escalation.Appeal"]
+    assert undeclared_learner_models(without("withdrawals.Appeal")) == ["withdrawals.Appeal"]
 
 
 def test_it_finds_models_several_hops_from_the_learner():
     contact_file = apps.get_model("riskcases.ContactAttachment")
     assert "entry__learner" in learner_paths(contact_file)
-    assert learner_paths(apps.get_model("escalation.WithdrawalEvent")) == [
+    assert learner_paths(apps.get_model("withdrawals.WithdrawalEvent")) == [
         "request__case__learner",
         "request__learner",
     ]

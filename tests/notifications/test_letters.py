@@ -10,8 +10,7 @@ from django.core.exceptions import ValidationError
 from django.urls import reverse
 from django.utils import timezone
 
-from escalation.letter_sending import letter_context_for_case, letter_context_for_withdrawal
-from escalation.models import WithdrawalReason, WithdrawalRequest
+from escalation.letter_sending import letter_context_for_case
 from escalation.services import case_advance
 from learners.policies import PRESETS
 from notifications.letter_rendering import (
@@ -24,6 +23,8 @@ from notifications.letter_rendering import (
 from notifications.models import WITHDRAWAL_CONFIRMATION, LetterTemplate
 from tests.conftest import ARTIFACTS
 from tests.factories import LearnerFactory, UserFactory, open_case, stage_letter_not_sent
+from withdrawals.letters import letter_context_for_withdrawal
+from withdrawals.models import WithdrawalReason, WithdrawalRequest
 
 pytestmark = pytest.mark.django_db
 

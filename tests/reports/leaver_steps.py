@@ -10,9 +10,7 @@ import time_machine
 from django.utils import timezone
 
 from escalation.breaks import break_start
-from escalation.models import ExitTheme
 from escalation.services import case_step_down
-from escalation.withdrawals import exit_review_record
 from reports.cycles import cycle_starting
 from reports.models import LeaverPanelSettings
 from riskcases.models import SupportKind
@@ -26,6 +24,8 @@ from tests.factories import (
     UserFactory,
     open_case,
 )
+from withdrawals.models import ExitTheme
+from withdrawals.services import exit_review_record
 
 ANCHOR = dt.date(2026, 9, 28)
 CYCLE = cycle_starting(ANCHOR)  # 28 Sep to 22 Nov 2026

@@ -15,14 +15,12 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
-from escalation.appeals import appeal_decide, appeal_lodge
 from escalation.breaks import break_end, break_start
 from escalation.letter_sending import letter_send
-from escalation.models import EscalationCase, ExitTheme
+from escalation.models import EscalationCase
 from escalation.services import case_advance
 from escalation.triggers.base import Firing
 from escalation.triggers.firing import risk_notification_decide, trigger_fire
-from escalation.withdrawals import exit_review_record
 from learners.policies import active_preset
 from notifications.models import LetterTemplate
 from reports.models import EvidencePackExport
@@ -45,6 +43,9 @@ from tests.factories import (
     stage_letter_not_sent,
 )
 from tests.samples import PDF
+from withdrawals.appeals import appeal_decide, appeal_lodge
+from withdrawals.models import ExitTheme
+from withdrawals.services import exit_review_record
 
 CANARY = "CANARY-q7x9-SAFEGUARDING-NOTE"
 CANARY_FILE = "canary-referral-q7x9.pdf"

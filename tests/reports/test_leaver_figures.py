@@ -7,10 +7,11 @@ from collections import Counter
 import pytest
 from django.utils import timezone
 
-from escalation.models import ACTIVE_STATUSES, CaseStatus, EscalationCase, RequestStatus
-from escalation.models import WithdrawalRequest as Withdrawal
+from escalation.models import ACTIVE_STATUSES, CaseStatus, EscalationCase
 from reports.leaver_figures import leaver_figures_build, pipeline_as_at
 from tests.reports.leaver_steps import CYCLE, build_known_cycle
+from withdrawals.models import RequestStatus
+from withdrawals.models import WithdrawalRequest as Withdrawal
 
 TODAY = dt.date(2026, 11, 23)
 

@@ -1,6 +1,9 @@
 """The withdrawal process after the last stage: the Notification of Withdrawal a director
 decides, the employer's agreement (apprentices), the ILR reason, the exit review, the written
-confirmation and appeals. Each request keeps an append-only list of events (who, when, what)."""
+confirmation and appeals. Each request keeps an append-only list of events (who, when, what).
+
+These models began in the escalation app and keep its table names (``db_table``): the audit
+trail's triggers and rows, and the append-only trigger on the events, name the tables."""
 
 import uuid
 
@@ -8,7 +11,7 @@ from django.conf import settings
 from django.db import models
 from django.db.models import F, Q
 
-from escalation.models.cases import EscalationCase
+from escalation.models import EscalationCase
 from learners.models import Learner
 
 
@@ -23,6 +26,7 @@ class WithdrawalReason(models.Model):
     active = models.BooleanField(default=True)
 
     class Meta:
+        db_table = "escalation_withdrawalreason"
         ordering = ["-ilr_year", "code"]
         constraints = [
             models.UniqueConstraint(fields=["ilr_year", "code"], name="one_reason_per_code_year")
@@ -40,6 +44,7 @@ class ExitTheme(models.Model):
     active = models.BooleanField(default=True)
 
     class Meta:
+        db_table = "escalation_exittheme"
         ordering = ["name"]
 
     def __str__(self) -> str:
@@ -101,6 +106,7 @@ class WithdrawalRequest(models.Model):
     submission_token = models.UUIDField(default=uuid.uuid4, editable=False)
 
     class Meta:
+        db_table = "escalation_withdrawalrequest"
         ordering = ["raised_at", "pk"]  # the approvals queue: oldest first
         constraints = [
             models.UniqueConstraint(
@@ -167,6 +173,7 @@ class WithdrawalEvent(models.Model):
     note = models.TextField(blank=True)
 
     class Meta:
+        db_table = "escalation_withdrawalevent"
         ordering = ["at", "pk"]
 
     def __str__(self) -> str:
@@ -208,6 +215,9 @@ class EmployerAgreement(models.Model):
     )
     recorded_at = models.DateTimeField()
 
+    class Meta:
+        db_table = "escalation_employeragreement"
+
     def __str__(self) -> str:
         return f"{self.agreed_by_name} agreed on {self.agreed_on:%d %b %Y}"
 
@@ -227,6 +237,9 @@ class ExitReview(models.Model):
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
     )
     completed_at = models.DateTimeField()
+
+    class Meta:
+        db_table = "escalation_exitreview"
 
     def __str__(self) -> str:
         return f"Exit review for {self.request.learner}"
@@ -271,6 +284,7 @@ class Appeal(models.Model):
     reinstated_at_stage = models.CharField(max_length=40, blank=True)
 
     class Meta:
+        db_table = "escalation_appeal"
         ordering = ["received_on", "pk"]
         constraints = [
             models.UniqueConstraint(

@@ -1,6 +1,7 @@
-"""Withdrawal pages: the directors' approvals queue (managers and IQA read it), one request's
-evidence and its actions, appeals. Each POST: fetch through the access helper, a form, one
-service call, redirect; a refusal is shown on the form and nothing typed is lost."""
+"""Withdrawal pages (/withdrawals/...): the directors' approvals queue (managers and IQA read
+it), one request's evidence and its actions, the written confirmation letter, appeals. Each
+POST: fetch through the access helper, a form, one service call, redirect; a refusal is shown
+on the form and nothing typed is lost."""
 
 from collections.abc import Callable
 
@@ -8,24 +9,21 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from audit.models import Operation
 from audit.services import access_record, confidential_views_record
-from escalation import appeals, withdrawals
-from escalation.letter_sending import withdrawal_letter_template
-from escalation.models import (
-    Appeal,
-    AppealStatus,
-    EmployerAgreement,
-    ExitReview,
-    RequestStatus,
-)
 from escalation.selectors import case_get_for_user
 from escalation.services import IllegalMove, case_preset
-from escalation.withdrawal_forms import (
+from learners.access import role_required
+from learners.roles import Role, roles_of
+from riskcases.attachments import download_response
+from web.pages import apply_form_errors
+from withdrawals import appeals
+from withdrawals import services as withdrawals
+from withdrawals.forms import (
     RECORDERS,
     AppealDecisionForm,
     AppealLodgeForm,
@@ -37,18 +35,21 @@ from escalation.withdrawal_forms import (
     WithdrawalRaiseForm,
     may_record_withdrawal,
 )
-from escalation.withdrawal_selectors import (
+from withdrawals.letters import withdrawal_confirmation_send, withdrawal_letter_template
+from withdrawals.models import Appeal, AppealStatus, RequestStatus
+from withdrawals.selectors import (
+    appeal_get_for_user,
     appeals_to_decide,
     approvals_queue,
     last_learning_activity,
+    withdrawal_agreement,
+    withdrawal_appeals,
+    withdrawal_events,
     withdrawal_evidence,
+    withdrawal_exit_review,
     withdrawal_get_for_user,
     withdrawals_to_follow_up,
 )
-from learners.access import role_required
-from learners.roles import Role, roles_of
-from riskcases.attachments import download_response
-from web.pages import apply_form_errors
 
 QUEUE_READERS = (Role.DIRECTOR, Role.MANAGER, Role.QUALITY)
 
@@ -62,7 +63,7 @@ def _is_director(user) -> bool:
 def withdrawal_queue(request: HttpRequest) -> HttpResponse:
     return render(
         request,
-        "escalation/withdrawals/queue.html",
+        "web/withdrawals/queue.html",
         {
             "queue": approvals_queue(user=request.user),
             "follow_up": withdrawals_to_follow_up(user=request.user),
@@ -87,9 +88,9 @@ def _decision_form(wr, data=None) -> WithdrawalDecisionForm:
 def _context(request: HttpRequest, wr, **forms) -> dict:
     user = request.user
     preset = case_preset(wr.case)
-    agreement = EmployerAgreement.objects.filter(request=wr).select_related("recorded_by").first()
-    review = ExitReview.objects.filter(request=wr).prefetch_related("themes").first()
-    appeal_list = list(wr.appeals.select_related("recorded_by", "decided_by", "late_accepted_by"))
+    agreement = withdrawal_agreement(request=wr)
+    review = withdrawal_exit_review(request=wr)
+    appeal_list = withdrawal_appeals(request=wr)
     withdrawn = wr.status == RequestStatus.WITHDRAWN
     may_record = may_record_withdrawal(user)
     director = _is_director(user)
@@ -110,7 +111,7 @@ def _context(request: HttpRequest, wr, **forms) -> dict:
         "preset": preset,
         "stage_name": preset.stage(wr.case.stage).name,
         "evidence": evidence,
-        "events": wr.events.select_related("by"),
+        "events": withdrawal_events(request=wr),
         "agreement": agreement,
         "needs_agreement": withdrawals.requires_employer_agreement(wr),
         "review": review,
@@ -145,7 +146,7 @@ def _context(request: HttpRequest, wr, **forms) -> dict:
 
 
 def _render(request: HttpRequest, wr, **forms) -> HttpResponse:
-    return render(request, "escalation/withdrawals/detail.html", _context(request, wr, **forms))
+    return render(request, "web/withdrawals/detail.html", _context(request, wr, **forms))
 
 
 @login_required
@@ -223,7 +224,7 @@ def employer_agreement_create(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 def employer_agreement_download(request: HttpRequest, pk: int) -> FileResponse:
     wr = withdrawal_get_for_user(user=request.user, pk=pk)
-    agreement = EmployerAgreement.objects.filter(request=wr).first()
+    agreement = withdrawal_agreement(request=wr)
     if agreement is None:
         raise Http404("No agreement recorded.")
     access_record(
@@ -242,7 +243,7 @@ def employer_agreement_download(request: HttpRequest, pk: int) -> FileResponse:
 @role_required(*RECORDERS)
 def exit_review_create(request: HttpRequest, pk: int) -> HttpResponse:
     wr = withdrawal_get_for_user(user=request.user, pk=pk)
-    if wr.status != RequestStatus.WITHDRAWN or ExitReview.objects.filter(request=wr).exists():
+    if wr.status != RequestStatus.WITHDRAWN or withdrawal_exit_review(request=wr) is not None:
         messages.error(request, "An exit review is recorded once, after the withdrawal.")
         return redirect("withdrawal_detail", pk=wr.pk)
     form = ExitReviewForm(request.POST or None)
@@ -264,7 +265,7 @@ def exit_review_create(request: HttpRequest, pk: int) -> HttpResponse:
             return redirect("withdrawal_detail", pk=wr.pk)
     return render(
         request,
-        "escalation/withdrawals/exit_review_form.html",
+        "web/withdrawals/exit_review_form.html",
         {"form": form, "wr": wr, "learner": wr.learner},
     )
 
@@ -284,6 +285,24 @@ def confirmation_create(request: HttpRequest, pk: int) -> HttpResponse:
     return _handle(
         request, wr, form, "confirmation_form", call, "The written confirmation is recorded."
     )
+
+
+@login_required
+@role_required(*RECORDERS)
+@require_POST
+def withdrawal_confirmation_letter(request: HttpRequest, pk: int) -> HttpResponse:
+    wr = withdrawal_get_for_user(user=request.user, pk=pk)
+    try:
+        withdrawal_confirmation_send(request=wr, by=request.user)
+    except (IllegalMove, ValidationError) as exc:
+        messages.error(request, exc.messages[0])
+    else:
+        messages.success(
+            request,
+            "The written confirmation is recorded as sent today; the letter and its PDF copy "
+            "are in the contact log.",
+        )
+    return redirect("withdrawal_detail", pk=wr.pk)
 
 
 @login_required
@@ -313,17 +332,11 @@ def appeal_create(request: HttpRequest, pk: int) -> HttpResponse:
     return response
 
 
-def _appeal_for(request: HttpRequest, pk: int) -> tuple:
-    appeal = get_object_or_404(Appeal, pk=pk)
-    wr = withdrawal_get_for_user(user=request.user, pk=appeal.request_id)
-    return appeal, wr
-
-
 @login_required
 @role_required(Role.DIRECTOR)
 @require_POST
 def appeal_decide(request: HttpRequest, pk: int) -> HttpResponse:
-    appeal, wr = _appeal_for(request, pk)
+    appeal, wr = appeal_get_for_user(user=request.user, pk=pk)
     form = AppealDecisionForm(request.POST, stages=case_preset(wr.case).stages)
 
     def call(data: dict) -> None:
@@ -343,7 +356,7 @@ def appeal_decide(request: HttpRequest, pk: int) -> HttpResponse:
 @role_required(Role.DIRECTOR)
 @require_POST
 def appeal_accept_late(request: HttpRequest, pk: int) -> HttpResponse:
-    appeal, wr = _appeal_for(request, pk)
+    appeal, wr = appeal_get_for_user(user=request.user, pk=pk)
     form = LateAcceptForm(request.POST)
 
     def call(data: dict) -> None:

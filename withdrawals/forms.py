@@ -1,11 +1,13 @@
+"""The withdrawal process's forms: a director's decision, the employer's agreement, the exit
+review, the written confirmation, appeals, and raising a withdrawal by hand."""
+
 from django import forms
 
-from escalation.models import Appellant, ExitTheme, WithdrawalReason
-from escalation.models.withdrawals import AgreementMethod
 from learners.roles import WRITERS, Role, roles_of
 from learners.validators import CleanForm
 from riskcases.attachments import ALLOWED_DESCRIPTION
 from riskcases.forms import TEXT_LIMIT
+from withdrawals.models import AgreementMethod, Appellant, ExitTheme, WithdrawalReason
 
 # Who records the steps of a withdrawal (agreements, reviews, letters, appeals as received);
 # only directors decide.

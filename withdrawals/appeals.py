@@ -11,10 +11,11 @@ from django.db import transaction
 from django.utils import timezone
 
 from escalation.calendar import add_working_days
-from escalation.models import Appeal, AppealStatus, EventKind, RequestStatus, WithdrawalRequest
 from escalation.services import IllegalMove, case_preset, case_reinstate
-from escalation.withdrawal_records import withdrawal_event_add
-from escalation.withdrawals import (
+from learners.models import BreakInLearning, LearnerStatus
+from withdrawals.models import Appeal, AppealStatus, EventKind, RequestStatus, WithdrawalRequest
+from withdrawals.records import withdrawal_event_add
+from withdrawals.services import (
     director_required,
     directors_active,
     request_check_move,
@@ -23,7 +24,6 @@ from escalation.withdrawals import (
     tutor_and_managers,
     withdrawal_tell,
 )
-from learners.models import BreakInLearning, LearnerStatus
 
 # appeal move -> (statuses it may start from, status it leads to)
 APPEAL_MOVES: dict[str, tuple[frozenset[str], str]] = {

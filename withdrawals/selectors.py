@@ -1,5 +1,5 @@
-"""Reads for the withdrawal pages: the approvals queue, the follow-up lists and the evidence a
-director reads before deciding."""
+"""Reads for the withdrawal pages: the approvals queue, the follow-up lists, the evidence a
+director reads before deciding, and what the learner and case pages show of withdrawals."""
 
 import datetime as dt
 from dataclasses import dataclass, field
@@ -8,15 +8,7 @@ from django.contrib.auth.models import AbstractBaseUser
 from django.db.models import Exists, Max, OuterRef, Prefetch, QuerySet
 from django.http import Http404
 
-from escalation.models import (
-    LIVE_REQUEST_STATUSES,
-    Appeal,
-    AppealStatus,
-    EmployerAgreement,
-    RequestStatus,
-    StageChange,
-    WithdrawalRequest,
-)
+from escalation.models import EscalationCase, StageChange
 from escalation.services import case_preset
 from learners.access import learners_visible_to
 from learners.models import (
@@ -30,7 +22,17 @@ from learners.models import (
     VisitOutcome,
 )
 from riskcases.models import ContactLogEntry, ContactType, RiskRating, SupportRecord
-from riskcases.selectors import can_read_confidential
+from riskcases.selectors import TimelineItem, can_read_confidential
+from withdrawals.models import (
+    LIVE_REQUEST_STATUSES,
+    Appeal,
+    AppealStatus,
+    EmployerAgreement,
+    ExitReview,
+    RequestStatus,
+    WithdrawalEvent,
+    WithdrawalRequest,
+)
 
 RELATED = (
     "learner__tutor",
@@ -55,6 +57,30 @@ def withdrawal_get_for_user(*, user: AbstractBaseUser, pk: int) -> WithdrawalReq
     if request is None:
         raise Http404("No such withdrawal in your caseload.")
     return request
+
+
+def appeal_get_for_user(*, user: AbstractBaseUser, pk: int) -> tuple[Appeal, WithdrawalRequest]:
+    """An appeal and its withdrawal, when the withdrawal's learner is visible to ``user``."""
+    appeal = Appeal.objects.filter(pk=pk).first()
+    if appeal is None:
+        raise Http404("No such appeal.")
+    return appeal, withdrawal_get_for_user(user=user, pk=appeal.request_id)
+
+
+def withdrawal_agreement(*, request: WithdrawalRequest) -> EmployerAgreement | None:
+    return EmployerAgreement.objects.filter(request=request).select_related("recorded_by").first()
+
+
+def withdrawal_exit_review(*, request: WithdrawalRequest) -> ExitReview | None:
+    return ExitReview.objects.filter(request=request).prefetch_related("themes").first()
+
+
+def withdrawal_appeals(*, request: WithdrawalRequest) -> list[Appeal]:
+    return list(request.appeals.select_related("recorded_by", "decided_by", "late_accepted_by"))
+
+
+def withdrawal_events(*, request: WithdrawalRequest) -> QuerySet[WithdrawalEvent]:
+    return request.events.select_related("by")
 
 
 def approvals_queue(*, user: AbstractBaseUser) -> QuerySet[WithdrawalRequest]:
@@ -160,3 +186,42 @@ def last_learning_activity(*, learner: Learner) -> dt.date | None:
     days = [records.aggregate(day=latest)["day"] for records in days]
     known = [day for day in days if day is not None]
     return max(known) if known else None
+
+
+# --- what the learner and case pages show -------------------------------------------------
+
+
+def learner_withdrawal_latest(*, learner: Learner) -> WithdrawalRequest | None:
+    """The learner page's withdrawal panel: the newest request, whatever its status."""
+    return learner.withdrawal_requests.order_by("-raised_at", "-pk").first()
+
+
+def case_withdrawal_requests(*, case: EscalationCase) -> QuerySet[WithdrawalRequest]:
+    """The case page's withdrawal card: every request with its history, newest first."""
+    return (
+        case.withdrawal_requests.select_related("raised_by")
+        .prefetch_related("events__by")
+        .order_by("-raised_at", "-pk")
+    )
+
+
+def case_has_live_withdrawal(*, case: EscalationCase) -> bool:
+    return case.withdrawal_requests.filter(status__in=LIVE_REQUEST_STATUSES).exists()
+
+
+def learner_withdrawal_timeline(*, learner: Learner, kinds: set[str]) -> list[TimelineItem]:
+    """Withdrawal decisions and appeals as items of the learner timeline's "case" kind
+    (beside the stage changes: escalation.selectors.learner_case_timeline)."""
+    if "case" not in kinds:
+        return []
+    events = WithdrawalEvent.objects.filter(request__learner=learner).select_related("by")
+    return [
+        TimelineItem(
+            "case",
+            event.at,
+            event.get_kind_display(),
+            event,
+            template="web/withdrawals/_timeline_event.html",
+        )
+        for event in events
+    ]

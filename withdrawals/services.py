@@ -17,9 +17,19 @@ from django.urls import reverse
 from django.utils import timezone
 
 from escalation.calendar import add_working_days
-from escalation.models import (
+from escalation.models import EscalationCase
+from escalation.services import (
+    IllegalMove,
+    case_preset,
+    case_withdraw,
+    case_withdrawal_rejected,
+)
+from learners.models import LearnerStatus, ProgrammeType
+from learners.roles import Role, roles_of
+from notifications.services import notification_send
+from riskcases.attachments import attachment_check
+from withdrawals.models import (
     EmployerAgreement,
-    EscalationCase,
     EventKind,
     ExitReview,
     ExitTheme,
@@ -27,17 +37,7 @@ from escalation.models import (
     WithdrawalReason,
     WithdrawalRequest,
 )
-from escalation.services import (
-    IllegalMove,
-    case_preset,
-    case_withdraw,
-    case_withdrawal_rejected,
-)
-from escalation.withdrawal_records import withdrawal_event_add, withdrawal_request_create
-from learners.models import LearnerStatus, ProgrammeType
-from learners.roles import Role, roles_of
-from notifications.services import notification_send
-from riskcases.attachments import attachment_check
+from withdrawals.records import withdrawal_event_add, withdrawal_requests_create_many
 
 # move -> (statuses it may start from, status it leads to; None: unchanged)
 REQUEST_MOVES: dict[str, tuple[frozenset[str], str | None]] = {
@@ -136,7 +136,9 @@ def withdrawal_request_raise(
         case = EscalationCase.objects.select_for_update().get(pk=case.pk)
         if not (case.is_active and case_preset(case).stage(case.stage).withdrawal):
             raise IllegalMove("Only a case at the withdrawal stage can raise a withdrawal.")
-        request = withdrawal_request_create(case=case, by=by, grounds=grounds, at=timezone.now())
+        [request] = withdrawal_requests_create_many(
+            cases=[(case, grounds)], by=by, at=timezone.now()
+        )
         if request is None:
             raise IllegalMove("This case already has a withdrawal request in progress.")
     return request
