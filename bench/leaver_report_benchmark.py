@@ -42,8 +42,8 @@ def recreate_database() -> None:
 
 
 def _learners(n: int, offset: int, teams, courses, employers, tutors) -> list:
+    from demo.factories import valid_uln
     from learners.models import Learner
-    from tests.factories import valid_uln
 
     rows = []
     for i in range(offset, offset + n):
@@ -71,6 +71,7 @@ def _learners(n: int, offset: int, teams, courses, employers, tutors) -> list:
 def seed() -> dict:
     from django.utils import timezone
 
+    from demo.factories import UserFactory
     from escalation.models import (
         EscalationCase,
         ExitReview,
@@ -84,7 +85,6 @@ def seed() -> dict:
     from learners.roles import Role
     from reports.cycles import CYCLE_DAYS
     from reports.models import LeaverPanelSettings
-    from tests.factories import UserFactory
 
     LeaverPanelSettings.objects.create(anchor_date=ANCHOR)
     director = UserFactory(username="bench.director", roles=[Role.DIRECTOR])

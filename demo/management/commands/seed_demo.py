@@ -1,18 +1,19 @@
 """Build (or top up) the demo organisation.
 
-Each app may contribute a ``demo.py`` with ``seed(*, stdout)``; they run in INSTALLED_APPS order
-(learners first, then ratings, cases, ...), found at run time so no app imports a higher one.
-Every step is keyed on natural keys, so running the command twice adds nothing twice.
+The demo app holds one builder per app, each with ``seed(*, stdout)``; they run in the order
+of the layers (learners first, then ratings, cases, ...). The demo app sits above every domain
+app, so it may import them all. Every step is keyed on natural keys, so running the command
+twice adds nothing twice.
 """
 
-from importlib import import_module
-from importlib.util import find_spec
-
-from django.apps import apps
 from django.core.management.base import BaseCommand
 from django.db import transaction
 
-from learners.demo import ADMIN_USERNAME, DEMO_PASSWORD, DEMO_USERS
+from demo import dataprotection, escalation, learners, notifications, reports, riskcases
+from demo.learners import ADMIN_USERNAME, DEMO_PASSWORD, DEMO_USERS
+
+# escalation's builder runs the activity, breaks, withdrawals and letters builders itself.
+BUILDERS = (learners, riskcases, escalation, notifications, reports, dataprotection)
 
 
 class Command(BaseCommand):
@@ -20,11 +21,8 @@ class Command(BaseCommand):
 
     def handle(self, *args: object, **options: object) -> None:
         with transaction.atomic():
-            for config in apps.get_app_configs():
-                module_name = f"{config.name}.demo"
-                if find_spec(module_name) is None:
-                    continue
-                import_module(module_name).seed(stdout=self.stdout)
+            for builder in BUILDERS:
+                builder.seed(stdout=self.stdout)
         self.stdout.write(self.style.SUCCESS("Demo organisation ready."))
         self.stdout.write(f"Demo logins (password for all: {DEMO_PASSWORD}):")
         for user in DEMO_USERS:
