@@ -16,11 +16,6 @@ pytestmark = pytest.mark.django_db
 URL = reverse("audit_list")
 
 
-@pytest.fixture
-def director(user_with_role):
-    return user_with_role("director", username="dee.director")
-
-
 @pytest.mark.parametrize(
     ("role", "status"),
     [

@@ -4,7 +4,6 @@ audit rows naming the signed-in user, with the row before and after."""
 import datetime as dt
 
 import pytest
-import time_machine
 from django.urls import reverse
 
 from audit.models import AuditEvent
@@ -16,15 +15,7 @@ from tests.riskcases.test_contacts import post_contact
 MONDAY = dt.datetime(2026, 11, 23, 10, 0, tzinfo=dt.UTC)
 
 
-@pytest.fixture(autouse=True)
-def _monday():
-    with time_machine.travel(MONDAY, tick=False):
-        yield
-
-
-@pytest.fixture
-def director(user_with_role):
-    return user_with_role("director", username="dee.director")
+pytestmark = pytest.mark.usefixtures("monday")  # tests/conftest.py
 
 
 def trail(**filters) -> list[AuditEvent]:

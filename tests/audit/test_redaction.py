@@ -25,7 +25,6 @@ from tests.reports.conftest import _monday  # noqa: F401 (an autouse fixture)
 from tests.reports.test_evidence_pack import (  # noqa: F401 (fixtures)
     CANARY,
     CANARY_FILE,
-    director,
     journey,
     safeguarding,
 )
@@ -121,7 +120,7 @@ def test_a_failed_redaction_block_takes_its_flag_back(learner):
 def test_anonymising_redacts_the_learners_trail_and_only_theirs(
     journey,  # noqa: F811 (the fixtures imported above)
     safeguarding,  # noqa: F811
-    director,  # noqa: F811
+    director,
     client,
 ):
     learner = journey["learner"]

@@ -21,11 +21,6 @@ LAST_DAY_TO_APPEAL = dt.date(2026, 12, 30)
 
 
 @pytest.fixture
-def director(user_with_role):
-    return user_with_role("director", username="dee.director")
-
-
-@pytest.fixture
 def withdrawn(learner, manager, director):
     with time_machine.travel(WITHDRAWN_AT - dt.timedelta(days=7), tick=False):
         request = at_withdrawal_stage(learner, manager).withdrawal_requests.get()

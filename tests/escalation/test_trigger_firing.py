@@ -57,11 +57,6 @@ def quality(user_with_role):
     return user_with_role(Role.QUALITY, username="iqa")
 
 
-@pytest.fixture
-def director(user_with_role):
-    return user_with_role(Role.DIRECTOR, username="the.director")
-
-
 def test_it_raises_a_risk_notification_naming_the_rule_and_records(learner):
     keep_active(learner)
     miss_sessions(learner, 3)

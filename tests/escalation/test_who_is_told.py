@@ -3,7 +3,6 @@
 import datetime as dt
 
 import pytest
-import time_machine
 from django.test import override_settings
 from django.urls import reverse
 
@@ -19,10 +18,7 @@ from tests.factories import LearnerFactory, ManagerFactory, SessionFactory, Team
 MONDAY = dt.datetime(2026, 11, 23, 10, 0, tzinfo=dt.UTC)
 
 
-@pytest.fixture(autouse=True)
-def _monday():
-    with time_machine.travel(MONDAY, tick=False):
-        yield
+pytestmark = pytest.mark.usefixtures("monday")  # tests/conftest.py
 
 
 @pytest.fixture

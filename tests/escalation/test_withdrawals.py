@@ -4,7 +4,6 @@ agreement for apprentices, completion, rejection, the written confirmation and t
 import datetime as dt
 
 import pytest
-import time_machine
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import IntegrityError, transaction
@@ -37,27 +36,12 @@ from tests.factories import LearnerFactory, SupportRecordFactory
 MONDAY = dt.datetime(2026, 11, 23, 10, 0, tzinfo=dt.UTC)
 
 
-@pytest.fixture(autouse=True)
-def _monday():
-    with time_machine.travel(MONDAY, tick=False):
-        yield
-
-
-@pytest.fixture
-def director(user_with_role):
-    return user_with_role("director", username="dee.director")
+pytestmark = pytest.mark.usefixtures("monday")  # tests/conftest.py
 
 
 @pytest.fixture
 def second_director(user_with_role):
     return user_with_role("director", username="dan.director")
-
-
-@pytest.fixture
-def raised(learner, manager):
-    with time_machine.travel(MONDAY - dt.timedelta(days=14), tick=False):
-        case = at_withdrawal_stage(learner, manager)
-    return case.withdrawal_requests.get()
 
 
 class TestRaising:

@@ -67,11 +67,6 @@ def attachment(name: str) -> CheckedAttachment:
 
 
 @pytest.fixture
-def director(user_with_role):
-    return user_with_role("director", username="dee.director", first_name="Dee", last_name="Rector")
-
-
-@pytest.fixture
 def safeguarding(user_with_role):
     return user_with_role("safeguarding", username="sam.safe", first_name="Sam", last_name="Safe")
 

@@ -27,11 +27,6 @@ def names(response) -> list[str]:
     return [learner.full_name for learner in response.context["page"]]
 
 
-@pytest.fixture
-def director(user_with_role):
-    return user_with_role(Role.DIRECTOR, username="the.director")
-
-
 def test_it_lists_learners_with_an_open_case_or_an_at_risk_rating(client, manager, tutor, team):
     high = LearnerFactory(tutor=tutor, team=team, first_name="Hana", last_name="High")
     at_risk(high, level="high")
