@@ -58,8 +58,8 @@ CREATE TRIGGER bench_audit_row AFTER INSERT OR UPDATE OR DELETE ON {TABLE}
 
 
 def seed():
+    from demo.factories import LearnerFactory, TeamFactory, TutorFactory
     from learners.models import Learner
-    from tests.factories import LearnerFactory, TeamFactory, TutorFactory
 
     team = TeamFactory(name="Bench team")
     tutor = TutorFactory(username="bench.tutor")

@@ -41,9 +41,9 @@ def recreate_database() -> None:
 def seed():
     from django.contrib.auth.models import Group
 
+    from demo.factories import UserFactory, valid_uln
     from learners.models import Course, Employer, Learner, Team
     from learners.roles import Role
-    from tests.factories import UserFactory, valid_uln
 
     director = UserFactory(username="bench.director", roles=[Role.DIRECTOR])
     tutor = UserFactory(username="bench.tutor", roles=[Role.TUTOR])
@@ -93,7 +93,7 @@ def write_attendance(path: Path, ulns: list[str]) -> int:
 
 
 def write_learners(path: Path) -> int:
-    from tests.factories import valid_uln
+    from demo.factories import valid_uln
 
     with path.open("w", newline="", encoding="utf-8") as handle:
         writer = csv.writer(handle)

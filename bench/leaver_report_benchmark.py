@@ -42,8 +42,8 @@ def recreate_database() -> None:
 
 
 def _learners(n: int, offset: int, teams, courses, employers, tutors) -> list:
+    from demo.factories import valid_uln
     from learners.models import Learner
-    from tests.factories import valid_uln
 
     rows = []
     for i in range(offset, offset + n):
@@ -71,13 +71,13 @@ def _learners(n: int, offset: int, teams, courses, employers, tutors) -> list:
 def seed() -> dict:
     from django.utils import timezone
 
+    from demo.factories import UserFactory
     from escalation.models import EscalationCase, StageChange
     from learners.models import Course, Employer, Learner, Team
     from learners.policies import active_preset
     from learners.roles import Role
     from reports.cycles import CYCLE_DAYS
     from reports.models import LeaverPanelSettings
-    from tests.factories import UserFactory
     from withdrawals.models import ExitReview, ExitTheme, WithdrawalReason, WithdrawalRequest
 
     LeaverPanelSettings.objects.create(anchor_date=ANCHOR)

@@ -71,6 +71,8 @@ INSTALLED_APPS = [
     "audit",
     # The pages over every app above (views, URLs, page templates).
     "web",
+    # The demo organisation (seed_demo) and the factories it shares with the tests.
+    "demo",
 ]
 
 MIDDLEWARE = [

@@ -1,14 +1,21 @@
-"""Shared fixtures: an owner (a tutor with a learner), a colleague and an outsider."""
+"""Shared fixtures: an owner (a tutor with a learner), a colleague and an outsider; a director;
+the clock frozen on a Monday; a withdrawal request raised, and one approved."""
 
+import datetime as dt
 from importlib import import_module
 from pathlib import Path
 
 import pytest
+import time_machine
 from django.apps import apps
 
-from tests.factories import LearnerFactory, ManagerFactory, TeamFactory, TutorFactory, UserFactory
+from demo.factories import LearnerFactory, ManagerFactory, TeamFactory, TutorFactory, UserFactory
 
 ARTIFACTS = Path(__file__).resolve().parent.parent / "test-artifacts"
+
+# The Monday the tests freeze the clock on: 23 November 2026, 10:00 UTC, a working day in
+# every nation, well clear of bank holidays.
+MONDAY = dt.datetime(2026, 11, 23, 10, 0, tzinfo=dt.UTC)
 
 
 # Reference data that data migrations load (role groups, risk factor and intervention
@@ -77,6 +84,45 @@ def user_with_role(db):
         return UserFactory(roles=[role], **kwargs)
 
     return make
+
+
+@pytest.fixture
+def director(user_with_role):
+    return user_with_role("director", username="dee.director", first_name="Dee", last_name="Rector")
+
+
+@pytest.fixture
+def monday():
+    """The clock frozen (not ticking) on MONDAY. A module asks for it with
+    ``pytestmark = pytest.mark.usefixtures("monday")``; tests/reports/conftest.py for its folder."""
+    with time_machine.travel(MONDAY, tick=False) as traveller:
+        yield traveller
+
+
+# The withdrawal set-up (tests/escalation/withdrawal_steps.py, imported when used).
+
+
+@pytest.fixture
+def raised(learner, manager):
+    """The learner's withdrawal request, raised by their case reaching Stage 3 (the Notification
+    of Withdrawal) two weeks before MONDAY."""
+    from tests.escalation.withdrawal_steps import at_withdrawal_stage
+
+    with time_machine.travel(MONDAY - dt.timedelta(days=14), tick=False):
+        case = at_withdrawal_stage(learner, manager)
+    return case.withdrawal_requests.get()
+
+
+@pytest.fixture
+def withdrawn(raised, manager, director):
+    """The raised request with the employer's agreement, approved by the director today."""
+    from tests.escalation.withdrawal_steps import agreement, approve
+
+    agreement(raised, manager)
+    approve(raised, director)
+    raised.refresh_from_db()
+    assert raised.status == "withdrawn"
+    return raised
 
 
 @pytest.fixture

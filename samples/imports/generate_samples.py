@@ -21,8 +21,8 @@ import django  # noqa: E402
 
 django.setup()
 
+from demo.factories import valid_uln  # noqa: E402
 from learners.models import Learner, LearnerStatus  # noqa: E402
-from tests.factories import valid_uln  # noqa: E402
 
 TEAM = "Manchester Apprenticeships"
 UNITS = ["Leading teams", "Managing change", "Communication", "Planning work", "Finance basics"]

@@ -8,17 +8,12 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from audit.actor import actor_set
+from demo.factories import LearnerFactory
 from learners.models import Learner
 from riskcases.services import contact_log
-from tests.factories import LearnerFactory
 
 pytestmark = pytest.mark.django_db
 URL = reverse("audit_list")
-
-
-@pytest.fixture
-def director(user_with_role):
-    return user_with_role("director", username="dee.director")
 
 
 @pytest.mark.parametrize(
@@ -142,7 +137,7 @@ def test_it_pages_newest_first(client, director, tutor, team):
 
 def test_the_admin_shows_audit_rows_read_only_without_their_content(client, learner):
     from audit.models import AuditEvent
-    from tests.factories import UserFactory
+    from demo.factories import UserFactory
 
     root = UserFactory(username="root", is_staff=True, is_superuser=True)
     client.force_login(root)

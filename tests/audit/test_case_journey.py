@@ -4,28 +4,19 @@ audit rows naming the signed-in user, with the row before and after."""
 import datetime as dt
 
 import pytest
-import time_machine
 from django.urls import reverse
 
 from audit.models import AuditEvent
+from demo.factories import LearnerFactory
 from escalation.models import EscalationCase
 from tests.escalation.withdrawal_steps import reason
-from tests.factories import LearnerFactory
 from tests.riskcases.test_contacts import post_contact
 from withdrawals.models import RequestStatus
 
 MONDAY = dt.datetime(2026, 11, 23, 10, 0, tzinfo=dt.UTC)
 
 
-@pytest.fixture(autouse=True)
-def _monday():
-    with time_machine.travel(MONDAY, tick=False):
-        yield
-
-
-@pytest.fixture
-def director(user_with_role):
-    return user_with_role("director", username="dee.director")
+pytestmark = pytest.mark.usefixtures("monday")  # tests/conftest.py
 
 
 def trail(**filters) -> list[AuditEvent]:

@@ -18,14 +18,13 @@ from audit.redaction import ERASED, redaction_allowed
 from audit.registry import audited_models
 from audit.services import access_record
 from dataprotection.retention import learner_anonymise
+from demo.factories import ContactLogEntryFactory, LearnerFactory
 from riskcases.models import ContactAttachment
 from tests.audit.test_sqlite import sqlite_run
-from tests.factories import ContactLogEntryFactory, LearnerFactory
 from tests.reports.conftest import _monday  # noqa: F401 (an autouse fixture)
 from tests.reports.test_evidence_pack import (  # noqa: F401 (fixtures)
     CANARY,
     CANARY_FILE,
-    director,
     journey,
     safeguarding,
 )
@@ -121,7 +120,7 @@ def test_a_failed_redaction_block_takes_its_flag_back(learner):
 def test_anonymising_redacts_the_learners_trail_and_only_theirs(
     journey,  # noqa: F811 (the fixtures imported above)
     safeguarding,  # noqa: F811
-    director,  # noqa: F811
+    director,
     client,
 ):
     learner = journey["learner"]
@@ -221,7 +220,7 @@ from audit.models import AuditEvent, Operation
 from audit.redaction import redaction_allowed
 from dataprotection.retention import learner_anonymise
 from learners.models import LearnerStatus
-from tests.factories import ContactLogEntryFactory, LearnerFactory
+from demo.factories import ContactLogEntryFactory, LearnerFactory
 
 assert connection.vendor == "sqlite"
 gone = LearnerFactory(first_name="Zebedee", last_name="Quixotic", status=LearnerStatus.COMPLETED)

@@ -15,7 +15,7 @@ from audit.actor import actor_set
 from audit.models import AuditEvent
 from audit.triggers import triggers_missing
 from learners.models import Learner
-from tests.factories import LearnerFactory, ManagerFactory
+from demo.factories import LearnerFactory, ManagerFactory
 
 assert connection.vendor == "sqlite"
 assert triggers_missing(apps, connection) == {}, triggers_missing(apps, connection)

@@ -9,9 +9,9 @@ from audit.actor import actor_set
 from audit.models import AuditEvent, Operation
 from audit.registry import AUDITED
 from audit.triggers import expected_triggers, triggers_missing
+from demo.factories import ContactLogEntryFactory
 from learners.models import Learner
 from riskcases.models import ContactLogEntry
-from tests.factories import ContactLogEntryFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -94,9 +94,9 @@ def test_a_celery_tasks_changes_are_the_systems_named_by_task(learner, tutor):
 
     import time_machine
 
+    from demo.factories import open_case
     from escalation.services import case_advance
     from escalation.tasks import sweep_overdue_cases
-    from tests.factories import open_case
 
     with time_machine.travel(dt.datetime(2026, 11, 23, 9, tzinfo=dt.UTC), tick=False):
         case_advance(case=open_case(learner), by=tutor, reason="no contact")  # due 30 Nov

@@ -9,11 +9,11 @@ from django.utils import timezone
 from playwright.sync_api import expect
 
 from audit.actor import actor_set
+from demo.factories import LearnerFactory, UserFactory
 from learners.models import Learner
 from riskcases.services import contact_log, rating_change
 from tests.browser.accessibility import axe_violations
 from tests.browser.pages import log_in
-from tests.factories import LearnerFactory, UserFactory
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 

@@ -6,10 +6,10 @@ import pytest
 import time_machine
 from playwright.sync_api import Page, expect
 
+from demo.factories import open_case
 from escalation.services import case_advance
 from tests.browser.accessibility import axe_violations
 from tests.browser.pages import log_in
-from tests.factories import open_case
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 

@@ -70,7 +70,7 @@ def test_the_login_page_works_under_the_policy(page: Page, live_server, tutor, a
 
 
 def test_the_admin_works_under_the_policy(page: Page, live_server, tutor):
-    from tests.factories import UserFactory
+    from demo.factories import UserFactory
 
     UserFactory(username="root", is_staff=True, is_superuser=True)
     page.goto(f"{live_server.url}/admin/")

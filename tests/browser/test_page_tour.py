@@ -9,6 +9,15 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.utils import timezone
 from playwright.sync_api import expect
 
+from demo.factories import (
+    AgreedActionFactory,
+    LearnerFactory,
+    ProgressSnapshotFactory,
+    SessionFactory,
+    SupportRecordFactory,
+    UserFactory,
+    open_case,
+)
 from escalation.breaks import break_start
 from escalation.record_imports import records_import_preview
 from escalation.services import case_advance
@@ -20,15 +29,6 @@ from riskcases.models import RiskFactor
 from riskcases.services import contact_log, rating_change
 from tests.browser.accessibility import axe_violations
 from tests.browser.pages import log_in
-from tests.factories import (
-    AgreedActionFactory,
-    LearnerFactory,
-    ProgressSnapshotFactory,
-    SessionFactory,
-    SupportRecordFactory,
-    UserFactory,
-    open_case,
-)
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 

@@ -9,9 +9,9 @@ import pytest
 from django.utils import timezone
 from playwright.sync_api import Page, expect
 
+from demo.factories import AgreedActionFactory, LearnerFactory, SupportRecordFactory
 from tests.browser.accessibility import axe_violations
 from tests.browser.pages import log_in
-from tests.factories import AgreedActionFactory, LearnerFactory, SupportRecordFactory
 from tests.reports.conftest import at_risk, days_ago
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]

@@ -10,10 +10,10 @@ import pytest
 from django.utils import timezone
 from playwright.sync_api import expect
 
+from demo.factories import SessionFactory, UserFactory
 from riskcases.services import contact_log
 from tests.browser.accessibility import axe_violations
 from tests.browser.pages import log_in
-from tests.factories import SessionFactory, UserFactory
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 

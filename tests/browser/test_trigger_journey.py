@@ -7,9 +7,9 @@ import pytest
 from django.utils import timezone
 from playwright.sync_api import Page, expect
 
+from demo.factories import ProgressEventFactory, SessionFactory, SubmissionFactory
 from escalation.models import Decision, RiskNotification
 from tests.browser.pages import log_in
-from tests.factories import ProgressEventFactory, SessionFactory, SubmissionFactory
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 

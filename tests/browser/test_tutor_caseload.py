@@ -5,9 +5,9 @@ import re
 import pytest
 from playwright.sync_api import Page, expect
 
+from demo.factories import LearnerFactory
 from learners.models import LearnerStatus
 from tests.browser.pages import log_in
-from tests.factories import LearnerFactory
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 

@@ -7,11 +7,11 @@ import pytest
 from django.utils import timezone
 from playwright.sync_api import Page, expect
 
+from demo.factories import LearnerFactory, SessionFactory, SupportRecordFactory, UserFactory
 from riskcases.services import contact_log
 from tests.browser.accessibility import axe_violations
 from tests.browser.pages import log_in
 from tests.escalation.withdrawal_steps import agreement, approve, at_withdrawal_stage
-from tests.factories import LearnerFactory, SessionFactory, SupportRecordFactory, UserFactory
 from withdrawals.models import RequestStatus, WithdrawalRequest
 from withdrawals.services import withdrawal_reject
 

@@ -19,6 +19,13 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import transaction
 from django.utils import timezone
 
+from demo.factories import (
+    ImportBatchFactory,
+    LearnerFactory,
+    TeamFactory,
+    TutorFactory,
+    UserFactory,
+)
 from escalation.breaks import break_start
 from escalation.models import EscalationCase
 from escalation.triggers.base import Firing
@@ -33,13 +40,6 @@ from riskcases.models import RiskFactor
 from riskcases.services import contact_log, support_record_create
 from tests.conftest import REFERENCE_DATA_LOADERS
 from tests.escalation.withdrawal_steps import agreement, approve, at_withdrawal_stage
-from tests.factories import (
-    ImportBatchFactory,
-    LearnerFactory,
-    TeamFactory,
-    TutorFactory,
-    UserFactory,
-)
 from tests.samples import PDF
 from withdrawals.appeals import appeal_lodge
 

@@ -5,7 +5,6 @@ declared rule fails, so a new page cannot ship without one."""
 from urllib.parse import urlsplit
 
 import pytest
-import time_machine
 from django.urls import resolve, reverse
 
 from config.access_policy import ROLES, Outcome, rule_for
@@ -17,16 +16,9 @@ from tests.config.access_urls import (
     admin_arguments,
     url_for,
 )
-from tests.config.access_world import NOW
 
 # Each test runs in its own transaction, nested in the module's world (rolled back after).
-pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture(autouse=True)
-def _frozen():
-    with time_machine.travel(NOW, tick=False):
-        yield
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("monday")]
 
 
 # --- requesting and checking -----------------------------------------------------------------

@@ -1,7 +1,7 @@
 import pytest
 from django.urls import reverse
 
-from tests.factories import UserFactory, open_case
+from demo.factories import UserFactory, open_case
 
 
 @pytest.fixture

@@ -11,13 +11,7 @@ import time_machine
 from django.conf import settings
 
 from config.celery import app
-from escalation.models import EscalationCase, RiskNotification, StageChange
-from learners.models import EmploymentChangeKind, LearnerStatus
-from notifications.models import EmailDelivery, EmailMode, Notification, NotificationPreference
-from notifications.services import notification_send
-from reports.models import LeaverReport
-from tests.concurrency import run_at_once
-from tests.factories import (
+from demo.factories import (
     EmploymentChangeFactory,
     LearnerFactory,
     ManagerFactory,
@@ -26,6 +20,12 @@ from tests.factories import (
     UserFactory,
     open_case,
 )
+from escalation.models import EscalationCase, RiskNotification, StageChange
+from learners.models import EmploymentChangeKind, LearnerStatus
+from notifications.models import EmailDelivery, EmailMode, Notification, NotificationPreference
+from notifications.services import notification_send
+from reports.models import LeaverReport
+from tests.concurrency import run_at_once
 from tests.reports.leaver_steps import build_known_cycle
 from withdrawals.models import WithdrawalRequest
 

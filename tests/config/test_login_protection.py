@@ -14,7 +14,7 @@ from django.urls import reverse
 
 from accounts.models import UserSession
 from accounts.services import user_disable
-from tests.factories import TutorFactory, UserFactory
+from demo.factories import TutorFactory, UserFactory
 
 PASSWORD = "correct-horse-battery"  # UserFactory's
 LOGIN = reverse("login")

@@ -6,7 +6,6 @@ from tests.reports.conftest import _monday  # noqa: F401 (an autouse fixture)
 from tests.reports.test_evidence_pack import (  # noqa: F401 (fixtures)
     CANARY,
     CANARY_FILE,
-    director,
     journey,
     safeguarding,
 )

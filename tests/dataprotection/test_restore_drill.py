@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 from django.db import connection
 
-from tests.factories import LearnerFactory, SessionFactory
+from demo.factories import LearnerFactory, SessionFactory
 
 SCRIPT = Path(__file__).resolve().parents[2] / "scripts" / "restore_drill.sh"
 

@@ -17,12 +17,12 @@ from django.utils import timezone
 from dataprotection.models import RetentionErasure
 from dataprotection.retention import learner_anonymise, retention_due
 from dataprotection.tasks import retention_review
+from demo.factories import ImportBatchFactory, LearnerFactory, SessionFactory
 from escalation.models import StageChange
 from learners.models import LearnerStatus
 from notifications.models import EmailDelivery, Notification
 from riskcases.models import ContactAttachment
 from tests.dataprotection.conftest import CANARY
-from tests.factories import ImportBatchFactory, LearnerFactory, SessionFactory
 from withdrawals.models import WithdrawalRequest
 
 # The journey's last activity is the appeal received on Monday 7 December 2026.
@@ -58,7 +58,7 @@ def test_rule_later_activity_restarts_the_clock(journey):
 def test_rule_learners_still_on_programme_or_with_live_work_are_never_due(db, learner):
     completed = LearnerFactory(status=LearnerStatus.COMPLETED)
     assert due_ids(dt.date(2040, 1, 1)) == [completed.pk]  # the on-programme learner is not
-    from tests.factories import open_case
+    from demo.factories import open_case
 
     open_case(completed)
     assert due_ids(dt.date(2040, 1, 1)) == []

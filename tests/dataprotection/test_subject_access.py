@@ -15,11 +15,7 @@ from django.utils import timezone
 
 from dataprotection.models import SubjectAccessExport
 from dataprotection.sar_export import SECTIONS
-from learners.models import ImportStatus, Learner
-from notifications.models import EmailDelivery
-from riskcases.services import contact_log, rating_change
-from tests.dataprotection.conftest import CANARY, CANARY_FILE
-from tests.factories import (
+from demo.factories import (
     BreakFactory,
     EmploymentChangeFactory,
     ImportBatchFactory,
@@ -32,6 +28,10 @@ from tests.factories import (
     WorkAbsenceFactory,
     open_case,
 )
+from learners.models import ImportStatus, Learner
+from notifications.models import EmailDelivery
+from riskcases.services import contact_log, rating_change
+from tests.dataprotection.conftest import CANARY, CANARY_FILE
 from tests.reports.test_evidence_pack import attachment
 
 OTHER = "ZZOTHERLEARNERZZ"  # planted in every text field of the other learner's records

@@ -7,11 +7,11 @@ import pytest
 import time_machine
 from django.core.exceptions import PermissionDenied, ValidationError
 
+from demo.factories import BreakFactory
 from escalation.models import CaseStatus, ChangeKind
 from escalation.services import IllegalMove
 from learners.models import LearnerStatus
 from tests.escalation.withdrawal_steps import agreement, approve, at_withdrawal_stage
-from tests.factories import BreakFactory
 from withdrawals.appeals import appeal_accept_late, appeal_decide, appeal_lodge
 from withdrawals.models import AppealStatus, EventKind, RequestStatus
 
@@ -19,11 +19,6 @@ from withdrawals.models import AppealStatus, EventKind, RequestStatus
 # the substitute Boxing Day (Mon 28), end on Wednesday 30 December.
 WITHDRAWN_AT = dt.datetime(2026, 12, 14, 10, 0, tzinfo=dt.UTC)
 LAST_DAY_TO_APPEAL = dt.date(2026, 12, 30)
-
-
-@pytest.fixture
-def director(user_with_role):
-    return user_with_role("director", username="dee.director")
 
 
 @pytest.fixture
@@ -81,8 +76,9 @@ def test_rule_a_director_may_accept_a_late_appeal_with_a_reason(withdrawn, manag
         appeal = lodge(withdrawn, manager, dt.date(2026, 12, 31))
         with pytest.raises(PermissionDenied):
             appeal_accept_late(appeal=appeal, by=manager, reason="Post delayed")
-        with pytest.raises(ValidationError):
+        with pytest.raises(ValidationError) as error:
             appeal_accept_late(appeal=appeal, by=director, reason=" ")
+        assert error.value.message_dict == {"reason": ["Say why the late appeal is accepted."]}
         appeal = appeal_accept_late(
             appeal=appeal, by=director, reason="Letter held up in the Christmas post"
         )
@@ -98,7 +94,7 @@ def test_rule_upheld_keeps_the_withdrawal_and_is_final(withdrawn, manager, direc
         assert appeal.status == AppealStatus.UPHELD
         withdrawn.learner.refresh_from_db()
         assert withdrawn.learner.status == LearnerStatus.WITHDRAWN
-        with pytest.raises(IllegalMove):
+        with pytest.raises(IllegalMove, match="already open or decided"):
             lodge(withdrawn, manager, dt.date(2026, 12, 21))
 
 
@@ -143,8 +139,14 @@ def test_an_overturn_needs_the_stage_to_reopen_at(withdrawn, manager, director):
 
 
 def test_an_appeal_cannot_predate_the_notification(withdrawn, manager):
-    with on(dt.date(2026, 12, 21)), pytest.raises(ValidationError):
+    with on(dt.date(2026, 12, 21)), pytest.raises(ValidationError) as error:
         lodge(withdrawn, manager, dt.date(2026, 12, 1))
+    # The date's own error, not a refused move (IllegalMove is a ValidationError too).
+    assert not isinstance(error.value, IllegalMove)
+    assert error.value.message_dict == {
+        "received_on": ["The date received must be between the notification and today."]
+    }
+    assert not withdrawn.appeals.exists()
 
 
 def test_reinstating_a_learner_withdrawn_on_a_break_ends_the_break(withdrawn, manager, director):

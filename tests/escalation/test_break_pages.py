@@ -10,13 +10,13 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from config.celery import app as celery_app
+from demo.factories import ContactLogEntryFactory, LearnerFactory, TeamFactory, TutorFactory
 from escalation.breaks import break_start
 from escalation.models import RiskNotification
 from learners.models import BreakInLearning, LearnerStatus
 from learners.policies import active_preset
 from learners.roles import Role
 from riskcases.services import rating_change
-from tests.factories import ContactLogEntryFactory, LearnerFactory, TeamFactory, TutorFactory
 
 NOW = dt.datetime(2026, 11, 23, 12, 0, tzinfo=dt.UTC)
 TODAY = NOW.date()

@@ -8,11 +8,11 @@ import time_machine
 from django.core import mail
 from django.urls import reverse
 
+from demo.factories import LearnerFactory, open_case
 from escalation.case_moves import case_move
 from escalation.models import ChangeKind
 from escalation.services import IllegalMove
 from notifications.models import Notification
-from tests.factories import LearnerFactory, open_case
 
 MONDAY = dt.datetime(2026, 11, 23, 10, 0, tzinfo=dt.UTC)
 

@@ -6,6 +6,7 @@ from django.core.exceptions import ValidationError
 from django.db import IntegrityError, connection, transaction
 from django.urls import reverse
 
+from demo.factories import LearnerFactory, SupportRecordFactory, open_case, stage_letter_not_sent
 from escalation.models import CaseStatus, EscalationCase, StageChange
 from escalation.services import (
     IllegalMove,
@@ -15,7 +16,6 @@ from escalation.services import (
     case_step_down,
 )
 from riskcases.models import SupportKind
-from tests.factories import LearnerFactory, SupportRecordFactory, open_case, stage_letter_not_sent
 
 MONDAY = dt.datetime(2026, 11, 23, 10, 0, tzinfo=dt.UTC)
 

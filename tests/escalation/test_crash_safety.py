@@ -20,11 +20,11 @@ from django.db.models import Count
 from django.utils import timezone
 
 from config.celery import app
+from demo.factories import LearnerFactory, open_case
 from escalation.models import EscalationCase, StageChange
 from escalation.sweeps.batches import BATCH_SIZE
 from escalation.tasks import sweep_overdue_cases
 from notifications.models import Notification
-from tests.factories import LearnerFactory, open_case
 from tests.worker_process import wait_for, worker_process
 
 pytestmark = pytest.mark.django_db(transaction=True)

@@ -8,36 +8,29 @@ import uuid
 from collections.abc import Callable
 
 import pytest
-import time_machine
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
 from django.urls import reverse
 
-from escalation.models import ChangeKind, RiskNotification
-from escalation.triggers.evaluate import triggers_evaluate
-from learners.models import EmploymentChangeKind
-from riskcases.models import ContactLogEntry, RiskRating
-from tests.concurrency import run_at_once
-from tests.escalation.withdrawal_steps import agreement, approve, at_withdrawal_stage, reason
-from tests.factories import (
+from demo.factories import (
     EmploymentChangeFactory,
     LearnerFactory,
     ProgressEventFactory,
     SubmissionFactory,
 )
+from escalation.models import ChangeKind, RiskNotification
+from escalation.triggers.evaluate import triggers_evaluate
+from learners.models import EmploymentChangeKind
+from riskcases.models import ContactLogEntry, RiskRating
+from tests.concurrency import run_at_once
+from tests.escalation.withdrawal_steps import agreement, approve, reason
 from tests.samples import PDF
 from withdrawals.appeals import appeal_lodge
 from withdrawals.models import AppealStatus, EventKind
 
-pytestmark = pytest.mark.django_db(transaction=True)
+pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.usefixtures("monday")]
 
 MONDAY = dt.datetime(2026, 11, 23, 10, 0, tzinfo=dt.UTC)
-
-
-@pytest.fixture(autouse=True)
-def _monday():
-    with time_machine.travel(MONDAY, tick=False):
-        yield
 
 
 def post_twice_at_once(user, url: str, data: Callable[[], dict]) -> list[str]:
@@ -58,18 +51,6 @@ def one_each(pages: list[str], done: str, refused: str) -> None:
         (False, True),
         (True, False),
     ], [re.findall(r'class="alert[^>]*>([^<]*)<', page) for page in pages]
-
-
-@pytest.fixture
-def director(user_with_role):
-    return user_with_role("director", username="dee.director")
-
-
-@pytest.fixture
-def raised(learner, manager):
-    with time_machine.travel(MONDAY - dt.timedelta(days=14), tick=False):
-        case = at_withdrawal_stage(learner, manager)
-    return case.withdrawal_requests.get()
 
 
 def test_rule_a_stage_3_approval_sent_twice_is_stored_once(director, raised):

@@ -5,9 +5,9 @@ from django.test import override_settings
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
+from demo.factories import ImportBatchFactory
 from learners.models import ImportBatch, ImportStatus, ScheduledSession
 from learners.roles import Role
-from tests.factories import ImportBatchFactory
 
 LIST = reverse("import_list")
 

@@ -8,9 +8,9 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.utils import timezone
 
 from config.celery import app as celery_app
+from demo.factories import ProgressEventFactory
 from escalation.models import RiskNotification
 from escalation.record_imports import records_import_apply, records_import_preview
-from tests.factories import ProgressEventFactory
 
 
 @pytest.fixture

@@ -18,6 +18,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.core.management import call_command
 from django.urls import reverse
 
+from demo.factories import CourseFactory, EmployerFactory, LearnerFactory, valid_uln
 from escalation import learner_actions, record_imports
 from escalation.learner_actions import learner_enrolment_rate, learner_rate
 from escalation.models import EscalationCase
@@ -27,7 +28,6 @@ from learners.policies import active_preset
 from notifications.models import Notification
 from riskcases.models import RiskFactor
 from riskcases.services import rating_current
-from tests.factories import CourseFactory, EmployerFactory, LearnerFactory, valid_uln
 
 # A Monday morning in term.
 NOW = dt.datetime(2026, 11, 2, 9, 30, tzinfo=ZoneInfo("Europe/London"))

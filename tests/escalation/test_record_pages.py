@@ -7,12 +7,12 @@ import pytest
 import time_machine
 from django.urls import reverse
 
+from demo.factories import LearnerFactory, ProgressEventFactory, SessionFactory, SubmissionFactory
 from escalation.models import Decision, EscalationCase, RiskNotification
 from escalation.triggers.evaluate import triggers_evaluate
 from learners.models import Attendance, LearnerStatus, RecordSource, ScheduledSession
 from learners.roles import Role
 from riskcases.services import rating_current
-from tests.factories import LearnerFactory, ProgressEventFactory, SessionFactory, SubmissionFactory
 
 NOW = dt.datetime(2026, 11, 23, 12, 0, tzinfo=dt.UTC)
 TODAY = NOW.date()

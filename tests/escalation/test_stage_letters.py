@@ -6,12 +6,12 @@ import datetime as dt
 import subprocess
 
 import pytest
-import time_machine
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.urls import reverse
 from django.utils import timezone
 
+from demo.factories import LearnerFactory, open_case
 from escalation.letter_sending import (
     letter_context_for_case,
     letter_send,
@@ -27,17 +27,12 @@ from notifications.models import EmailDelivery, LetterTemplate
 from riskcases.models import ContactLogEntry
 from riskcases.services import contact_log
 from tests.conftest import ARTIFACTS
-from tests.escalation.withdrawal_steps import agreement, approve, at_withdrawal_stage
-from tests.factories import LearnerFactory, open_case
 from withdrawals.letters import withdrawal_confirmation_send
 
 MONDAY = dt.datetime(2026, 11, 23, 10, 0, tzinfo=dt.UTC)
 
 
-@pytest.fixture(autouse=True)
-def _monday():
-    with time_machine.travel(MONDAY, tick=False):
-        yield
+pytestmark = pytest.mark.usefixtures("monday")  # tests/conftest.py
 
 
 @pytest.fixture
@@ -261,19 +256,6 @@ class TestPages:
         client.force_login(user_with_role("director"))
         assert client.post(url, {"expected_stage": "stage_1"}).status_code == 302
         assert StageLetter.objects.filter(case=case).exists()
-
-
-@pytest.fixture
-def withdrawn(learner, manager, user_with_role):
-    director = user_with_role("director", username="dee.director")
-    with time_machine.travel(MONDAY - dt.timedelta(days=14), tick=False):
-        case = at_withdrawal_stage(learner, manager)
-    request = case.withdrawal_requests.get()
-    agreement(request, manager)
-    approve(request, director)
-    request.refresh_from_db()
-    assert request.status == "withdrawn"
-    return request
 
 
 class TestWithdrawalConfirmation:

@@ -10,6 +10,13 @@ import time_machine
 from django.db import connection, transaction
 from django.test.utils import CaptureQueriesContext
 
+from demo.factories import (
+    ContactLogEntryFactory,
+    LearnerFactory,
+    ManagerFactory,
+    SupportRecordFactory,
+    open_case,
+)
 from escalation.models import EscalationCase, StageChange
 from escalation.services import case_advance
 from escalation.sweeps import announce, batches, selectors
@@ -18,13 +25,6 @@ from escalation.tasks import sweep_overdue_cases, sweep_stage_reminders
 from notifications.models import EmailDelivery, Notification
 from riskcases.models import Outcome, SupportKind
 from tests.concurrency import run_at_once
-from tests.factories import (
-    ContactLogEntryFactory,
-    LearnerFactory,
-    ManagerFactory,
-    SupportRecordFactory,
-    open_case,
-)
 
 MONDAY = dt.datetime(2026, 11, 23, 9, 0, tzinfo=dt.UTC)  # Stage 1 started -> due Mon 30 Nov
 DAY_AFTER = dt.datetime(2026, 12, 1, 6, 30, tzinfo=dt.UTC)

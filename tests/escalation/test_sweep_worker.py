@@ -8,10 +8,10 @@ from django.conf import settings
 from django.utils import timezone
 
 from config.celery import app
+from demo.factories import LearnerFactory, open_case
 from escalation.models import EscalationCase
 from escalation.services import case_advance
 from escalation.tasks import sweep_overdue_cases
-from tests.factories import LearnerFactory, open_case
 
 pytestmark = pytest.mark.django_db(transaction=True)
 

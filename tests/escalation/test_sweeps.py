@@ -3,13 +3,13 @@ import datetime as dt
 import pytest
 import time_machine
 
+from demo.factories import ContactLogEntryFactory, LearnerFactory, ManagerFactory, open_case
 from escalation.models import EscalationCase, StageChange
 from escalation.services import case_advance
 from escalation.tasks import sweep_overdue_cases, sweep_stage_reminders
 from notifications.models import Notification
 from riskcases.models import Outcome
 from tests.concurrency import run_at_once
-from tests.factories import ContactLogEntryFactory, LearnerFactory, ManagerFactory, open_case
 
 MONDAY = dt.datetime(2026, 11, 23, 9, 0, tzinfo=dt.UTC)  # Stage 1 started -> due Mon 30 Nov
 DUE = dt.date(2026, 11, 30)

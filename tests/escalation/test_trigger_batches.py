@@ -4,12 +4,12 @@
 import time_machine
 from django.db import connection
 
+from demo.factories import LearnerFactory, SubmissionFactory, SupportRecordFactory, open_case
 from escalation.models import ChangeKind, EscalationCase, RiskNotification
 from escalation.services import case_step_down
 from escalation.triggers.evaluate import triggers_evaluate
 from riskcases.models import SupportKind
 from tests.escalation.test_trigger_firing import NOON, TODAY, keep_active, miss_sessions
-from tests.factories import LearnerFactory, SubmissionFactory, SupportRecordFactory, open_case
 
 
 def miss_homework(learner):

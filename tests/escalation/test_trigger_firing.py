@@ -8,6 +8,15 @@ import time_machine
 from django.core.exceptions import ValidationError
 from django.db import connection
 
+from demo.factories import (
+    EmploymentChangeFactory,
+    LearnerFactory,
+    ProgressEventFactory,
+    ProgressSnapshotFactory,
+    SessionFactory,
+    SubmissionFactory,
+    open_case,
+)
 from escalation.models import CaseStatus, Decision, EscalationCase, RiskNotification
 from escalation.services import IllegalMove
 from escalation.tasks import sweep_triggers
@@ -18,15 +27,6 @@ from learners.roles import Role
 from notifications.models import Notification
 from riskcases.services import rating_change, rating_current
 from tests.concurrency import run_at_once
-from tests.factories import (
-    EmploymentChangeFactory,
-    LearnerFactory,
-    ProgressEventFactory,
-    ProgressSnapshotFactory,
-    SessionFactory,
-    SubmissionFactory,
-    open_case,
-)
 
 TODAY = dt.date(2026, 11, 23)
 NOON = dt.datetime(2026, 11, 23, 12, 0, tzinfo=dt.UTC)
@@ -56,11 +56,6 @@ def miss_sessions(learner, n, today=TODAY):
 @pytest.fixture
 def quality(user_with_role):
     return user_with_role(Role.QUALITY, username="iqa")
-
-
-@pytest.fixture
-def director(user_with_role):
-    return user_with_role(Role.DIRECTOR, username="the.director")
 
 
 def test_it_raises_a_risk_notification_naming_the_rule_and_records(learner):

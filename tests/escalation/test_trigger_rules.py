@@ -7,12 +7,7 @@ import pytest
 from django.core.exceptions import ImproperlyConfigured
 from django.utils import timezone
 
-from escalation.triggers.registry import HOLDING, KIND_MODULES, triggers_holding
-from learners.models import Attendance, Learner, LearnerStatus, Nation, VisitOutcome
-from learners.policies import PRESETS
-from learners.policies.trigger_kinds import MISSED_SESSIONS, TRIGGER_KINDS
-from riskcases.models import Outcome
-from tests.factories import (
+from demo.factories import (
     BreakFactory,
     ContactLogEntryFactory,
     EmploymentChangeFactory,
@@ -24,6 +19,11 @@ from tests.factories import (
     VisitFactory,
     WorkAbsenceFactory,
 )
+from escalation.triggers.registry import HOLDING, KIND_MODULES, triggers_holding
+from learners.models import Attendance, Learner, LearnerStatus, Nation, VisitOutcome
+from learners.policies import PRESETS
+from learners.policies.trigger_kinds import MISSED_SESSIONS, TRIGGER_KINDS
+from riskcases.models import Outcome
 
 TODAY = dt.date(2026, 11, 23)
 ASPIRATION, BPN = PRESETS["aspiration"], PRESETS["bpn"]

@@ -3,26 +3,22 @@
 import datetime as dt
 
 import pytest
-import time_machine
 from django.test import override_settings
 from django.urls import reverse
 
+from demo.factories import LearnerFactory, ManagerFactory, SessionFactory, TeamFactory, open_case
 from escalation.services import case_advance
 from escalation.tasks import sweep_stage_reminders
 from escalation.triggers.evaluate import triggers_evaluate
 from notifications.models import Notification
 from tests.escalation.withdrawal_steps import agreement, approve, at_withdrawal_stage
-from tests.factories import LearnerFactory, ManagerFactory, SessionFactory, TeamFactory, open_case
 from withdrawals.appeals import appeal_decide, appeal_lodge
 from withdrawals.services import withdrawal_reject
 
 MONDAY = dt.datetime(2026, 11, 23, 10, 0, tzinfo=dt.UTC)
 
 
-@pytest.fixture(autouse=True)
-def _monday():
-    with time_machine.travel(MONDAY, tick=False):
-        yield
+pytestmark = pytest.mark.usefixtures("monday")  # tests/conftest.py
 
 
 @pytest.fixture

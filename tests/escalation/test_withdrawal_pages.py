@@ -10,31 +10,22 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
+from demo.factories import LearnerFactory, SupportRecordFactory
 from learners.models import LearnerStatus
 from riskcases.services import contact_log
 from tests.escalation.withdrawal_steps import agreement, approve, at_withdrawal_stage, reason
-from tests.factories import LearnerFactory, SupportRecordFactory
 from tests.samples import PDF
 from withdrawals.models import AppealStatus, ExitTheme, RequestStatus
 
 MONDAY = dt.datetime(2026, 11, 23, 10, 0, tzinfo=dt.UTC)
 
 
-@pytest.fixture(autouse=True)
-def _monday():
-    with time_machine.travel(MONDAY, tick=False):
-        yield
+pytestmark = pytest.mark.usefixtures("monday")  # tests/conftest.py
 
 
 @pytest.fixture
-def director(user_with_role):
-    return user_with_role("director", username="dee.director")
-
-
-@pytest.fixture
-def raised(learner, manager, tutor):
-    with time_machine.travel(MONDAY - dt.timedelta(days=14), tick=False):
-        case = at_withdrawal_stage(learner, manager)
+def raised(raised, learner, tutor):
+    """The shared request (tests/conftest.py) with the stage 3 contacts and support on record."""
     # Logged afterwards, dated inside stage 3.
     contact_log(
         learner=learner,
@@ -60,7 +51,7 @@ def raised(learner, manager, tutor):
         notes="CANARY-disclosure",
     )
     SupportRecordFactory(learner=learner, summary="Weekly catch-up calls offered")
-    return case.withdrawal_requests.get()
+    return raised
 
 
 def decide(client, request, **data):

@@ -4,11 +4,11 @@ agreement for apprentices, completion, rejection, the written confirmation and t
 import datetime as dt
 
 import pytest
-import time_machine
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import IntegrityError, transaction
 
+from demo.factories import LearnerFactory, SupportRecordFactory
 from escalation.models import CaseStatus, ChangeKind
 from escalation.services import IllegalMove, case_step_down
 from learners.models import LearnerStatus
@@ -16,7 +16,6 @@ from notifications.models import Notification
 from riskcases.models import SupportKind
 from tests.concurrency import run_at_once
 from tests.escalation.withdrawal_steps import agreement, approve, at_withdrawal_stage
-from tests.factories import LearnerFactory, SupportRecordFactory
 from withdrawals.models import (
     EventKind,
     ExitTheme,
@@ -36,27 +35,12 @@ from withdrawals.services import (
 MONDAY = dt.datetime(2026, 11, 23, 10, 0, tzinfo=dt.UTC)
 
 
-@pytest.fixture(autouse=True)
-def _monday():
-    with time_machine.travel(MONDAY, tick=False):
-        yield
-
-
-@pytest.fixture
-def director(user_with_role):
-    return user_with_role("director", username="dee.director")
+pytestmark = pytest.mark.usefixtures("monday")  # tests/conftest.py
 
 
 @pytest.fixture
 def second_director(user_with_role):
     return user_with_role("director", username="dan.director")
-
-
-@pytest.fixture
-def raised(learner, manager):
-    with time_machine.travel(MONDAY - dt.timedelta(days=14), tick=False):
-        case = at_withdrawal_stage(learner, manager)
-    return case.withdrawal_requests.get()
 
 
 class TestRaising:

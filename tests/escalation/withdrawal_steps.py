@@ -6,8 +6,8 @@ import datetime as dt
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.utils import timezone
 
+from demo.factories import open_case, stage_letter_not_sent
 from escalation.services import case_advance
-from tests.factories import open_case, stage_letter_not_sent
 from tests.samples import PDF
 from withdrawals.models import WithdrawalReason
 from withdrawals.services import employer_agreement_record, withdrawal_approve

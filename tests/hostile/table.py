@@ -11,9 +11,9 @@ from dataclasses import dataclass, field
 
 from django.urls import reverse
 
+from demo.factories import CourseFactory, EmployerFactory, valid_uln
 from riskcases.models import Intervention, RiskFactor, RiskFactorKind
 from tests.escalation.withdrawal_steps import reason as ilr_reason
-from tests.factories import CourseFactory, EmployerFactory, valid_uln
 from tests.hostile.payloads import PDF
 from tests.hostile.world import World
 from withdrawals.models import ExitTheme

@@ -3,21 +3,14 @@ unescaped echo, no database change when refused. One test per table row lists ev
 it found, so a failure names the field and the payload."""
 
 import pytest
-import time_machine
 from django.test import Client
 
 from tests.hostile.payloads import BAD_UTF8, payloads_for
 from tests.hostile.probe import Findings, refused, send
 from tests.hostile.table import ENDPOINTS, Endpoint
-from tests.hostile.world import NOW, World
+from tests.hostile.world import World
 
-pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture(autouse=True)
-def _monday():
-    with time_machine.travel(NOW, tick=False):
-        yield
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("monday")]
 
 
 @pytest.fixture

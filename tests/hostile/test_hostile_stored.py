@@ -3,24 +3,17 @@ every page and does not break an export: the forms refuse control characters now
 pages and files must not depend on it."""
 
 import pytest
-import time_machine
 from django.test import Client
 from django.urls import reverse
 
+from demo.factories import open_case
 from riskcases.services import contact_log
-from tests.factories import open_case
 from tests.hostile.payloads import ATTRIBUTE_BREAK, SCRIPT
 from tests.hostile.probe import body_of, unescaped_echo
 from tests.hostile.world import NOW, World
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("monday")]
 NASTY_NAME = f"{SCRIPT}\x0b\x1b\u202e"
-
-
-@pytest.fixture(autouse=True)
-def _monday():
-    with time_machine.travel(NOW, tick=False):
-        yield
 
 
 def test_it_escapes_stored_hostile_text_and_exports_it_without_error():

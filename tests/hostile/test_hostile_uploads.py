@@ -5,7 +5,6 @@ safe display name, and come back only as a download with nosniff and a safe Cont
 from pathlib import Path
 
 import pytest
-import time_machine
 from django.conf import settings
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
@@ -27,18 +26,12 @@ from tests.hostile.payloads import (
 )
 from tests.hostile.probe import body_of, row_counts, unescaped_echo
 from tests.hostile.table import ENDPOINTS
-from tests.hostile.world import NOW, World
+from tests.hostile.world import World
 from withdrawals.models import EmployerAgreement
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("monday")]
 UPLOAD_ROWS = {row.id: row for row in ENDPOINTS if row.files and row.name != "import_list"}
 UNSAFE_NAME_CHARACTERS = ("/", "\\", "\x00", "\u202e", "<", ">")
-
-
-@pytest.fixture(autouse=True)
-def _monday():
-    with time_machine.travel(NOW, tick=False):
-        yield
 
 
 @pytest.fixture(scope="module")

@@ -8,6 +8,16 @@ import time_machine
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.utils import timezone
 
+from demo.factories import (
+    AgreedActionFactory,
+    LearnerFactory,
+    ManagerFactory,
+    SupportRecordFactory,
+    TeamFactory,
+    TutorFactory,
+    UserFactory,
+    open_case,
+)
 from escalation.breaks import break_start
 from escalation.record_imports import records_import_preview
 from escalation.services import case_step_down
@@ -18,16 +28,6 @@ from learners.roles import Role
 from notifications.models import Notification
 from riskcases.models import SupportKind
 from tests.escalation.withdrawal_steps import agreement, approve, at_withdrawal_stage
-from tests.factories import (
-    AgreedActionFactory,
-    LearnerFactory,
-    ManagerFactory,
-    SupportRecordFactory,
-    TeamFactory,
-    TutorFactory,
-    UserFactory,
-    open_case,
-)
 from withdrawals.appeals import appeal_lodge
 from withdrawals.models import Appeal
 

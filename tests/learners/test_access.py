@@ -2,9 +2,9 @@ import pytest
 from django.http import Http404
 from django.urls import reverse
 
+from demo.factories import LearnerFactory
 from learners.access import learner_get_for_user, learners_visible_to
 from learners.roles import Role
-from tests.factories import LearnerFactory
 
 
 @pytest.fixture

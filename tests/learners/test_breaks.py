@@ -8,11 +8,11 @@ import pytest
 import time_machine
 from django.core.exceptions import ValidationError
 
+from demo.factories import BreakFactory, LearnerFactory
 from escalation.breaks import break_end, break_return_date_set, break_start
 from learners.models import BreakInLearning, LearnerStatus, RecordSource
 from learners.policies import PRESETS
 from learners.services import LearnerClosedError
-from tests.factories import BreakFactory, LearnerFactory
 
 TODAY = dt.date(2026, 11, 23)
 DAY = dt.timedelta(days=1)

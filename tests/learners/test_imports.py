@@ -5,6 +5,15 @@ import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import override_settings
 
+from demo.factories import (
+    CourseFactory,
+    EmployerFactory,
+    LearnerFactory,
+    SessionFactory,
+    TeamFactory,
+    UserFactory,
+    valid_uln,
+)
 from escalation.record_imports import records_import_apply, records_import_preview
 from learners.import_formats import FORMATS
 from learners.imports import ImportFileError, ImportRejected, import_dry_run, import_write
@@ -18,15 +27,6 @@ from learners.models import (
 )
 from learners.roles import Role
 from riskcases.models import RiskRating
-from tests.factories import (
-    CourseFactory,
-    EmployerFactory,
-    LearnerFactory,
-    SessionFactory,
-    TeamFactory,
-    UserFactory,
-    valid_uln,
-)
 
 ATTENDANCE_HEADER = "uln,date,session,attendance"
 

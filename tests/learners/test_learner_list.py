@@ -1,8 +1,8 @@
 import pytest
 from django.urls import reverse
 
+from demo.factories import LearnerFactory
 from learners.models import LearnerStatus
-from tests.factories import LearnerFactory
 
 
 def list_page(client, **params):

@@ -4,9 +4,9 @@ import pytest
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 
+from demo.factories import LearnerFactory, valid_uln
 from learners.models import LearnerStatus, ProgrammeType
 from learners.validators import validate_uln
-from tests.factories import LearnerFactory, valid_uln
 
 
 class TestUlnValidation:

@@ -93,7 +93,7 @@ class TestSeedDemo:
         assert "tutor" in out.getvalue() and "director" in out.getvalue()
 
     def test_every_demo_login_works(self, client):
-        from learners.demo import DEMO_PASSWORD, DEMO_USERS
+        from demo.learners import DEMO_PASSWORD, DEMO_USERS
 
         call_command("seed_demo", stdout=io.StringIO())
         for user in DEMO_USERS:

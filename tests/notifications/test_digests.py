@@ -6,12 +6,12 @@ import datetime as dt
 import pytest
 import time_machine
 
+from demo.factories import LearnerFactory, ManagerFactory, TeamFactory, UserFactory, open_case
 from escalation.models import CaseStatus, EscalationCase
 from escalation.tasks import send_manager_digests
 from notifications.models import EmailDelivery, EmailMode, NotificationPreference
 from notifications.services import notification_send
 from notifications.tasks import send_digests
-from tests.factories import LearnerFactory, ManagerFactory, TeamFactory, UserFactory, open_case
 
 LAST_DIGEST = dt.datetime(2026, 10, 5, 6, 30, tzinfo=dt.UTC)  # Mon 07:30 in London (BST)
 NEXT_DIGEST = dt.datetime(2026, 10, 6, 6, 30, tzinfo=dt.UTC)  # Tue 07:30

@@ -11,11 +11,11 @@ from django.core import mail
 from django.db import transaction
 from django.urls import reverse
 
+from demo.factories import UserFactory
 from notifications import tasks
 from notifications.email import Outcome, email_deliver, email_enqueue
 from notifications.models import EmailDelivery, EmailStatus, Notification
 from tests.concurrency import run_at_once
-from tests.factories import UserFactory
 
 PDF = b"%PDF-1.4 a letter"
 

@@ -10,6 +10,7 @@ from django.core.exceptions import ValidationError
 from django.urls import reverse
 from django.utils import timezone
 
+from demo.factories import LearnerFactory, UserFactory, open_case, stage_letter_not_sent
 from escalation.letter_sending import letter_context_for_case
 from escalation.services import case_advance
 from learners.policies import PRESETS
@@ -22,7 +23,6 @@ from notifications.letter_rendering import (
 )
 from notifications.models import WITHDRAWAL_CONFIRMATION, LetterTemplate
 from tests.conftest import ARTIFACTS
-from tests.factories import LearnerFactory, UserFactory, open_case, stage_letter_not_sent
 from withdrawals.letters import letter_context_for_withdrawal
 from withdrawals.models import WithdrawalReason, WithdrawalRequest
 

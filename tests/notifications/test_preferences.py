@@ -6,9 +6,9 @@ import pytest
 import time_machine
 from django.urls import reverse
 
+from demo.factories import UserFactory
 from notifications.models import EmailDelivery, EmailMode, Notification, NotificationPreference
 from notifications.services import notification_send
-from tests.factories import UserFactory
 
 URL = "/notifications/preferences/"
 

@@ -3,6 +3,7 @@ per dedupe key, e-mailed as notification_send e-mails (after commit, immediate u
 
 from django.core import mail
 
+from demo.factories import UserFactory
 from notifications import tasks
 from notifications.email import EMAILS_PER_TASK
 from notifications.models import EmailDelivery, EmailMode, EmailStatus, Notification
@@ -12,7 +13,6 @@ from notifications.services import (
     notifications_send_many,
     preference_set,
 )
-from tests.factories import UserFactory
 
 
 def item(key: str, recipients, title: str = "Stage 2 for Lily") -> NotificationItem:

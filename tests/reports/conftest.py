@@ -1,22 +1,20 @@
-"""Register fixtures: a Monday to freeze on, and learners put at risk through the services."""
+"""Register fixtures: the frozen Monday for every test here, and learners put at risk through
+the services."""
 
 import datetime as dt
 
 import pytest
-import time_machine
 from django.utils import timezone
 
+from demo.factories import LearnerFactory, TutorFactory, open_case
 from escalation.models import EscalationCase
 from riskcases.services import rating_change
-from tests.factories import LearnerFactory, TutorFactory, open_case
-
-MONDAY = dt.datetime(2026, 11, 23, 10, 0, tzinfo=dt.UTC)
+from tests.conftest import MONDAY  # noqa: F401 (the register tests import it from here)
 
 
 @pytest.fixture(autouse=True)
-def _monday():
-    with time_machine.travel(MONDAY, tick=False):
-        yield
+def _monday(monday):
+    """Every register test runs on the frozen Monday (tests/conftest.py)."""
 
 
 def at_risk(learner, *, level: str = "high", stage: str | None = "stage_1", **case_fields):

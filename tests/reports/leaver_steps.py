@@ -9,13 +9,7 @@ from types import SimpleNamespace
 import time_machine
 from django.utils import timezone
 
-from escalation.breaks import break_start
-from escalation.services import case_step_down
-from reports.cycles import cycle_starting
-from reports.models import LeaverPanelSettings
-from riskcases.models import SupportKind
-from tests.escalation.withdrawal_steps import agreement, approve, at_withdrawal_stage, reason
-from tests.factories import (
+from demo.factories import (
     CourseFactory,
     LearnerFactory,
     SupportRecordFactory,
@@ -24,6 +18,12 @@ from tests.factories import (
     UserFactory,
     open_case,
 )
+from escalation.breaks import break_start
+from escalation.services import case_step_down
+from reports.cycles import cycle_starting
+from reports.models import LeaverPanelSettings
+from riskcases.models import SupportKind
+from tests.escalation.withdrawal_steps import agreement, approve, at_withdrawal_stage, reason
 from withdrawals.models import ExitTheme
 from withdrawals.services import exit_review_record
 

@@ -15,6 +15,15 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
+from demo.factories import (
+    ContactLogEntryFactory,
+    LearnerFactory,
+    ManagerFactory,
+    SupportRecordFactory,
+    TeamFactory,
+    TutorFactory,
+    stage_letter_not_sent,
+)
 from escalation.breaks import break_end, break_start
 from escalation.letter_sending import letter_send
 from escalation.models import EscalationCase
@@ -33,15 +42,6 @@ from riskcases.services import (
     support_record_create,
 )
 from tests.escalation.withdrawal_steps import agreement, approve
-from tests.factories import (
-    ContactLogEntryFactory,
-    LearnerFactory,
-    ManagerFactory,
-    SupportRecordFactory,
-    TeamFactory,
-    TutorFactory,
-    stage_letter_not_sent,
-)
 from tests.samples import PDF
 from withdrawals.appeals import appeal_decide, appeal_lodge
 from withdrawals.models import ExitTheme
@@ -65,11 +65,6 @@ def attachment(name: str) -> CheckedAttachment:
         size=len(PDF),
         sha256=hashlib.sha256(PDF).hexdigest(),
     )
-
-
-@pytest.fixture
-def director(user_with_role):
-    return user_with_role("director", username="dee.director", first_name="Dee", last_name="Rector")
 
 
 @pytest.fixture

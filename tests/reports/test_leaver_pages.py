@@ -11,10 +11,10 @@ from django.urls import reverse
 from django.utils import timezone
 
 from config.celery import app as celery_app
+from demo.factories import UserFactory
 from learners.roles import Role
 from reports.cycles import cycle_containing
 from reports.models import LeaverReport, ReportStatus
-from tests.factories import UserFactory
 
 pytestmark = pytest.mark.django_db
 CYCLES = reverse("leaver_cycles")

@@ -9,6 +9,7 @@ from pathlib import Path
 import pytest
 from django.db import IntegrityError, transaction
 
+from demo.factories import UserFactory
 from learners.roles import Role
 from notifications.models import Notification
 from reports import leaver_services
@@ -16,7 +17,6 @@ from reports.leaver_figures import leaver_figures_build
 from reports.leaver_services import leaver_report_build, leaver_report_request
 from reports.models import LeaverReport, ReportStatus
 from reports.tasks import schedule_leaver_reports
-from tests.factories import UserFactory
 from tests.reports.leaver_steps import CYCLE, build_known_cycle
 
 TODAY = dt.date(2026, 11, 23)

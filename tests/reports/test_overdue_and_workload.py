@@ -9,15 +9,15 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
-from escalation.models import EscalationCase
-from escalation.selectors import case_checklist
-from learners.roles import Role
-from tests.factories import (
+from demo.factories import (
     AgreedActionFactory,
     ContactLogEntryFactory,
     LearnerFactory,
     SupportRecordFactory,
 )
+from escalation.models import EscalationCase
+from escalation.selectors import case_checklist
+from learners.roles import Role
 from tests.reports.conftest import at_risk, days_ago
 
 OVERDUE = reverse("register_overdue")

@@ -8,16 +8,16 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
-from escalation.services import case_step_down
-from learners.models import LearnerStatus, Nation, ProgrammeType
-from learners.roles import Role
-from riskcases.models import SupportKind
-from tests.factories import (
+from demo.factories import (
     AgreedActionFactory,
     LearnerFactory,
     SupportRecordFactory,
     TutorFactory,
 )
+from escalation.services import case_step_down
+from learners.models import LearnerStatus, Nation, ProgrammeType
+from learners.roles import Role
+from riskcases.models import SupportKind
 from tests.reports.conftest import at_risk, days_ago
 
 URL = reverse("register")
@@ -25,11 +25,6 @@ URL = reverse("register")
 
 def names(response) -> list[str]:
     return [learner.full_name for learner in response.context["page"]]
-
-
-@pytest.fixture
-def director(user_with_role):
-    return user_with_role(Role.DIRECTOR, username="the.director")
 
 
 def test_it_lists_learners_with_an_open_case_or_an_at_risk_rating(client, manager, tutor, team):

@@ -10,8 +10,8 @@ from django.test import override_settings
 from django.urls import reverse
 from openpyxl import load_workbook
 
+from demo.factories import LearnerFactory
 from reports.models import RegisterExport
-from tests.factories import LearnerFactory
 from tests.reports.conftest import MONDAY, at_risk
 
 

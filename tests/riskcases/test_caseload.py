@@ -5,13 +5,13 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
-from riskcases.services import rating_change
-from tests.factories import (
+from demo.factories import (
     AgreedActionFactory,
     ContactLogEntryFactory,
     LearnerFactory,
     SupportRecordFactory,
 )
+from riskcases.services import rating_change
 
 
 def test_it_shows_rating_last_contact_and_actions(client, tutor, team):
@@ -43,10 +43,17 @@ def test_it_sorts_by_rating(client, tutor, team):
     assert 'aria-sort="descending"' in page
 
 
-def test_an_unknown_sort_falls_back_to_name(client, tutor, learner):
+def test_an_unknown_sort_falls_back_to_name(client, tutor, team, learner):
+    # Created out of name order, and the last name rated High: neither the order they were
+    # added in nor a rating sort gives the order by last then first name.
+    zed = LearnerFactory(tutor=tutor, team=team, first_name="Zoe", last_name="Zed")
+    ann = LearnerFactory(tutor=tutor, team=team, first_name="Ann", last_name="Able")
+    amy = LearnerFactory(tutor=tutor, team=team, first_name="Amy", last_name="Able")
+    rating_change(learner=zed, level="high", reason="r", set_by=tutor)
     client.force_login(tutor)
     response = client.get(reverse("learner_list"), {"sort": "password"})
     assert response.status_code == 200
+    assert list(response.context["page"]) == [amy, ann, learner, zed]
 
 
 def test_its_query_count_does_not_grow_with_rows(client, tutor, team):

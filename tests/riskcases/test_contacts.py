@@ -7,10 +7,10 @@ from django.test import override_settings
 from django.urls import reverse
 from django.utils import timezone
 
+from demo.factories import ContactLogEntryFactory, LearnerFactory
 from riskcases.models import ContactAttachment, ContactLogEntry
 from riskcases.services import contact_log
 from tests import samples
-from tests.factories import ContactLogEntryFactory, LearnerFactory
 
 
 def form_data(client, learner, **overrides) -> dict:

@@ -1,10 +1,10 @@
 import pytest
 from django.urls import reverse
 
+from demo.factories import CourseFactory, EmployerFactory, TutorFactory, valid_uln
 from learners.models import Learner
 from riskcases.models import RiskFactor
 from riskcases.services import rating_current
-from tests.factories import CourseFactory, EmployerFactory, TutorFactory, valid_uln
 
 
 @pytest.fixture

@@ -3,11 +3,11 @@ from django.core.exceptions import ValidationError
 from django.test import override_settings
 from django.urls import reverse
 
+from demo.factories import LearnerFactory
 from learners.models import LearnerStatus
 from riskcases.models import ContactLogEntry, ContactType, RiskFactor, RiskLevel, RiskRating
 from riskcases.services import rating_change, rating_current, rating_enrol
 from tests.concurrency import run_at_once
-from tests.factories import LearnerFactory
 
 
 @pytest.fixture

@@ -4,9 +4,9 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 
+from demo.factories import AgreedActionFactory, SupportRecordFactory
 from riskcases.models import AgreedAction, Intervention, SupportRecord
 from riskcases.services import rating_change
-from tests.factories import AgreedActionFactory, SupportRecordFactory
 
 
 def support_form(client, learner, **overrides) -> dict:

@@ -11,9 +11,7 @@ from dataclasses import dataclass
 from django.utils import timezone
 from faker import Faker
 
-from learners.models import Learner, LearnerStatus, Nation, ProgrammeType
-from learners.roles import Role
-from tests.factories import (
+from demo.factories import (
     CourseFactory,
     EmployerFactory,
     LearnerFactory,
@@ -21,6 +19,8 @@ from tests.factories import (
     UserFactory,
     valid_uln,
 )
+from learners.models import Learner, LearnerStatus, Nation, ProgrammeType
+from learners.roles import Role
 
 DEMO_PASSWORD = "demo-learners-2026"
 DEMO_LEARNER_COUNT = 200

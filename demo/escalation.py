@@ -8,13 +8,16 @@ import random
 from django.db.models import Exists, OuterRef
 from django.utils import timezone
 
-from escalation import demo_activity, demo_breaks, demo_letters, demo_withdrawals
+from demo import activity as demo_activity
+from demo import breaks as demo_breaks
+from demo import letters as demo_letters
+from demo import withdrawals as demo_withdrawals
+from demo.factories import SupportRecordFactory
 from escalation.models import CaseStatus, ChangeKind, EscalationCase
 from escalation.services import stage_change_record, stage_deadline
 from learners.models import Learner, LearnerStatus
 from learners.policies import active_preset
 from riskcases.models import RiskRating, SupportKind
-from tests.factories import SupportRecordFactory
 
 
 def _change(case, kind, from_stage, from_status, at, reason, by):

@@ -1,4 +1,5 @@
-"""factory-boy factories: the tests and the demo organisation (seed_demo) share these."""
+"""factory-boy factories: the demo organisation (seed_demo), the benchmarks, the sample
+import files and the tests share these."""
 
 import datetime as dt
 import random
@@ -174,7 +175,7 @@ class LearnerFactory(DjangoModelFactory):
     # Policy (At-risk rating): every learner is rated Low at enrolment unless a start factor
     # applies. Pass initial_rating=None for a learner with no rating row.
     initial_rating = factory.RelatedFactory(
-        "tests.factories.RiskRatingFactory", factory_related_name="learner"
+        "demo.factories.RiskRatingFactory", factory_related_name="learner"
     )
 
 

@@ -11,6 +11,12 @@ import random
 from django.contrib.auth import get_user_model
 from django.utils import timezone
 
+from demo.factories import (
+    AgreedActionFactory,
+    ContactLogEntryFactory,
+    RiskRatingFactory,
+    SupportRecordFactory,
+)
 from learners.models import Learner, LearnerStatus
 from learners.policies import active_preset
 from learners.roles import Role
@@ -25,12 +31,6 @@ from riskcases.models import (
     RiskLevel,
     RiskRating,
     SupportKind,
-)
-from tests.factories import (
-    AgreedActionFactory,
-    ContactLogEntryFactory,
-    RiskRatingFactory,
-    SupportRecordFactory,
 )
 
 RISE_REASONS = {
