@@ -15,6 +15,7 @@ from django.db import IntegrityError, transaction
 from django.urls import reverse
 from django.utils import timezone
 
+from escalation.learner_actions import learner_rate
 from escalation.models import Decision, EscalationCase, RiskNotification
 from escalation.services import IllegalMove
 from escalation.sweeps.selectors import Audience, audiences_resolve
@@ -26,7 +27,7 @@ from learners.policies.base import RISK_LEVELS, PolicyPreset, TriggerRule
 from learners.roles import Role
 from notifications.services import NotificationItem, notifications_send_many
 from riskcases.models import RiskRating
-from riskcases.services import rating_change, rating_current
+from riskcases.services import rating_current
 
 
 def rating_proposed(*, rule: TriggerRule, current_level: str | None) -> str:
@@ -181,7 +182,8 @@ def risk_notification_decide(
     reason: str = "",
 ) -> RiskNotification:
     """The tutor accepts the proposed rating, or overrides it with a reason (which may keep
-    the current rating). The rating change goes through the rating history as any other."""
+    the current rating). The rating change is ``learner_rate``'s, as on the rating page: at
+    Medium or High it opens a case, or joins the one the trigger opened."""
     reason = reason.strip()
     if not accept:
         if level not in RISK_LEVELS:
@@ -200,11 +202,11 @@ def risk_notification_decide(
         why = reason or f"Accepted the proposal from the trigger: {note.rule_name}."
         current = rating_current(learner=note.learner)
         if current is None or current.level != chosen:
-            rating_change(
+            learner_rate(
                 learner=note.learner,
                 level=chosen,
                 reason=f"{why} ({note.rule_name}: {note.evidence})",
-                set_by=by,
+                by=by,
             )
         note.status = Decision.ACCEPTED if accept else Decision.OVERRIDDEN
         note.decided_level, note.decision_reason = chosen, why
