@@ -48,11 +48,13 @@ def _batch_counts(batch: ImportBatch, report: ImportReport) -> None:
     batch.notices = list(report.notices)
 
 
-def _start_factor_finder() -> Callable[[str], int]:
+def _start_factor_finder(kind: str) -> Callable[[str], int] | None:
     """How a learners file's start_risk_factors entry names a risk factor: by its code, else by
     its name (either in any case). As on the Enrol page, only an active start-of-programme factor
     may be chosen. Two factors may share a name (the start- and during-programme "Socio-economic
-    issues"): then the start-of-programme one is meant."""
+    issues"): then the start-of-programme one is meant. None for other kinds of file."""
+    if kind != ImportKind.LEARNERS:
+        return None
     by_code: dict[str, RiskFactor] = {}
     by_name: dict[str, list[RiskFactor]] = {}
     for factor in RiskFactor.objects.order_by("code"):
@@ -93,7 +95,9 @@ def records_import_preview(*, kind: str, uploaded_file: File, by: AbstractBaseUs
     import_check_size(size=uploaded_file.size)
     uploaded_file.seek(0)
     content = uploaded_file.read()
-    report = import_dry_run(kind=kind, content=content, by=by, start_factor=_start_factor_finder())
+    report = import_dry_run(
+        kind=kind, content=content, by=by, start_factor=_start_factor_finder(kind)
+    )
     batch = ImportBatch(
         kind=kind,
         original_name=safe_file_name(uploaded_file.name, "import.csv"),
@@ -139,7 +143,10 @@ def records_import_apply(*, batch: ImportBatch, by: AbstractBaseUser) -> ImportB
         try:
             with transaction.atomic():
                 report = import_write(
-                    kind=batch.kind, content=content, by=by, start_factor=_start_factor_finder()
+                    kind=batch.kind,
+                    content=content,
+                    by=by,
+                    start_factor=_start_factor_finder(batch.kind),
                 )
                 _enrol_new_learners(batch=batch, report=report, by=by)
         except ImportRejected as exc:

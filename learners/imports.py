@@ -607,8 +607,8 @@ def _plan_learners(
         )
     if rated_on_record:
         report.notices.append(
-            f"The starting rating in {_rows_list(rated_on_record)} is not applied: those "
-            "learners are already on record (change a rating on the learner's page)."
+            f"{_rows_list(rated_on_record).capitalize()}: already on record, so the starting "
+            "rating is not applied (change a rating on the learner's page)."
         )
     report.new, report.changed = len(plan.new), len(plan.changed)
     return plan
