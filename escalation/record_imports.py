@@ -3,11 +3,13 @@ its dry run as an ImportBatch, then apply it together with what the layers above
 for the learners it touches, in one transaction.
 
 Lives in escalation/ because an applied learners file enrols new learners, and enrolment also
-sets the starting risk rating (riskcases); triggers (escalation) evaluate the touched
-learners. learners/imports.py does the reading, checking and writing of learners' own records.
+sets the starting risk rating (riskcases) and at Medium or High opens the case (escalation), both
+through the Enrol page's action; triggers (escalation) evaluate the touched learners.
+learners/imports.py does the reading, checking and writing of learners' own records.
 """
 
 import hashlib
+from collections.abc import Callable
 
 from django.contrib.auth.models import AbstractBaseUser
 from django.core.exceptions import ValidationError
@@ -18,16 +20,18 @@ from django.utils import timezone
 
 from escalation.learner_actions import learner_enrolment_rate
 from escalation.tasks import triggers_evaluate_after_commit
+from learners.import_formats import CellError
 from learners.imports import (
     ImportRejected,
     ImportReport,
+    StartRating,
     import_check_size,
     import_dry_run,
     import_write,
 )
 from learners.models import ImportBatch, ImportKind, ImportStatus, Learner
 from riskcases.attachments import safe_file_name
-from riskcases.models import RiskLevel
+from riskcases.models import RiskFactor, RiskFactorKind, RiskLevel
 
 
 class ImportAlreadyApplied(ValidationError):
@@ -44,6 +48,45 @@ def _batch_counts(batch: ImportBatch, report: ImportReport) -> None:
     batch.notices = list(report.notices)
 
 
+def _start_factor_finder(kind: str) -> Callable[[str], int] | None:
+    """How a learners file's start_risk_factors entry names a risk factor: by its code, else by
+    its name (either in any case). As on the Enrol page, only an active start-of-programme factor
+    may be chosen. Two factors may share a name (the start- and during-programme "Socio-economic
+    issues"): then the start-of-programme one is meant. None for other kinds of file."""
+    if kind != ImportKind.LEARNERS:
+        return None
+    by_code: dict[str, RiskFactor] = {}
+    by_name: dict[str, list[RiskFactor]] = {}
+    for factor in RiskFactor.objects.order_by("code"):
+        by_code[factor.code.lower()] = factor
+        by_name.setdefault(" ".join(factor.name.lower().split()), []).append(factor)
+
+    def find(text: str) -> int:
+        factor = by_code.get(text.lower())
+        if factor is None:
+            named = by_name.get(" ".join(text.lower().split()), [])
+            start = [f for f in named if f.kind == RiskFactorKind.START]
+            candidates = [f for f in start if f.active] or start or named
+            if not candidates:
+                raise CellError(f"No risk factor has the code or name “{text}”.")
+            if len(candidates) > 1:
+                codes = ", ".join(f.code for f in candidates)
+                raise CellError(
+                    f"More than one risk factor is named “{text}”: use its code ({codes})."
+                )
+            factor = candidates[0]
+        if factor.kind != RiskFactorKind.START:
+            raise CellError(
+                f"“{factor.name}” is a during-programme risk factor: only start-of-programme "
+                "factors apply at enrolment."
+            )
+        if not factor.active:
+            raise CellError(f"“{factor.name}” is no longer in use as a risk factor.")
+        return factor.pk
+
+    return find
+
+
 def records_import_preview(*, kind: str, uploaded_file: File, by: AbstractBaseUser) -> ImportBatch:
     """Dry-run an uploaded file and keep it, with what the dry run found, as a batch. A file
     that cannot be read at all raises ImportFileError and is not kept."""
@@ -52,7 +95,9 @@ def records_import_preview(*, kind: str, uploaded_file: File, by: AbstractBaseUs
     import_check_size(size=uploaded_file.size)
     uploaded_file.seek(0)
     content = uploaded_file.read()
-    report = import_dry_run(kind=kind, content=content, by=by)
+    report = import_dry_run(
+        kind=kind, content=content, by=by, start_factor=_start_factor_finder(kind)
+    )
     batch = ImportBatch(
         kind=kind,
         original_name=safe_file_name(uploaded_file.name, "import.csv"),
@@ -70,7 +115,8 @@ def records_import_preview(*, kind: str, uploaded_file: File, by: AbstractBaseUs
 def records_import_apply(*, batch: ImportBatch, by: AbstractBaseUser) -> ImportBatch:
     """Apply a previewed batch all or nothing. The file is checked again inside the
     transaction; if anything is now wrong the batch becomes rejected with every error, and
-    nothing is written. New learners from a learners file are rated Low, as at enrolment."""
+    nothing is written. New learners from a learners file get the starting rating it gives
+    (Low when it gives none), as on the Enrol page."""
     with transaction.atomic():
         batch = ImportBatch.objects.select_for_update().get(pk=batch.pk)
         if batch.status == ImportStatus.APPLIED:
@@ -96,7 +142,12 @@ def records_import_apply(*, batch: ImportBatch, by: AbstractBaseUser) -> ImportB
             )
         try:
             with transaction.atomic():
-                report = import_write(kind=batch.kind, content=content, by=by)
+                report = import_write(
+                    kind=batch.kind,
+                    content=content,
+                    by=by,
+                    start_factor=_start_factor_finder(batch.kind),
+                )
                 _enrol_new_learners(batch=batch, report=report, by=by)
         except ImportRejected as exc:
             _batch_counts(batch, exc.report)
@@ -116,13 +167,24 @@ def records_import_apply(*, batch: ImportBatch, by: AbstractBaseUser) -> ImportB
 
 def _enrol_new_learners(*, batch: ImportBatch, report: ImportReport, by: AbstractBaseUser) -> None:
     """Policy (At-risk rating): every learner is rated Low at enrolment unless a
-    start-of-programme risk factor applies; an import records none, so new learners start Low,
-    through the same enrolment action as the Enrol page."""
+    start-of-programme risk factor applies. The file's start_rating columns (checked as the
+    Enrol page checks them) give the rating, reason and factors; a row without them starts Low.
+    Each goes through the Enrol page's action, so at Medium or High the same case opens."""
     if batch.kind != ImportKind.LEARNERS or not report.new_learner_ids:
         return
-    reason = f"Rated Low at enrolment (imported from {batch.original_name})."
+    low_reason = f"Rated Low at enrolment (imported from {batch.original_name})."
+    factor_ids = {i for start in report.start_ratings.values() for i in start.factor_ids}
+    factors = RiskFactor.objects.in_bulk(factor_ids)
     for learner in Learner.objects.filter(pk__in=report.new_learner_ids).order_by("pk"):
-        learner_enrolment_rate(learner=learner, by=by, level=RiskLevel.LOW, reason=reason)
+        start = report.start_ratings.get(learner.pk, StartRating())
+        reason = start.reason or (low_reason if start.level == RiskLevel.LOW else "")
+        learner_enrolment_rate(
+            learner=learner,
+            by=by,
+            level=start.level,
+            reason=reason,
+            start_factors=[factors[i] for i in start.factor_ids],
+        )
 
 
 def records_import_touched_learner_ids(*, batch: ImportBatch) -> list[int]:

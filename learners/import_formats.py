@@ -25,6 +25,8 @@ from learners.models import (
     ScheduledSession,
     SessionKind,
 )
+from learners.policies.base import LOW, RISK_LEVELS
+from learners.policies.presets import PRESETS
 from learners.validators import validate_uln
 
 
@@ -142,6 +144,37 @@ def choice(
     return parse
 
 
+# A starting rating as stored, or as any preset labels it ("Amber" is medium).
+RATING_WORDS = {level: level for level in RISK_LEVELS} | {
+    label.lower(): level
+    for preset in PRESETS.values()
+    for level, label in preset.rating_labels.items()
+}
+FACTORS_CELL_LIMIT = 2000
+
+
+def parse_start_rating(text: str) -> str:
+    """A new learner's starting rating; blank is Low, as on the Enrol page."""
+    if not text:
+        return LOW
+    level = RATING_WORDS.get(text.lower())
+    if level is None:
+        raise CellError(f"Starting rating “{text}” is not recognised. Use low, medium or high.")
+    return level
+
+
+def parse_factor_list(text: str) -> tuple[str, ...]:
+    """Risk factors separated by semicolons, each as written (the import looks them up); blanks
+    and repeats are dropped."""
+    if len(text) > FACTORS_CELL_LIMIT:
+        raise CellError(f"Too long: {len(text)} characters, at most {FACTORS_CELL_LIMIT}.")
+    found: dict[str, str] = {}
+    for part in text.split(";"):
+        if name := " ".join(part.split()):
+            found.setdefault(name.lower(), name)
+    return tuple(found.values())
+
+
 # --- formats -----------------------------------------------------------------------------------
 
 
@@ -240,7 +273,9 @@ LEARNERS_FORMAT = ImportFormat(
     kind=ImportKind.LEARNERS,
     description=(
         "One row per learner. A ULN already on record updates that learner; a new ULN enrols "
-        "a new learner (rated Low)."
+        "a new learner, rated Low unless start_rating says Medium or High with a reason and a "
+        "start-of-programme risk factor, as on the Enrol page (the start_ columns are used "
+        "only when a learner is enrolled)."
     ),
     columns=(
         Column("uln", parse_uln, field="uln", help="10 digits from the Learner Record Service"),
@@ -288,6 +323,25 @@ LEARNERS_FORMAT = ImportFormat(
             required=False,
             help="the employer's name; a new name adds the employer (apprentices need one)",
         ),
+        Column(
+            "start_rating",
+            parse_start_rating,
+            required=False,
+            help="a new learner's starting risk rating: low, medium or high; low when blank",
+        ),
+        Column(
+            "start_rating_reason",
+            optional_text(10_000),
+            required=False,
+            help="why the learner starts above low (needed for medium or high)",
+        ),
+        Column(
+            "start_risk_factors",
+            parse_factor_list,
+            required=False,
+            help="the start-of-programme risk factors that apply, by code or name, separated by "
+            "semicolons (e.g. employment-probation); needed for medium or high, and only then",
+        ),
     ),
     example=(
         "1000000019",
@@ -303,6 +357,9 @@ LEARNERS_FORMAT = ImportFormat(
         "amira.khan@example.org",
         "07700 900123",
         "Northwind Logistics Ltd",
+        "medium",
+        "On probation with the employer",
+        "employment-probation",
     ),
 )
 

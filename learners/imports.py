@@ -8,12 +8,17 @@ rows stay quick: one query per chunk of ULNs, one per chunk of rows for existing
 writes; never a query per row.
 
 The formats themselves (columns, how each cell reads) are data in learners/import_formats.py.
+
+A learners file may give each new learner's start-of-programme rating (start_rating,
+start_rating_reason, start_risk_factors). This module checks those cells as the Enrol page's form
+does and hands the result on (ImportReport.start_ratings); it never rates anyone itself. The risk
+factor catalogue belongs to riskcases, above learners, so the caller passes a lookup for it.
 """
 
 import csv
 import datetime as dt
 import io
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -35,6 +40,7 @@ from learners.models import (
     RecordSource,
     Team,
 )
+from learners.policies.base import LOW
 from learners.roles import Role, roles_of
 from learners.validators import CONTROL_CHARACTERS
 
@@ -68,6 +74,23 @@ class RowError:
         return {"row": self.row, "column": self.column, "message": self.message}
 
 
+@dataclass(frozen=True)
+class StartRating:
+    """A new learner's start-of-programme rating as a learners file gives it (checked as the
+    Enrol page checks it); the enrolment applies it through the Enrol page's action."""
+
+    level: str = LOW
+    reason: str = ""
+    factor_ids: tuple[int, ...] = ()
+
+
+# Finds the start-of-programme risk factor a start_risk_factors entry names and returns its id,
+# or raises CellError saying why it cannot be used (the catalogue is riskcases', so the caller
+# supplies this).
+StartFactorLookup = Callable[[str], int]
+START_COLUMNS = ("start_rating", "start_rating_reason", "start_risk_factors")
+
+
 @dataclass
 class ImportReport:
     kind: str
@@ -80,6 +103,8 @@ class ImportReport:
     # Filled in by an apply: learners whose record or activity the import created or changed.
     touched_learner_ids: list[int] = field(default_factory=list)
     new_learner_ids: list[int] = field(default_factory=list)
+    # Learners files: each new learner's starting rating, by learner id (absent: Low).
+    start_ratings: dict[int, StartRating] = field(default_factory=dict)
 
     @property
     def error_rows(self) -> int:
@@ -303,9 +328,16 @@ class Plan:
     new_employers: dict[str, str] = field(default_factory=dict)  # lower-case key -> name
     # Learners waiting for an employer the apply creates: (learner, lower-case employer name).
     pending_employer: list[tuple[Learner, str]] = field(default_factory=list)
+    # New learners whose file gives a starting rating.
+    start_ratings: list[tuple[Learner, StartRating]] = field(default_factory=list)
 
 
-def _plan_records(parsed: ParsedFile, report: ImportReport, by: AbstractBaseUser) -> Plan:
+def _plan_records(
+    parsed: ParsedFile,
+    report: ImportReport,
+    by: AbstractBaseUser,
+    start_factor: StartFactorLookup | None = None,  # learners files only
+) -> Plan:
     fmt = parsed.format
     model = fmt.model
     key_columns = [c.name for c in fmt.columns if c.field in fmt.key_fields]
@@ -408,7 +440,51 @@ def _tutor_lookup() -> dict[str, Any]:
     return lookup
 
 
-def _plan_learners(parsed: ParsedFile, report: ImportReport, by: AbstractBaseUser) -> Plan:
+def _start_rating(
+    row: ParsedRow,
+    parsed: ParsedFile,
+    start_factor: StartFactorLookup | None,
+    bad: Callable[[str, str], None],
+) -> StartRating:
+    """The row's starting rating, by the Enrol page's rules (EnrolForm.clean): Medium or High
+    needs a reason and a start-of-programme risk factor; a factor needs Medium or High. A column
+    left out reads as blank; a cell that could not be read is already an error, so the rules
+    that need it are not checked."""
+    v = row.values
+    read = {c: c in v or c not in parsed.columns for c in START_COLUMNS}
+    level = v.get("start_rating", LOW)
+    reason = v.get("start_rating_reason", "").strip()
+    names = v.get("start_risk_factors", ())
+    factor_ids: list[int] = []
+    for name in names:
+        if start_factor is None:
+            bad("start_risk_factors", "Risk factors cannot be imported here.")
+            break
+        try:
+            factor_ids.append(start_factor(name))
+        except CellError as exc:
+            bad("start_risk_factors", str(exc))
+    if read["start_rating"] and read["start_rating_reason"] and level != LOW and not reason:
+        bad("start_rating_reason", "Say why the learner starts above Low.")
+    if read["start_rating"] and level == LOW and names:
+        bad(
+            "start_rating",
+            "A start-of-programme risk factor applies, so rate the learner Medium or High.",
+        )
+    if read["start_rating"] and read["start_risk_factors"] and level != LOW and not names:
+        bad(
+            "start_risk_factors",
+            "Name the start-of-programme risk factor that applies, or rate Low.",
+        )
+    return StartRating(level, reason, tuple(dict.fromkeys(factor_ids)))
+
+
+def _plan_learners(
+    parsed: ParsedFile,
+    report: ImportReport,
+    by: AbstractBaseUser,
+    start_factor: StartFactorLookup | None = None,
+) -> Plan:
     rows = parsed.rows
     has_employer = "employer" in parsed.columns
     optional_fields = [c for c in ("email", "phone") if c in parsed.columns]
@@ -434,6 +510,7 @@ def _plan_learners(parsed: ParsedFile, report: ImportReport, by: AbstractBaseUse
     if has_employer:
         plan.update_fields.append("employer_id")
     new_employer_rows: dict[str, list[int]] = {}
+    rated_on_record: list[int] = []  # rows giving an existing learner a starting rating
     now = timezone.now()
 
     for row in rows:
@@ -496,8 +573,11 @@ def _plan_learners(parsed: ParsedFile, report: ImportReport, by: AbstractBaseUse
             and not employer_name
         ):
             bad("employer", "An apprentice must have an employer: add the employer's name.")
+        start = _start_rating(row, parsed, start_factor, bad)
         if not row.ok:
             continue
+        if learner is not None and start.level != LOW:
+            rated_on_record.append(row.row)
 
         employer_is_new = bool(employer_name) and fields["employer_id"] is None
         if employer_is_new:
@@ -506,6 +586,8 @@ def _plan_learners(parsed: ParsedFile, report: ImportReport, by: AbstractBaseUse
         if learner is None:
             learner = Learner(uln=v["uln"], **fields)
             plan.new.append(learner)
+            if start != StartRating():
+                plan.start_ratings.append((learner, start))
         elif employer_is_new or any(getattr(learner, f) != value for f, value in fields.items()):
             for f, value in fields.items():
                 setattr(learner, f, value)
@@ -522,6 +604,11 @@ def _plan_learners(parsed: ParsedFile, report: ImportReport, by: AbstractBaseUse
         report.notices.append(
             f"“{name}” is a new employer ({_rows_list(new_employer_rows[key])}); "
             "applying the file adds it."
+        )
+    if rated_on_record:
+        report.notices.append(
+            f"{_rows_list(rated_on_record).capitalize()}: already on record, so the starting "
+            "rating is not applied (change a rating on the learner's page)."
         )
     report.new, report.changed = len(plan.new), len(plan.changed)
     return plan
@@ -541,6 +628,7 @@ def _write_learners(plan: Plan) -> None:
         Learner.objects.bulk_update(plan.changed, plan.update_fields, batch_size=WRITE_BATCH)
     plan.report.new_learner_ids = sorted(lr.pk for lr in plan.new)
     plan.report.touched_learner_ids = sorted(lr.pk for lr in plan.new + plan.changed)
+    plan.report.start_ratings = {lr.pk: start for lr, start in plan.start_ratings}
 
 
 # --- the two entry points ----------------------------------------------------------------------
@@ -552,31 +640,47 @@ PLANNERS = {
 }
 
 
-def _plan(*, kind: str, content: bytes, by: AbstractBaseUser) -> Plan:
+def _plan(
+    *, kind: str, content: bytes, by: AbstractBaseUser, start_factor: StartFactorLookup | None
+) -> Plan:
     parsed = import_read(kind=kind, content=content)
     report = ImportReport(kind=kind)
     if notice := _ignored_columns_notice(parsed):
         report.notices.append(notice)
     _parse_rows(parsed, report)
-    plan = PLANNERS[kind][0](parsed, report, by)
+    plan = PLANNERS[kind][0](parsed, report, by, start_factor)
     if not parsed.rows:
         report.notices.append("The file has column names but no rows.")
     return plan
 
 
-def import_dry_run(*, kind: str, content: bytes, by: AbstractBaseUser) -> ImportReport:
+def import_dry_run(
+    *,
+    kind: str,
+    content: bytes,
+    by: AbstractBaseUser,
+    start_factor: StartFactorLookup | None = None,
+) -> ImportReport:
     """What an import of ``content`` would do, row by row; writes nothing. Raises
-    ImportFileError when the file as a whole cannot be read."""
-    return _plan(kind=kind, content=content, by=by).report
+    ImportFileError when the file as a whole cannot be read. ``start_factor`` reads a learners
+    file's start_risk_factors (without it, a row naming a factor is an error)."""
+    return _plan(kind=kind, content=content, by=by, start_factor=start_factor).report
 
 
-def import_write(*, kind: str, content: bytes, by: AbstractBaseUser) -> ImportReport:
+def import_write(
+    *,
+    kind: str,
+    content: bytes,
+    by: AbstractBaseUser,
+    start_factor: StartFactorLookup | None = None,
+) -> ImportReport:
     """Apply the file all or nothing, in one transaction. Any row error, or a row the database
     refuses, raises ImportRejected and nothing is written. Unchanged rows are not touched, so
-    importing the same file twice changes nothing the second time."""
+    importing the same file twice changes nothing the second time. New learners' starting
+    ratings are left to the caller (``report.start_ratings``)."""
     try:
         with transaction.atomic():
-            plan = _plan(kind=kind, content=content, by=by)
+            plan = _plan(kind=kind, content=content, by=by, start_factor=start_factor)
             if plan.report.errors:
                 raise ImportRejected(plan.report)
             PLANNERS[kind][1](plan)

@@ -26,6 +26,9 @@ from learners.models import Learner, LearnerStatus  # noqa: E402
 
 TEAM = "Manchester Apprenticeships"
 UNITS = ["Leading teams", "Managing change", "Communication", "Planning work", "Finance basics"]
+# The starting rating columns: blank (Low), or Medium with a reason and a start-of-programme factor.
+LOW = ("", "", "")
+PROBATION = ("medium", "Enrolling on a six-month probation period", "employment-probation")
 MARKS = ["attended", "attended", "Attended", "missed", "Missed, called in", "attended", "cancelled"]
 
 
@@ -64,13 +67,14 @@ def main() -> None:
     header = [
         "uln", "first_name", "last_name", "programme_type", "nation", "course_code", "tutor",
         "team", "start_date", "planned_end_date", "email", "phone", "employer",
+        "start_rating", "start_rating_reason", "start_risk_factors",
     ]  # fmt: skip
     known_employer = learners[0].employer.name
     new_learners = [
-        ("Amira", "Khan", "ST0384", "tutor", "Northwind Logistics Ltd"),
-        ("Callum", "Reid", "ST0070", "tutor2@example.org", known_employer),
-        ("Zofia", "Nowak", "ST0795", "tutor", "Northwind Logistics Ltd"),
-        ("Kwame", "Mensah", "ST0072", "tutor2", known_employer),
+        ("Amira", "Khan", "ST0384", "tutor", "Northwind Logistics Ltd", LOW),
+        ("Callum", "Reid", "ST0070", "tutor2@example.org", known_employer, LOW),
+        ("Zofia", "Nowak", "ST0795", "tutor", "Northwind Logistics Ltd", PROBATION),
+        ("Kwame", "Mensah", "ST0072", "tutor2", known_employer, LOW),
     ]
     rows = [
         [
@@ -87,8 +91,9 @@ def main() -> None:
             f"{first}.{last}@learner.example".lower(),
             f"07700 900{100 + i}",
             employer,
+            *start,
         ]
-        for i, (first, last, course, tutor, employer) in enumerate(new_learners)
+        for i, (first, last, course, tutor, employer, start) in enumerate(new_learners)
     ]
     existing = learners[0]  # an update: a new phone number
     rows.append(
@@ -106,6 +111,7 @@ def main() -> None:
             existing.email,
             "07700 900999",
             existing.employer.name,
+            *LOW,
         ]
     )
     write("learners.csv", header, rows)

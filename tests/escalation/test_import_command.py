@@ -4,7 +4,8 @@ import pytest
 from django.core.management import call_command
 from django.core.management.base import CommandError
 
-from learners.models import ImportBatch, ImportStatus, ScheduledSession
+from demo.factories import CourseFactory, valid_uln
+from learners.models import ImportBatch, ImportStatus, Learner, ScheduledSession
 
 
 @pytest.fixture
@@ -79,3 +80,24 @@ def test_it_refuses_an_unreadable_file_and_an_unknown_user(manager, write_csv):
     with pytest.raises(CommandError, match="No active user is called 'ghost'"):
         run("attendance", str(path), "--by", "ghost")
     assert not ImportBatch.objects.exists()
+
+
+def test_it_prints_a_starting_rating_the_enrol_page_would_refuse(manager, tutor, team, write_csv):
+    CourseFactory(code="ST0384", programme_type="apprenticeship")
+    path = write_csv(
+        "uln,first_name,last_name,programme_type,nation,course_code,tutor,team,start_date,"
+        "planned_end_date,employer,start_rating,start_rating_reason,start_risk_factors",
+        f"{valid_uln(96_001)},Amira,Khan,apprenticeship,England,ST0384,{tutor.username},"
+        f"{team.name},2026-09-07,2027-09-06,Acme,high,,Travel issues",
+        name="starters.csv",
+    )
+    err = StringIO()
+    with pytest.raises(CommandError, match=r"1 row\(s\) with errors; nothing was imported"):
+        call_command("import_records", "learners", str(path), "--by", manager.username, stderr=err)
+
+    assert err.getvalue().splitlines() == [
+        "row 2, start_risk_factors: “Travel issues” is a during-programme risk factor: only "
+        "start-of-programme factors apply at enrolment.",
+        "row 2, start_rating_reason: Say why the learner starts above Low.",
+    ]
+    assert not Learner.objects.exists()

@@ -2,10 +2,12 @@
 learner ends with the same case and the same notifications: every caller goes through the actions
 in escalation/learner_actions.py.
 
-No import or command rates a learner Medium today: the one rating they make is the enrolment
-rating of a new learner in a learners file (Low, as the policy has it with no start-of-programme
-factor). So the import and the command are compared with the Enrol page through that action, and
-a Medium rating on the page with the action every other caller must use."""
+The rating page is compared with learner_rate, the action every other caller must use. The
+import and the command rate a learner once: the enrolment rating of a new learner in a learners
+file, Low by default or what its start_rating, start_rating_reason and start_risk_factors columns
+give, through the Enrol page's action. So a learner enrolled Low, and one enrolled Medium with a
+start-of-programme factor, by the Imports pages or the command ends as one enrolled on the Enrol
+page does (the Medium comparisons run each route on the same world, undoing the one before)."""
 
 import datetime as dt
 import uuid
@@ -16,14 +18,16 @@ import pytest
 import time_machine
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.core.management import call_command
+from django.db import transaction
 from django.urls import reverse
 
+from config.celery import app as celery_app
 from demo.factories import CourseFactory, EmployerFactory, LearnerFactory, valid_uln
 from escalation import learner_actions, record_imports
 from escalation.learner_actions import learner_enrolment_rate, learner_rate
 from escalation.models import EscalationCase
 from escalation.record_imports import records_import_apply, records_import_preview
-from learners.models import Learner
+from learners.models import ImportBatch, ImportStatus, Learner
 from learners.policies import active_preset
 from notifications.models import Notification
 from riskcases.models import RiskFactor
@@ -53,6 +57,7 @@ def outcome(learner: Learner) -> dict:
     told = Notification.objects.filter(url__contains=f"/learners/{learner.pk}/")
     return {
         "rating": rating.level if rating else None,
+        "factors": rating and sorted(rating.risk_factors.values_list("code", flat=True)),
         "cases": EscalationCase.objects.filter(learner=learner).count(),
         "case": case
         and (case.status, case.stage, case.stage_due_on, case.due_rule, case.preset_key),
@@ -130,10 +135,10 @@ def enrolments(monkeypatch):
     return calls
 
 
-def _row(uln: str, tutor, team) -> str:
+def _row(uln: str, tutor, team, start: str = "2026-09-07", end: str = "06/09/2027") -> str:
     return (
         f"{uln},Amira,Khan,Apprenticeship,England,st0384,{tutor.username},{team.name},"
-        "2026-09-07,06/09/2027,Northwind Ltd"
+        f"{start},{end},Northwind Ltd"
     )
 
 
@@ -226,3 +231,139 @@ def test_enrolled_medium_on_the_page_opens_the_case_the_import_enrolment_would(
     assert outcome(imported) == page
     assert page["cases"] == 1
     assert page["opened"] == ("opened", f"Start-of-programme risk: {reason}")
+
+
+# --- enrolment at Medium: the Enrol page, the Imports pages, the import_records command ----------
+
+START_COLUMNS = ",start_rating,start_rating_reason,start_risk_factors"
+PROBATION = "On probation with the employer; first job after school"
+# New starters, starting today. (A start date weeks back would differ: an applied import
+# evaluates the new learner's triggers at once, which may fire "no active learning" and move the
+# case on, where the Enrol page leaves that to the nightly sweep.)
+START, END = "2026-11-02", "2027-11-01"
+
+
+@pytest.fixture
+def eager_celery():
+    # What the import does after its commit (evaluating the new learner's triggers) runs here.
+    celery_app.conf.task_always_eager = True
+    yield
+    celery_app.conf.task_always_eager = False
+
+
+@pytest.fixture
+def undone(django_capture_on_commit_callbacks):
+    """Enrol one way, with what runs after the commit, take the outcome, then undo it all: each
+    route starts from the same world, so every count in outcome() is comparable."""
+
+    def run(enrol, uln: str) -> dict:
+        with transaction.atomic():
+            with django_capture_on_commit_callbacks(execute=True):
+                enrol()
+            result = outcome(Learner.objects.get(uln=uln))
+            transaction.set_rollback(True)
+        return result
+
+    return run
+
+
+def _medium_row(uln: str, tutor, team, factors: str = "employment-probation") -> str:
+    return f'{_row(uln, tutor, team, START, END)},medium,"{PROBATION}",{factors}'
+
+
+def _enrol_on_page(client, manager, tutor, team, course, employer, uln, factor) -> None:
+    client.force_login(manager)
+    response = client.post(
+        reverse("learner_enrol"),
+        {
+            "first_name": "Amira",
+            "last_name": "Khan",
+            "uln": uln,
+            "programme_type": "apprenticeship",
+            "nation": "ENG",
+            "course": course.pk,
+            "employer": employer.pk,
+            "team": team.pk,
+            "tutor": tutor.pk,
+            "start_date": START,
+            "planned_end_date": END,
+            "level": "medium",
+            "start_factors": [factor.pk],
+            "rating_reason": PROBATION,
+            "submission_token": str(uuid.uuid4()),
+        },
+    )
+    assert response.status_code == 302
+
+
+def _assert_enrolled_medium(result: dict) -> None:
+    """Not vacuous: the Medium enrolment opened the case at the preset's first stage."""
+    first = active_preset().stages[0]
+    assert (result["rating"], result["factors"], result["cases"]) == (
+        "medium",
+        ["employment-probation"],
+        1,
+    )
+    assert result["case"] == ("open", first.key, None, "", active_preset().key)
+    assert result["opened"] == ("opened", f"Start-of-programme risk: {PROBATION}")
+
+
+@pytest.mark.parametrize(
+    "factors",
+    ["employment-probation", "enrolling while on an EMPLOYMENT probation period"],
+    ids=["code", "name"],
+)
+def test_enrolled_medium_by_the_import_pages_the_outcome_matches_the_enrol_page(
+    client, manager, tutor, team, course, employer, enrolments, eager_celery, undone, factors
+):
+    factor = RiskFactor.objects.get(code="employment-probation")
+    uln = valid_uln(93_001)
+    content = f"{LEARNERS_HEADER}{START_COLUMNS}\r\n{_medium_row(uln, tutor, team, factors)}\r\n"
+
+    def by_import() -> None:
+        client.force_login(manager)
+        upload = SimpleUploadedFile("starters.csv", content.encode())
+        response = client.post(reverse("import_list"), {"kind": "learners", "file": upload})
+        assert response.status_code == 302
+        batch = ImportBatch.objects.get(original_name="starters.csv")
+        assert (batch.status, batch.errors) == (ImportStatus.PREVIEWED, [])
+        response = client.post(reverse("import_apply", args=[batch.pk]))
+        assert response.status_code == 302
+        batch.refresh_from_db()
+        assert batch.status == ImportStatus.APPLIED
+
+    imported = undone(by_import, uln)
+    page = undone(
+        lambda: _enrol_on_page(client, manager, tutor, team, course, employer, uln, factor), uln
+    )
+
+    assert enrolments == [uln, uln]  # the one action, both times
+    assert imported == page
+    _assert_enrolled_medium(page)
+
+
+def test_enrolled_medium_by_the_import_command_the_outcome_matches_the_enrol_page(
+    client, manager, tutor, team, course, employer, tmp_path, enrolments, eager_celery, undone
+):
+    factor = RiskFactor.objects.get(code="employment-probation")
+    uln = valid_uln(93_002)
+    path = tmp_path / "starters.csv"
+    path.write_text(
+        f"{LEARNERS_HEADER}{START_COLUMNS}\n{_medium_row(uln, tutor, team)}\n", encoding="utf-8"
+    )
+    out = StringIO()
+
+    by_command = undone(
+        lambda: call_command(
+            "import_records", "learners", str(path), "--by", manager.username, stdout=out
+        ),
+        uln,
+    )
+    page = undone(
+        lambda: _enrol_on_page(client, manager, tutor, team, course, employer, uln, factor), uln
+    )
+
+    assert "Imported (import batch" in out.getvalue()
+    assert enrolments == [uln, uln]
+    assert by_command == page
+    _assert_enrolled_medium(page)

@@ -2,6 +2,8 @@
 refused ones leave no row and no file; accepted ones are stored under a random name, keep a
 safe display name, and come back only as a download with nosniff and a safe Content-Type."""
 
+import csv
+import io
 from pathlib import Path
 
 import pytest
@@ -10,7 +12,8 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
 from django.urls import reverse
 
-from learners.models import ImportBatch
+from demo.factories import CourseFactory, valid_uln
+from learners.models import ImportBatch, Learner
 from riskcases.attachments import ALLOWED_TYPES
 from riskcases.models import ContactAttachment
 from tests.hostile.payloads import (
@@ -153,3 +156,55 @@ def test_it_reports_control_characters_in_a_csv_cell_as_a_row_error():
     batch = ImportBatch.objects.get()
     assert batch.status == "rejected"
     assert any("control characters" in e["message"] for e in batch.errors)
+
+
+START_CELLS = [SCRIPT, ATTRIBUTE_BREAK, "=HYPERLINK(1)", "\u202e\u200b", "x" * 20_000, ";" * 3000]
+
+
+@pytest.mark.parametrize("column", ["start_rating", "start_rating_reason", "start_risk_factors"])
+def test_it_reads_hostile_starting_ratings_as_row_errors_shown_safely(column: str):
+    world = World()
+    CourseFactory(code="ST0384", programme_type="apprenticeship")
+    client = Client()
+    client.force_login(world.manager)
+    good = {
+        "start_rating": "medium",
+        "start_rating_reason": "On probation",
+        "start_risk_factors": "employment-probation",
+    }
+    out = io.StringIO()
+    writer = csv.writer(out)
+    writer.writerow(
+        [
+            "uln",
+            "first_name",
+            "last_name",
+            "programme_type",
+            "nation",
+            "course_code",
+            "tutor",
+            "team",
+            "start_date",
+            "planned_end_date",
+            "employer",
+            *good,
+        ]
+    )
+    for n, cell in enumerate([*START_CELLS, "a\x1b[31m"]):
+        writer.writerow([valid_uln(95_000 + n), "Amira", "Khan", "apprenticeship", "England",
+                         "ST0384", world.tutor.username, world.team.name, "2026-09-07",
+                         "2027-09-06", "Acme", *{**good, column: cell}.values()])  # fmt: skip
+    upload = SimpleUploadedFile("starters.csv", out.getvalue().encode())
+
+    response = client.post(reverse("import_list"), {"kind": "learners", "file": upload})
+
+    assert response.status_code == 302
+    batch = ImportBatch.objects.get()
+    assert batch.status == "rejected"
+    assert {e["column"] for e in batch.errors} <= {column, "start_rating", "start_risk_factors"}
+    assert any("control characters" in e["message"] for e in batch.errors)
+    assert not Learner.objects.exists()
+    for page in (reverse("import_detail", args=[batch.pk]), reverse("import_list")):
+        shown = client.get(page)
+        assert shown.status_code == 200
+        assert unescaped_echo(shown.content) is None

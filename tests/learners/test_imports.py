@@ -14,6 +14,7 @@ from demo.factories import (
     UserFactory,
     valid_uln,
 )
+from escalation.models import EscalationCase
 from escalation.record_imports import records_import_apply, records_import_preview
 from learners.import_formats import FORMATS
 from learners.imports import ImportFileError, ImportRejected, import_dry_run, import_write
@@ -26,7 +27,7 @@ from learners.models import (
     ScheduledSession,
 )
 from learners.roles import Role
-from riskcases.models import RiskRating
+from riskcases.models import RiskFactor, RiskRating
 
 ATTENDANCE_HEADER = "uln,date,session,attendance"
 
@@ -453,3 +454,140 @@ def test_an_apply_checks_again_and_writes_nothing_if_the_records_moved_on(
     assert [(e["row"], e["column"]) for e in batch.errors] == [(2, "uln"), (3, "uln"), (4, "uln")]
     assert batch.touched_learner_ids == []
     assert not ScheduledSession.objects.exists()
+
+
+# --- learners: the starting rating, as on the Enrol page ---------------------------------------
+
+START_HEADER = (
+    "uln,first_name,last_name,programme_type,nation,course_code,tutor,team,start_date,"
+    "planned_end_date,employer,start_rating,start_rating_reason,start_risk_factors"
+)
+
+
+def starter(n: int, tutor, rating: str, reason: str, factors: str) -> str:
+    return (
+        f"{valid_uln(n)},Amira,Khan,apprenticeship,England,ST0384,{tutor.username},North Team,"
+        f'2026-09-07,2027-09-06,Acme Ltd,{rating},"{reason}","{factors}"'
+    )
+
+
+def preview(content: bytes, by):
+    return records_import_preview(
+        kind="learners", uploaded_file=SimpleUploadedFile("starters.csv", content), by=by
+    )
+
+
+def test_it_checks_the_starting_rating_as_the_enrol_page_does(manager, tutor, team, course):
+    RiskFactor.objects.filter(code="vulnerability").update(active=False)
+    why = "On probation"
+    content = csv_bytes(
+        START_HEADER,
+        starter(20, tutor, "medium", why, "employment-probation"),  # 2 fine
+        starter(21, tutor, "Medium", " ", "employment-probation"),  # 3 no reason
+        starter(22, tutor, "", "", "employment-probation"),  # 4 factor at Low
+        starter(23, tutor, "high", why, ""),  # 5 no factor
+        starter(24, tutor, "medium", why, "employment-probation; no-such-factor"),  # 6
+        starter(25, tutor, "medium", why, "bereavement"),  # 7 during-programme
+        starter(26, tutor, "medium", why, "vulnerability"),  # 8 inactive
+        starter(27, tutor, "urgent", why, "employment-probation"),  # 9
+        starter(28, tutor, "Amber", why, "Socio-economic issues (financial, health, welfare, "
+                "childcare, access to IT);LOW-ACHIEVING-GROUP"),  # 10 fine: label, name, code
+    )  # fmt: skip
+
+    batch = preview(content, manager)
+
+    assert batch.status == ImportStatus.REJECTED
+    assert [(e["row"], e["column"], e["message"]) for e in batch.errors] == [
+        (3, "start_rating_reason", "Say why the learner starts above Low."),
+        (
+            4,
+            "start_rating",
+            "A start-of-programme risk factor applies, so rate the learner Medium or High.",
+        ),
+        (
+            5,
+            "start_risk_factors",
+            "Name the start-of-programme risk factor that applies, or rate Low.",
+        ),
+        (6, "start_risk_factors", "No risk factor has the code or name “no-such-factor”."),
+        (
+            7,
+            "start_risk_factors",
+            "“Bereavement” is a during-programme risk factor: only start-of-programme factors "
+            "apply at enrolment.",
+        ),
+        (
+            8,
+            "start_risk_factors",
+            "“Signs of vulnerability (instability at home, poor mental health and wellbeing)” is "
+            "no longer in use as a risk factor.",
+        ),
+        (
+            9,
+            "start_rating",
+            "Starting rating “urgent” is not recognised. Use low, medium or high.",
+        ),
+    ]
+    assert (batch.row_count, batch.new_count, batch.error_row_count) == (9, 2, 7)
+    assert not Learner.objects.filter(uln=valid_uln(20)).exists()
+
+
+def test_it_enrols_each_new_learner_at_the_rating_the_file_gives(manager, tutor, team, course):
+    content = csv_bytes(
+        START_HEADER,
+        starter(30, tutor, "Amber", "First job; on probation", "low-achieving-group;"
+                "Enrolling while on an employment probation period"),
+        starter(31, tutor, "", "", ""),
+        starter(32, tutor, "low", "Checked at interview: nothing applies", ""),
+    )  # fmt: skip
+
+    batch = records_import_apply(batch=preview(content, manager), by=manager)
+
+    assert batch.status == ImportStatus.APPLIED
+    medium, low, low_with_reason = (
+        RiskRating.objects.get(learner__uln=valid_uln(n)) for n in (30, 31, 32)
+    )
+    assert (medium.level, medium.reason, medium.set_by) == (
+        "medium",
+        "First job; on probation",
+        manager,
+    )
+    assert sorted(medium.risk_factors.values_list("code", flat=True)) == [
+        "employment-probation",
+        "low-achieving-group",
+    ]
+    assert EscalationCase.objects.filter(learner=medium.learner).count() == 1
+    assert (low.level, low.reason) == (
+        "low",
+        "Rated Low at enrolment (imported from starters.csv).",
+    )
+    assert (low_with_reason.level, low_with_reason.reason) == (
+        "low",
+        "Checked at interview: nothing applies",
+    )
+    assert not EscalationCase.objects.filter(learner__in=[low.learner, low_with_reason.learner])
+
+
+def test_it_leaves_a_learner_on_record_at_their_rating(manager, tutor, team, course, learner):
+    row = starter(40, tutor, "medium", "Probation", "employment-probation")
+    content = csv_bytes(START_HEADER, row.replace(valid_uln(40), learner.uln, 1))
+
+    batch = records_import_apply(batch=preview(content, manager), by=manager)
+
+    assert batch.status == ImportStatus.APPLIED
+    assert batch.notices[-1] == (
+        "Row 2: already on record, so the starting rating is not applied (change a rating on "
+        "the learner's page)."
+    )
+    assert [r.level for r in RiskRating.objects.filter(learner=learner)] == ["low"]
+    assert not EscalationCase.objects.filter(learner=learner).exists()
+
+
+def test_without_the_catalogue_a_factor_is_a_row_error_not_a_guess(manager, tutor, team, course):
+    content = csv_bytes(START_HEADER, starter(41, tutor, "medium", "Why", "employment-probation"))
+
+    report = import_dry_run(kind="learners", content=content, by=manager)
+
+    assert [(e.column, e.message) for e in report.errors] == [
+        ("start_risk_factors", "Risk factors cannot be imported here.")
+    ]
