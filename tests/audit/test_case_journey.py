@@ -1,8 +1,6 @@
 """Issue 10's "audit rows for a full case journey": every step taken through the pages leaves
 audit rows naming the signed-in user, with the row before and after."""
 
-import datetime as dt
-
 import pytest
 from django.urls import reverse
 
@@ -12,9 +10,6 @@ from escalation.models import EscalationCase
 from tests.escalation.withdrawal_steps import reason
 from tests.riskcases.test_contacts import post_contact
 from withdrawals.models import RequestStatus
-
-MONDAY = dt.datetime(2026, 11, 23, 10, 0, tzinfo=dt.UTC)
-
 
 pytestmark = pytest.mark.usefixtures("monday")  # tests/conftest.py
 

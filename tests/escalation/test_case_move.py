@@ -1,10 +1,7 @@
 """case_move: a person's stage move and its announcement, as one action. The case page calls
 it; a command or an import making the same move tells the same people the same thing."""
 
-import datetime as dt
-
 import pytest
-import time_machine
 from django.core import mail
 from django.urls import reverse
 
@@ -14,13 +11,7 @@ from escalation.models import ChangeKind
 from escalation.services import IllegalMove
 from notifications.models import Notification
 
-MONDAY = dt.datetime(2026, 11, 23, 10, 0, tzinfo=dt.UTC)
-
-
-@pytest.fixture(autouse=True)
-def _monday():
-    with time_machine.travel(MONDAY, tick=False):
-        yield
+pytestmark = pytest.mark.usefixtures("monday")
 
 
 @pytest.fixture

@@ -16,8 +16,7 @@ from escalation.services import (
     case_step_down,
 )
 from riskcases.models import SupportKind
-
-MONDAY = dt.datetime(2026, 11, 23, 10, 0, tzinfo=dt.UTC)
+from tests.conftest import MONDAY
 
 
 @pytest.fixture

@@ -23,14 +23,13 @@ from escalation.triggers.evaluate import triggers_evaluate
 from learners.models import EmploymentChangeKind
 from riskcases.models import ContactLogEntry, RiskRating
 from tests.concurrency import run_at_once
+from tests.conftest import MONDAY
 from tests.escalation.withdrawal_steps import agreement, approve, reason
 from tests.samples import PDF
 from withdrawals.appeals import appeal_lodge
 from withdrawals.models import AppealStatus, EventKind
 
 pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.usefixtures("monday")]
-
-MONDAY = dt.datetime(2026, 11, 23, 10, 0, tzinfo=dt.UTC)
 
 
 def post_twice_at_once(user, url: str, data: Callable[[], dict]) -> list[str]:

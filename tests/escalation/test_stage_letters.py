@@ -29,9 +29,6 @@ from riskcases.services import contact_log
 from tests.conftest import ARTIFACTS
 from withdrawals.letters import withdrawal_confirmation_send
 
-MONDAY = dt.datetime(2026, 11, 23, 10, 0, tzinfo=dt.UTC)
-
-
 pytestmark = pytest.mark.usefixtures("monday")  # tests/conftest.py
 
 

@@ -11,12 +11,10 @@ from escalation.services import case_advance
 from escalation.tasks import sweep_stage_reminders
 from escalation.triggers.evaluate import triggers_evaluate
 from notifications.models import Notification
+from tests.conftest import MONDAY
 from tests.escalation.withdrawal_steps import agreement, approve, at_withdrawal_stage
 from withdrawals.appeals import appeal_decide, appeal_lodge
 from withdrawals.services import withdrawal_reject
-
-MONDAY = dt.datetime(2026, 11, 23, 10, 0, tzinfo=dt.UTC)
-
 
 pytestmark = pytest.mark.usefixtures("monday")  # tests/conftest.py
 

@@ -13,12 +13,10 @@ from django.urls import reverse
 from demo.factories import LearnerFactory, SupportRecordFactory
 from learners.models import LearnerStatus
 from riskcases.services import contact_log
+from tests.conftest import MONDAY
 from tests.escalation.withdrawal_steps import agreement, approve, at_withdrawal_stage, reason
 from tests.samples import PDF
 from withdrawals.models import AppealStatus, ExitTheme, RequestStatus
-
-MONDAY = dt.datetime(2026, 11, 23, 10, 0, tzinfo=dt.UTC)
-
 
 pytestmark = pytest.mark.usefixtures("monday")  # tests/conftest.py
 

@@ -15,6 +15,7 @@ from learners.models import LearnerStatus
 from notifications.models import Notification
 from riskcases.models import SupportKind
 from tests.concurrency import run_at_once
+from tests.conftest import MONDAY
 from tests.escalation.withdrawal_steps import agreement, approve, at_withdrawal_stage
 from withdrawals.models import (
     EventKind,
@@ -31,9 +32,6 @@ from withdrawals.services import (
     withdrawal_reject,
     withdrawal_request_raise,
 )
-
-MONDAY = dt.datetime(2026, 11, 23, 10, 0, tzinfo=dt.UTC)
-
 
 pytestmark = pytest.mark.usefixtures("monday")  # tests/conftest.py
 

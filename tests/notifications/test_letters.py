@@ -22,13 +22,12 @@ from notifications.letter_rendering import (
     template_problems,
 )
 from notifications.models import WITHDRAWAL_CONFIRMATION, LetterTemplate
-from tests.conftest import ARTIFACTS
+from tests.conftest import ARTIFACTS, MONDAY
 from withdrawals.letters import letter_context_for_withdrawal
 from withdrawals.models import WithdrawalReason, WithdrawalRequest
 
 pytestmark = pytest.mark.django_db
 
-MONDAY = dt.datetime(2026, 11, 23, 10, 0, tzinfo=dt.UTC)
 
 STAGE_LETTERS = [
     (preset.key, stage.key, stage.letter)
