@@ -3,6 +3,12 @@
 Each learner's story is drawn from a random generator seeded with their ULN, so it is the same
 on every machine; learners that already have contacts are left alone, so a second run adds
 nothing.
+
+A current learner's rises go through learner_rate on the day they happened, as the rating page
+does: the rating, its contact-log entry and, at Medium, the escalation case opened at the first
+stage (High joins it). The escalation builder then carries those cases on. A learner who has
+since completed or been withdrawn takes no new entries (the actions refuse a closed record), so
+their earlier history is written as those rows would have been (``_change_closed``).
 """
 
 import datetime as dt
@@ -14,12 +20,14 @@ from django.utils import timezone
 from demo.factories import (
     AgreedActionFactory,
     ContactLogEntryFactory,
-    RiskRatingFactory,
     SupportRecordFactory,
 )
+from demo.timeline import on
+from escalation.learner_actions import learner_enrolment_rate, learner_rate
 from learners.models import Learner, LearnerStatus
 from learners.policies import active_preset
 from learners.roles import Role
+from learners.services import CLOSED_STATUSES
 from riskcases.models import (
     ContactLogEntry,
     ContactType,
@@ -62,6 +70,17 @@ def _at(day: dt.date, hour: int) -> dt.datetime:
 
 
 def _change(learner: Learner, level: str, when: dt.datetime, reason: str, factor, by) -> None:
+    if learner.archived or learner.status in CLOSED_STATUSES:
+        _change_closed(learner, level, when, reason, factor, by)
+        return
+    with on(when):
+        learner_rate(learner=learner, level=level, reason=reason, by=by, risk_factors=[factor])
+
+
+def _change_closed(
+    learner: Learner, level: str, when: dt.datetime, reason: str, factor, by
+) -> None:
+    """The rows rating_change writes, for a learner whose record is now closed."""
     current = learner.ratings.get(ended_at__isnull=True)
     current.ended_at = when
     current.save(update_fields=["ended_at"])
@@ -191,7 +210,10 @@ def seed(*, stdout) -> None:
     todo = Learner.objects.filter(contacts__isnull=True).select_related("tutor").order_by("uln")
     told = 0
     for learner in todo:
-        if not learner.ratings.exists():
-            RiskRatingFactory(learner=learner, started_at=_at(learner.start_date, 9))
+        if not learner.ratings.exists():  # enrolled before the learners builder rated them
+            with on(_at(learner.start_date, 9)):
+                learner_enrolment_rate(
+                    learner=learner, by=learner.tutor, level=RiskLevel.LOW, reason=""
+                )
         told += _story(learner, today, factors, interventions, safeguarding)
     stdout.write(f"riskcases: histories for {told} learners")
