@@ -22,7 +22,7 @@ from demo import withdrawals as demo_withdrawals
 from demo.timeline import at, on
 from escalation.case_moves import case_move
 from escalation.learner_actions import support_agree
-from escalation.letter_sending import case_letter_template, letter_send
+from escalation.letter_sending import case_letter_template, letter_send, stage_letter_skip
 from escalation.models import CaseStatus, EscalationCase
 from escalation.services import case_stage_notified
 from escalation.sweeps.overdue import case_advance_if_overdue
@@ -38,8 +38,12 @@ def _tutor_advance(case: EscalationCase, when: dt.datetime) -> None:
     moves the case on."""
     tutor = case.learner.tutor
     if not case_stage_notified(case):
+        template = case_letter_template(case)
         with on(case.stage_started_at + dt.timedelta(hours=2)):
-            letter_send(case=case, template=case_letter_template(case), by=tutor)
+            if template is None:  # an admin removed the stage's letter template
+                stage_letter_skip(case=case, by=tutor, reason="No letter template for the stage.")
+            else:
+                letter_send(case=case, template=template, by=tutor)
     with on(when):
         case_move(case=case, move="advance", by=tutor, reason=TUTOR_REASON)
 
