@@ -1,6 +1,13 @@
-"""Step 3 of seed_demo: escalation cases for the learners rated Medium or High, at every stage,
-some overdue, some stepped down under a support contract. Histories are written with the dates
-they happened on; learners who already have a case are left alone, so a rerun adds nothing."""
+"""Step 3 of seed_demo: the escalation cases the rating rises opened (demo/riskcases.py, through
+learner_rate) carried on as they would have been: moved on by the overdue sweep the morning after
+a passed deadline (the sweep's own one-case service), or by the tutor through the case page's
+action once the stage letter is sent; a few stepped down by a support contract agreed through
+support_agree. Each step runs on the day it happened (time-machine), so the history, the
+withdrawal requests and the notifications they raise carry real dates.
+
+Keyed on the cases still where the rating opened them (first stage, one history row) whose
+learner has no activity records yet: the activity builder, run next, gives every current learner
+some, so a rerun finds no case to carry on and adds nothing."""
 
 import datetime as dt
 import random
@@ -12,130 +19,99 @@ from demo import activity as demo_activity
 from demo import breaks as demo_breaks
 from demo import letters as demo_letters
 from demo import withdrawals as demo_withdrawals
-from demo.factories import SupportRecordFactory
-from escalation.models import CaseStatus, ChangeKind, EscalationCase
-from escalation.services import stage_change_record, stage_deadline
-from learners.models import Learner, LearnerStatus
+from demo.timeline import at, on
+from escalation.case_moves import case_move
+from escalation.learner_actions import support_agree
+from escalation.letter_sending import case_letter_template, letter_send, stage_letter_skip
+from escalation.models import CaseStatus, EscalationCase
+from escalation.services import case_stage_notified
+from escalation.sweeps.overdue import case_advance_if_overdue
+from learners.models import BreakInLearning, LearnerStatus, ScheduledSession
 from learners.policies import active_preset
-from riskcases.models import RiskRating, SupportKind
+from riskcases.models import RiskLevel, SupportKind
+
+TUTOR_REASON = "No response to the contact attempts; moved on by the tutor."
 
 
-def _change(case, kind, from_stage, from_status, at, reason, by):
-    stage_change_record(
-        case=case,
-        kind=kind,
-        from_stage=from_stage,
-        from_status=from_status,
-        by=by,
-        reason=reason,
-        at=at,
-    )
+def _tutor_advance(case: EscalationCase, when: dt.datetime) -> None:
+    """As on the case page: the stage letter goes out the day the stage began, then the tutor
+    moves the case on."""
+    tutor = case.learner.tutor
+    if not case_stage_notified(case):
+        template = case_letter_template(case)
+        with on(case.stage_started_at + dt.timedelta(hours=2)):
+            if template is None:  # an admin removed the stage's letter template
+                stage_letter_skip(case=case, by=tutor, reason="No letter template for the stage.")
+            else:
+                letter_send(case=case, template=template, by=tutor)
+    with on(when):
+        case_move(case=case, move="advance", by=tutor, reason=TUTOR_REASON)
 
 
-def _enter(case, preset, stage, at, learner):
-    deadline = stage_deadline(
-        preset=preset,
-        stage=stage,
-        learner=learner,
-        start=timezone.localtime(at).date(),
-        due_on=timezone.localtime(at).date() + dt.timedelta(days=21),
-    )
-    case.stage, case.stage_started_at = stage.key, at
-    case.stage_due_on, case.due_rule = deadline.due_on, deadline.rule
-
-
-def _story(learner: Learner, rating: RiskRating, now: dt.datetime) -> None:
+def _story(case: EscalationCase, level: str, rated_at: dt.datetime, now: dt.datetime) -> None:
     preset = active_preset()
+    learner = case.learner
     rng = random.Random(int(learner.uln) + 7)
-    at = rating.started_at
-    case = EscalationCase(learner=learner, preset_key=preset.key, opened_at=at)
-    _enter(case, preset, preset.stages[0], at, learner)
-    case.save()
-    _change(
-        case,
-        ChangeKind.OPENED,
-        "",
-        "",
-        at,
-        f"Rated {preset.label(rating.level)}: {rating.reason}",
-        learner.tutor,
-    )
+    when = rated_at
     # High ratings have usually gone on into the formal stages; some as far as the last.
-    steps = rng.choice([0, 1, 1, 2, 2, 3]) if rating.level == "high" else rng.choice([0, 0, 1])
+    steps = rng.choice([0, 1, 1, 2, 2, 3]) if level == RiskLevel.HIGH else rng.choice([0, 0, 1])
     for _ in range(steps):
-        next_stage = preset.next_stage(case.stage)
-        if next_stage is None:
+        if preset.next_stage(case.stage) is None:
             break
-        start = at + dt.timedelta(days=rng.randint(1, 3))
+        start = when + dt.timedelta(days=rng.randint(1, 3))
+        by_sweep = False
         if case.stage_due_on is not None:
-            due_start = timezone.make_aware(
-                dt.datetime.combine(case.stage_due_on + dt.timedelta(days=1), dt.time(6, 30))
-            )
             by_sweep = rng.random() < 0.6
-            start = due_start if by_sweep else start
-        else:
-            by_sweep = False
+            if by_sweep:  # the 06:30 sweep, the morning after the deadline
+                start = at(case.stage_due_on + dt.timedelta(days=1), 6, 30)
         if start >= now:
             break  # its deadline has not passed yet: the case waits at this stage
-        from_stage = case.stage
-        _enter(case, preset, next_stage, start, learner)
-        reason = (
-            "The deadline passed with no success recorded, so the sweep moved the case on."
-            if by_sweep
-            else "No response to the contact attempts; moved on by the tutor."
-        )
-        _change(
-            case,
-            ChangeKind.ADVANCED,
-            from_stage,
-            CaseStatus.OPEN,
-            start,
-            reason,
-            None if by_sweep else learner.tutor,
-        )
-        at = start
+        if by_sweep:
+            with on(start):
+                moved = case_advance_if_overdue(case_id=case.pk, today=start.date())
+            if not moved:
+                break  # success was recorded at this stage: the sweep leaves it
+        else:
+            _tutor_advance(case, start)
+        case.refresh_from_db()
+        when = start
     if steps and rng.random() < 0.2 and not preset.stage(case.stage).withdrawal:
-        contract_day = timezone.localtime(at).date() + dt.timedelta(days=2)
+        contract_day = timezone.localtime(when).date() + dt.timedelta(days=2)
         if contract_day < now.date():
-            SupportRecordFactory(
-                learner=learner,
-                kind=SupportKind.SUPPORT_CONTRACT,
-                agreed_on=contract_day,
-                created_by=learner.tutor,
-                summary="Learner re-engaged: weekly sessions and a catch-up plan agreed.",
-            )
-            case.status, case.stage_due_on = CaseStatus.STEPPED_DOWN, None
-            case.due_rule = "Support contract in place: no stage deadline"
-            _change(
-                case,
-                ChangeKind.STEPPED_DOWN,
-                case.stage,
-                CaseStatus.OPEN,
-                timezone.make_aware(dt.datetime.combine(contract_day, dt.time(15))),
-                "Support contract agreed.",
-                learner.tutor,
-            )
-    case.save()
+            with on(at(contract_day, 15)):
+                support_agree(
+                    learner=learner,
+                    by=learner.tutor,
+                    kind=SupportKind.SUPPORT_CONTRACT,
+                    summary="Learner re-engaged: weekly sessions and a catch-up plan agreed.",
+                    agreed_on=contract_day,
+                )
 
 
 def seed(*, stdout) -> None:
     now = timezone.now()
-    ratings = (
-        RiskRating.objects.filter(
-            ended_at__isnull=True,
-            level__in=active_preset().support_plan_prompt_levels,
+    preset = active_preset()
+    has_records = Exists(ScheduledSession.objects.filter(learner=OuterRef("learner"))) | Exists(
+        BreakInLearning.objects.filter(learner=OuterRef("learner"))
+    )
+    cases = (
+        EscalationCase.objects.filter(
+            status=CaseStatus.OPEN,
+            stage=preset.stages[0].key,
+            change_count=1,
             learner__archived=False,
             learner__status__in=[LearnerStatus.ON_PROGRAMME, LearnerStatus.BREAK_IN_LEARNING],
         )
-        .exclude(Exists(EscalationCase.objects.filter(learner=OuterRef("learner"))))
-        .select_related("learner__tutor")
+        .exclude(has_records)
+        .select_related("learner__tutor", "learner__employer")
         .order_by("learner__uln")
     )
     count = 0
-    for rating in ratings:
-        _story(rating.learner, rating, now)
+    for case in cases:
+        rating = case.learner.ratings.get(ended_at__isnull=True)
+        _story(case, rating.level, rating.started_at, now)
         count += 1
-    stdout.write(f"escalation: {count} new cases")
+    stdout.write(f"escalation: {count} cases carried on from the ratings that opened them")
     demo_activity.seed(stdout=stdout, today=timezone.localdate())
     demo_breaks.seed(stdout=stdout, today=timezone.localdate())
     demo_withdrawals.seed(stdout=stdout)

@@ -1,7 +1,9 @@
 """The demo organisation's people and learners (step 1 of seed_demo).
 
 Deterministic and keyed on natural keys (usernames, team names, employer names, course codes,
-ULNs), so a second run finds everything already there and adds nothing.
+ULNs), so a second run finds everything already there and adds nothing. Each learner is enrolled
+by their team's manager through the Enrol page's action (learner_enrol: the learner and the Low
+start-of-programme rating), on their start date.
 """
 
 import datetime as dt
@@ -19,8 +21,11 @@ from demo.factories import (
     UserFactory,
     valid_uln,
 )
+from demo.timeline import at, on
+from escalation.learner_actions import learner_enrol
 from learners.models import Learner, LearnerStatus, Nation, ProgrammeType
 from learners.roles import Role
+from riskcases.models import RiskLevel
 
 DEMO_PASSWORD = "demo-learners-2026"
 DEMO_LEARNER_COUNT = 200
@@ -107,6 +112,12 @@ PROGRAMME_LENGTH_DAYS = {
     ProgrammeType.SHORT_COURSE: (42, 84),
 }
 EMPLOYER_COUNT = 30
+# The learner's own fields, as the Enrol page (and an import) give them to learner_enrol.
+ENROL_FIELDS = tuple(
+    f.name
+    for f in Learner._meta.concrete_fields
+    if not f.primary_key and f.name not in ("created_at", "updated_at")
+)
 
 
 def seed_people(*, faker: Faker) -> dict[str, object]:
@@ -182,8 +193,9 @@ def seed_learners(*, faker: Faker, rng: random.Random, users: dict, today: dt.da
         first, last = faker.first_name(), faker.last_name()
         if uln in existing:
             continue
-        LearnerFactory(
-            initial_rating__started_at=timezone.make_aware(dt.datetime.combine(start, dt.time(9))),
+        # The factory draws the contact details (e-mail, phone); the action writes the learner.
+        built = LearnerFactory.build(
+            initial_rating=None,
             uln=uln,
             first_name=first,
             last_name=last,
@@ -197,6 +209,13 @@ def seed_learners(*, faker: Faker, rng: random.Random, users: dict, today: dt.da
             employer=employer if ptype != ProgrammeType.SHORT_COURSE else None,
             **status,
         )
+        with on(at(start, 9)):
+            learner_enrol(
+                data={field: getattr(built, field) for field in ENROL_FIELDS},
+                by=users[spec.manager],
+                level=RiskLevel.LOW,
+                reason="",
+            )
         created += 1
     return created
 

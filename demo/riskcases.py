@@ -3,6 +3,14 @@
 Each learner's story is drawn from a random generator seeded with their ULN, so it is the same
 on every machine; learners that already have contacts are left alone, so a second run adds
 nothing.
+
+A current learner's story goes through the actions on the days it happened, as the learner page
+does: rises through learner_rate (the rating, its contact-log entry and, at Medium, the escalation
+case opened at the first stage; High joins it), contacts through contact_log, support plans
+through support_agree and their actions ticked off through agreed_action_set_done. The
+escalation builder then carries the cases on. A learner who has since completed or been
+withdrawn takes no new entries (the actions refuse a closed record), so their earlier history is
+written with the factories as those rows would have been (``_change_closed`` and the rest).
 """
 
 import datetime as dt
@@ -14,12 +22,14 @@ from django.utils import timezone
 from demo.factories import (
     AgreedActionFactory,
     ContactLogEntryFactory,
-    RiskRatingFactory,
     SupportRecordFactory,
 )
+from demo.timeline import on
+from escalation.learner_actions import learner_enrolment_rate, learner_rate, support_agree
 from learners.models import Learner, LearnerStatus
 from learners.policies import active_preset
 from learners.roles import Role
+from learners.services import CLOSED_STATUSES
 from riskcases.models import (
     ContactLogEntry,
     ContactType,
@@ -32,6 +42,7 @@ from riskcases.models import (
     RiskRating,
     SupportKind,
 )
+from riskcases.services import agreed_action_set_done, contact_log
 
 RISE_REASONS = {
     RiskLevel.MEDIUM: [
@@ -61,7 +72,65 @@ def _at(day: dt.date, hour: int) -> dt.datetime:
     return timezone.make_aware(dt.datetime.combine(day, dt.time(hour, 15)))
 
 
+def _closed(learner: Learner) -> bool:
+    return learner.archived or learner.status in CLOSED_STATUSES
+
+
 def _change(learner: Learner, level: str, when: dt.datetime, reason: str, factor, by) -> None:
+    if _closed(learner):
+        _change_closed(learner, level, when, reason, factor, by)
+        return
+    with on(when):
+        learner_rate(learner=learner, level=level, reason=reason, by=by, risk_factors=[factor])
+
+
+def _contact(learner: Learner, *, risk_factors=(), **fields) -> None:
+    """A contact-log entry, through contact_log (the Log a contact page's write) on its day."""
+    if _closed(learner):
+        entry = ContactLogEntryFactory(learner=learner, **fields)
+        entry.risk_factors.set(risk_factors)
+        return
+    with on(fields["occurred_at"]):
+        contact_log(learner=learner, risk_factors=risk_factors, **fields)
+
+
+def _support(learner: Learner, *, actions: list[tuple[str, str, dt.date, bool]], **fields) -> None:
+    """A support plan or engagement contract with its agreed actions (description, owner, due,
+    done), agreed through support_agree on its day, each done action ticked off on its due day
+    through agreed_action_set_done, as on the learner page."""
+    tutor, agreed = fields["created_by"], fields["agreed_on"]
+    if _closed(learner):
+        interventions = fields.pop("interventions")
+        record = SupportRecordFactory(learner=learner, **fields)
+        record.interventions.set(interventions)
+        for text, owner, due, done in actions:
+            AgreedActionFactory(
+                support_record=record,
+                description=text,
+                owner=owner,
+                due_on=due,
+                done_at=_at(due, 15) if done else None,
+                done_by=tutor if done else None,
+            )
+        return
+    by = fields.pop("created_by")
+    with on(_at(agreed, 14)):
+        record = support_agree(
+            learner=learner,
+            by=by,
+            actions=[{"description": t, "owner": o, "due_on": d} for t, o, d, _ in actions],
+            **fields,
+        ).record
+    for action, (_, _, due, done) in zip(record.actions.order_by("pk"), actions, strict=True):
+        if done:
+            with on(_at(due, 15)):
+                agreed_action_set_done(action=action, done=True, by=tutor)
+
+
+def _change_closed(
+    learner: Learner, level: str, when: dt.datetime, reason: str, factor, by
+) -> None:
+    """The rows rating_change writes, for a learner whose record is now closed."""
     current = learner.ratings.get(ended_at__isnull=True)
     current.ended_at = when
     current.save(update_fields=["ended_at"])
@@ -105,8 +174,8 @@ def _story(
     # Routine contacts for everyone.
     for _ in range(rng.randint(1, 3)):
         day = first_day + dt.timedelta(days=rng.randint(0, span))
-        ContactLogEntryFactory(
-            learner=learner,
+        _contact(
+            learner,
             author=tutor,
             occurred_at=_at(day, rng.randint(9, 16)),
             contact_type=rng.choice([ContactType.MEETING, ContactType.EMAIL, ContactType.VISIT]),
@@ -128,8 +197,8 @@ def _story(
     for i, outcome in enumerate([Outcome.NO_RESPONSE, Outcome.LEFT_MESSAGE, Outcome.RESPONDED]):
         day = min(rise_day + dt.timedelta(days=i + 1), last_day)
         welfare = i > 0
-        ContactLogEntryFactory(
-            learner=learner,
+        _contact(
+            learner,
             author=tutor,
             occurred_at=_at(day, 9 + i * 2),
             contact_type=ContactType.WELFARE_CHECK if welfare else ContactType.PHONE,
@@ -140,16 +209,9 @@ def _story(
         )
     if rng.random() < 0.7:
         agreed = min(rise_day + dt.timedelta(days=4), last_day)
-        record = SupportRecordFactory(
-            learner=learner,
-            created_by=tutor,
-            agreed_on=agreed,
-            kind=rng.choice([SupportKind.SUPPORT_PLAN, SupportKind.ENGAGEMENT_CONTRACT]),
-            review_on=agreed + dt.timedelta(days=28),
-            shared_with_employer=bool(learner.employer_id),
-            summary="Agreed weekly check-ins and a catch-up plan for the late units.",
-        )
-        record.interventions.set(rng.sample(interventions, 2))
+        kind = rng.choice([SupportKind.SUPPORT_PLAN, SupportKind.ENGAGEMENT_CONTRACT])
+        chosen = rng.sample(interventions, 2)
+        actions = []
         for text, owner in [
             ("Submit the overdue unit", "learner"),
             ("Book a three-way review", "tutor"),
@@ -159,18 +221,21 @@ def _story(
             closed = learner.status != LearnerStatus.ON_PROGRAMME and learner.status != (
                 LearnerStatus.BREAK_IN_LEARNING
             )
-            done = due < today and (closed or rng.random() < 0.5)
-            AgreedActionFactory(
-                support_record=record,
-                description=text,
-                owner=owner,
-                due_on=due,
-                done_at=_at(due, 15) if done else None,
-                done_by=tutor if done else None,
-            )
+            actions.append((text, owner, due, due < today and (closed or rng.random() < 0.5)))
+        _support(
+            learner,
+            created_by=tutor,
+            agreed_on=agreed,
+            kind=kind,
+            review_on=agreed + dt.timedelta(days=28),
+            shared_with_employer=bool(learner.employer_id),
+            summary="Agreed weekly check-ins and a catch-up plan for the late units.",
+            interventions=chosen,
+            actions=actions,
+        )
     if safeguarding is not None and rng.random() < 0.08:
-        entry = ContactLogEntryFactory(
-            learner=learner,
+        _contact(
+            learner,
             author=tutor,
             occurred_at=_at(min(rise_day + dt.timedelta(days=2), last_day), 14),
             contact_type=ContactType.MEETING,
@@ -178,8 +243,8 @@ def _story(
             confidential=True,
             notes="Learner disclosed concerns about their safety at home. Referred to the "
             "safeguarding lead the same day.",
+            risk_factors=[factors["safeguarding-referral"]],
         )
-        entry.risk_factors.set([factors["safeguarding-referral"]])
     return True
 
 
@@ -191,7 +256,10 @@ def seed(*, stdout) -> None:
     todo = Learner.objects.filter(contacts__isnull=True).select_related("tutor").order_by("uln")
     told = 0
     for learner in todo:
-        if not learner.ratings.exists():
-            RiskRatingFactory(learner=learner, started_at=_at(learner.start_date, 9))
+        if not learner.ratings.exists():  # enrolled before the learners builder rated them
+            with on(_at(learner.start_date, 9)):
+                learner_enrolment_rate(
+                    learner=learner, by=learner.tutor, level=RiskLevel.LOW, reason=""
+                )
         told += _story(learner, today, factors, interventions, safeguarding)
     stdout.write(f"riskcases: histories for {told} learners")
