@@ -70,15 +70,21 @@ class WorkerProcess:
         return self.process.pid
 
     def children(self) -> list[int]:
-        """The pids of the worker's pool processes (prefork)."""
+        """The pids of the worker's pool processes (prefork): its children running Python.
+        Other children come and go (at start-up ctypes runs ``ldconfig`` to find libraries);
+        taking one of those for the pool child made a kill miss under load."""
         found = []
+        python = Path(f"/proc/{self.pid}/exe")
         for stat in Path("/proc").glob("[0-9]*/stat"):
             try:
                 fields = stat.read_text().rsplit(")", 1)[1].split()
+                if int(fields[1]) != self.pid:
+                    continue
+                if (stat.parent / "exe").resolve() != python.resolve():
+                    continue
             except OSError:
                 continue  # the process ended while we looked
-            if int(fields[1]) == self.pid:
-                found.append(int(stat.parent.name))
+            found.append(int(stat.parent.name))
         return found
 
     def kill(self) -> None:
