@@ -50,31 +50,31 @@ def record_form(model, fields: list[str], date_label: str, **extra) -> type[Reco
 
 
 @dataclass(frozen=True)
-class RecordKind:
+class ActivityRecordForm:
     slug: str
     label: str  # "a session", as in "Add a session"
     form: type[RecordForm]
 
 
-RECORD_KINDS: dict[str, RecordKind] = {
+ACTIVITY_RECORD_FORMS: dict[str, ActivityRecordForm] = {
     kind.slug: kind
     for kind in (
-        RecordKind(
+        ActivityRecordForm(
             "session",
             "Session attendance",
             record_form(ScheduledSession, ["title", "kind", "attendance"], "Date of the session"),
         ),
-        RecordKind(
+        ActivityRecordForm(
             "visit",
             "Visit or review",
             record_form(Visit, ["kind", "outcome"], "Date booked"),
         ),
-        RecordKind(
+        ActivityRecordForm(
             "homework",
             "Homework or assignment",
             record_form(Submission, ["title", "outcome"], "Due date"),
         ),
-        RecordKind(
+        ActivityRecordForm(
             "progress",
             "Progress against plan",
             record_form(
@@ -87,12 +87,12 @@ RECORD_KINDS: dict[str, RecordKind] = {
                 },
             ),
         ),
-        RecordKind(
+        ActivityRecordForm(
             "progress-event",
             "Recorded progress",
             record_form(ProgressEvent, ["kind", "description"], "Date"),
         ),
-        RecordKind(
+        ActivityRecordForm(
             "absence",
             "Absence from work",
             record_form(
@@ -102,7 +102,7 @@ RECORD_KINDS: dict[str, RecordKind] = {
                 labels={"explained": "The absence was explained (by the learner or employer)"},
             ),
         ),
-        RecordKind(
+        ActivityRecordForm(
             "employment",
             "Employment change",
             record_form(

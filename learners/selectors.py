@@ -3,7 +3,7 @@ from django.db.models import Model, QuerySet
 
 from learners.access import learners_visible_to
 from learners.models import BreakInLearning, ImportBatch, Learner
-from learners.record_forms import RECORD_KINDS
+from learners.record_forms import ACTIVITY_RECORD_FORMS
 from learners.roles import ORGANISATION_WIDE_ROLES, Role, roles_of
 
 
@@ -33,7 +33,7 @@ def learner_recent_records(
 ) -> list[tuple[str, Model]]:
     """The latest activity records of every kind, newest first, as (kind label, record)."""
     found: list[tuple[str, Model]] = []
-    for kind in RECORD_KINDS.values():
+    for kind in ACTIVITY_RECORD_FORMS.values():
         model = kind.form._meta.model
         found += [(kind.label, r) for r in model.objects.filter(learner=learner)[:limit]]
     breaks = BreakInLearning.objects.filter(learner=learner)[:limit]

@@ -19,7 +19,7 @@ from escalation.triggers.evaluate import triggers_evaluate
 from escalation.triggers.firing import risk_notification_decide
 from learners.access import learner_get_for_user, role_required
 from learners.policies import active_preset
-from learners.record_forms import RECORD_KINDS
+from learners.record_forms import ACTIVITY_RECORD_FORMS
 from learners.roles import WRITERS
 from learners.services import learner_record_add
 from web.pages import apply_form_errors, closed_redirect
@@ -38,7 +38,7 @@ def _fired_message(request: HttpRequest, fired: list[int]) -> None:
 @role_required(*WRITERS)
 def record_create(request: HttpRequest, pk: int, kind: str) -> HttpResponse:
     learner = learner_get_for_user(user=request.user, pk=pk)
-    record_kind = RECORD_KINDS.get(kind)
+    record_kind = ACTIVITY_RECORD_FORMS.get(kind)
     if record_kind is None:
         raise Http404("No such kind of record.")
     if closed := closed_redirect(request, learner):
@@ -58,7 +58,7 @@ def record_create(request: HttpRequest, pk: int, kind: str) -> HttpResponse:
     return render(
         request,
         "web/learners/record_form.html",
-        {"learner": learner, "form": form, "kind": record_kind, "kinds": RECORD_KINDS},
+        {"learner": learner, "form": form, "kind": record_kind, "kinds": ACTIVITY_RECORD_FORMS},
     )
 
 

@@ -31,7 +31,7 @@ from learners.filters import LearnerListFilter
 from learners.models import Learner, Team
 from learners.policies import active_preset
 from learners.policies.base import RISK_LEVELS
-from learners.record_forms import RECORD_KINDS
+from learners.record_forms import ACTIVITY_RECORD_FORMS
 from learners.roles import SUBJECT_ACCESS_ROLES, WRITERS, Role, has_role, roles_of
 from learners.selectors import learner_list_title, learner_recent_records
 from learners.services import LearnerClosedError
@@ -155,7 +155,7 @@ def learner_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "risk_notifications": learner_risk_notifications(learner=learner),
         "records": learner_recent_records(learner=learner),
         "withdrawal": learner_withdrawal_latest(learner=learner),
-        "record_kinds": RECORD_KINDS,
+        "record_kinds": ACTIVITY_RECORD_FORMS,
         "risk_levels": [(level, active_preset().label(level)) for level in RISK_LEVELS],
         "can_subject_access": has_role(request.user, *SUBJECT_ACCESS_ROLES),
     }
