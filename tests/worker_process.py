@@ -71,8 +71,7 @@ class WorkerProcess:
 
     def children(self) -> list[int]:
         """The pids of the worker's pool processes (prefork): its children running Python.
-        Other children come and go (at start-up ctypes runs ``ldconfig`` to find libraries);
-        taking one of those for the pool child made a kill miss under load."""
+        Other children come and go (at start-up ctypes runs ``ldconfig`` to find libraries)."""
         found = []
         python = Path(f"/proc/{self.pid}/exe")
         for stat in Path("/proc").glob("[0-9]*/stat"):

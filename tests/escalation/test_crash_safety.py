@@ -149,12 +149,15 @@ def test_rule_a_worker_killed_mid_sweep_loses_no_advance_and_repeats_none(queue,
 
 def test_rule_a_pool_child_killed_mid_sweep_puts_the_task_back(queue, overdue_cases):
     with worker_process(queue=queue, pool="prefork") as worker:
-        [child] = wait_for(worker.children, what="the pool child")
+        wait_for(worker.children, what="the pool child")
 
         def kill_child() -> None:
             import os
             import signal
 
+            # The child is looked up now, while it runs the sweep: a pid taken at start-up
+            # could be a short-lived fork (one about to exec) rather than the pool child.
+            [child] = worker.children()
             os.kill(child, signal.SIGKILL)
 
         result = kill_inside_the_second_batch(worker, overdue_cases, kill=kill_child)
