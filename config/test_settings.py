@@ -15,9 +15,14 @@ os.environ.setdefault("APP_ENV", "test")
 os.environ.setdefault("DATABASE_URL", "postgres://postgres@127.0.0.1:5432/learner_manager")
 os.environ.setdefault("CELERY_BROKER_URL", "redis://127.0.0.1:6379/15")
 os.environ.setdefault("CACHE_URL", "rediscache://127.0.0.1:6379/14")
-os.environ.setdefault(
-    "CELERY_RESULT_BACKEND", os.environ["CACHE_URL"].replace("rediscache://", "redis://", 1)
-)
+# Celery's results share the cache's Redis db; a cache that is not Redis (the benchmarks use
+# locmemcache://) leaves the results on their own Redis db, as before.
+if os.environ["CACHE_URL"].startswith("rediscache://"):
+    os.environ.setdefault(
+        "CELERY_RESULT_BACKEND", os.environ["CACHE_URL"].replace("rediscache://", "redis://", 1)
+    )
+else:
+    os.environ.setdefault("CELERY_RESULT_BACKEND", "redis://127.0.0.1:6379/13")
 # pytest-django's live_server with Playwright's sync API runs inside an event loop.
 os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
 

@@ -73,12 +73,14 @@ def learner_enrolment_rate(
     learner_enrol, or by a learners CSV import), and at Medium or High the case it opens.
 
     Locks the learner's row; raises ValidationError (keyed by ``level`` or ``start_factors``)."""
+    rate = dict(learner=learner, set_by=by, level=level, reason=reason, start_factors=start_factors)
+    if not _opens_case(level):
+        # Most learners start Low and open no case: rating_enrol's own transaction is all there
+        # is (an import enrolling thousands saves a savepoint per learner).
+        return rating_enrol(**rate)
     with transaction.atomic():
-        rating = rating_enrol(
-            learner=learner, set_by=by, level=level, reason=reason, start_factors=start_factors
-        )
-        if _opens_case(rating.level):
-            case_open(learner=learner, by=by, reason=f"Start-of-programme risk: {rating.reason}")
+        rating = rating_enrol(**rate)
+        case_open(learner=learner, by=by, reason=f"Start-of-programme risk: {rating.reason}")
     return rating
 
 
