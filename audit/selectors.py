@@ -6,7 +6,9 @@ said in a safeguarding conversation only with the safeguarding team."""
 
 import datetime as dt
 import json
+from collections.abc import Callable
 from dataclasses import dataclass
+from functools import cache
 from typing import Any
 
 from django.apps import apps
@@ -20,7 +22,9 @@ from audit.actor import SYSTEM
 from audit.models import ACCESS_KIND, ACCESS_OPERATIONS, AuditEvent
 from audit.registry import GROUPS, audited_models, tables_of_group
 from learners.models import Learner
-from learners.policies import PRESETS, active_preset
+from learners.policy_reading import organisation_policy
+from policies.selectors import version_spec, version_specs
+from policies.spec import PolicySpec
 
 # What a confidential entry's rows may show to someone outside the safeguarding team.
 CONFIDENTIAL_VISIBLE = {
@@ -97,12 +101,18 @@ def _models_by_table() -> dict[str, type[models.Model]]:
 STAGE_COLUMNS = {"stage", "from_stage", "to_stage"}
 
 
-def _stage_name(row: dict, value: str) -> str:
-    """A stage key in the words of the preset the case runs under (the active one for rows
-    that do not say)."""
-    preset = PRESETS.get(row.get("preset_key") or "") or active_preset()
+def _row_version(row: dict) -> int | None:
+    """The policy version a case's or stage change's row names (its column, as stored)."""
+    return row.get("policy_version_id") or row.get("policy_version")
+
+
+def _stage_name(row: dict, value: str, organisation: Callable[[], PolicySpec]) -> str:
+    """A stage key in the words of the version the row names (the case's, or the stage
+    change's); the organisation's policy for rows that do not say (older stage changes)."""
+    version_id = _row_version(row)
     try:
-        return preset.stage(value).name
+        policy = version_spec(version_id) if version_id else organisation()
+        return policy.stage(value).name
     except KeyError:
         return value
 
@@ -144,7 +154,12 @@ def _confidential(event: AuditEvent, confidential_entries: set[int]) -> bool:
     return False
 
 
-def _changes(event: AuditEvent, model, hidden: set[str] | None) -> list[FieldChange]:
+def _changes(
+    event: AuditEvent,
+    model,
+    hidden: set[str] | None,
+    organisation: Callable[[], PolicySpec],
+) -> list[FieldChange]:
     before, after = event.before or {}, event.after or {}
     fields = {f.column: f for f in model._meta.concrete_fields} if model else {}
     if event.before is not None and event.after is not None:
@@ -172,7 +187,7 @@ def _changes(event: AuditEvent, model, hidden: set[str] | None) -> list[FieldCha
         for row in (before, after):
             value = row.get(column)
             if column in STAGE_COLUMNS and isinstance(value, str) and value:
-                shown.append(_stage_name(row, value))
+                shown.append(_stage_name(row, value, organisation))
             else:
                 shown.append(_display(field, value) if column in row else "")
         changes.append(FieldChange(label, *shown))
@@ -180,9 +195,14 @@ def _changes(event: AuditEvent, model, hidden: set[str] | None) -> list[FieldCha
 
 
 def audit_rows(events: list[AuditEvent], *, reader_sees_confidential: bool) -> list[EventRow]:
-    """Each event with its record's name and its fields before -> after. One query at most
-    (which of the page's contact entries are confidential), however many rows."""
+    """Each event with its record's name and its fields before -> after. A few queries at most
+    (which of the page's contact entries are confidential; the policy versions the page's
+    rows name, and the organisation's policy for those that name none), however many rows."""
     by_table = _models_by_table()
+    version_specs(
+        {_row_version(row) for e in events for row in (e.before, e.after) if row} - {None}
+    )
+    organisation = cache(organisation_policy)  # read once, and only if a row needs it
     confidential_entries: set[int] = set()
     if not reader_sees_confidential:
         entry_ids = {
@@ -212,5 +232,5 @@ def audit_rows(events: list[AuditEvent], *, reader_sees_confidential: bool) -> l
         detail = event.detail
         if secret and ":" in detail:
             detail = detail.split(":", 1)[0]  # the file's name may say what was disclosed
-        rows.append(EventRow(event, record, _changes(event, model, hidden), detail))
+        rows.append(EventRow(event, record, _changes(event, model, hidden, organisation), detail))
     return rows

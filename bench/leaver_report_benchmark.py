@@ -74,8 +74,8 @@ def seed() -> dict:
     from demo.factories import UserFactory
     from escalation.models import EscalationCase, StageChange
     from learners.models import Course, Employer, Learner, Team
-    from learners.policies import active_preset
     from learners.roles import Role
+    from policies.selectors import default_spec
     from reports.cycles import CYCLE_DAYS
     from reports.models import LeaverPanelSettings
     from withdrawals.models import ExitReview, ExitTheme, WithdrawalReason, WithdrawalRequest
@@ -93,7 +93,8 @@ def seed() -> dict:
     employers = [Employer.objects.create(name=f"Employer {i} Ltd") for i in range(40)]
     reasons = list(WithdrawalReason.objects.filter(ilr_year="2026/27"))
     themes = list(ExitTheme.objects.all())
-    stages = [stage.key for stage in active_preset().stages]
+    policy = default_spec()
+    stages = [stage.key for stage in policy.stages]
     cycle_start = timezone.make_aware(dt.datetime.combine(ANCHOR, dt.time(10)))
 
     def withdrawn_at(i: int, earlier: bool) -> dt.datetime:
@@ -111,7 +112,7 @@ def seed() -> dict:
         opened = done - dt.timedelta(days=40)
         case = EscalationCase(
             learner=learner,
-            preset_key="aspiration",
+            policy_version_id=policy.version_id,
             stage=stages[-1],
             status="withdrawn",
             opened_at=opened,
@@ -199,7 +200,7 @@ def seed() -> dict:
         [
             EscalationCase(
                 learner=learner,
-                preset_key="aspiration",
+                policy_version_id=policy.version_id,
                 stage=stages[i % len(stages)],
                 status="open",
                 opened_at=cycle_start,

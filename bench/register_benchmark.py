@@ -338,11 +338,11 @@ def seed_ratings_and_cases(rng: random.Random, today: dt.date, learners, counts)
     from escalation.calendar import add_working_days
     from escalation.models import CaseStatus, ChangeKind, EscalationCase, StageChange
     from learners.models import LearnerStatus
-    from learners.policies import active_preset
+    from policies.selectors import default_spec
     from riskcases.models import RiskRating
     from withdrawals.models import EventKind, WithdrawalEvent, WithdrawalRequest
 
-    preset = active_preset()
+    preset = default_spec()
     stages = [s.key for s in preset.stages]
     on_programme = [x for x in learners if x.status == LearnerStatus.ON_PROGRAMME]
     at_risk = rng.sample(on_programme, HIGH + MEDIUM)
@@ -377,7 +377,7 @@ def seed_ratings_and_cases(rng: random.Random, today: dt.date, learners, counts)
             due_rule = "Support contract in place: no stage deadline"
         case = EscalationCase(
             learner=learner,
-            preset_key=preset.key,
+            policy_version_id=preset.version_id,
             stage=stage.key,
             status=status,
             opened_at=at,
@@ -765,10 +765,10 @@ def seed_fired_notifications(rng: random.Random, today: dt.date, plans, seeded: 
     from escalation.triggers.back_on_track import cases_back_on_track
     from escalation.triggers.registry import triggers_holding
     from learners.models import Learner
-    from learners.policies import active_preset
+    from policies.selectors import default_spec
 
-    preset = active_preset()
-    holding = triggers_holding(learners=Learner.objects.all(), today=today, preset=preset)
+    preset = default_spec()
+    holding = triggers_holding(learners=Learner.objects.all(), today=today, policy=preset)
     on_cases = [f for f in holding if plans[f.learner_id].case is not None]
     fresh = set(rng.sample(range(len(on_cases)), min(FRESH_CASE_FIRINGS, len(on_cases))))
     notes = []
@@ -1046,7 +1046,7 @@ def _floor_contacts_missing(preset) -> str:
             )
         if terms:
             whens.append(
-                f"WHEN c.preset_key = '{preset.key}' AND c.stage = '{stage.key}' "
+                f"WHEN c.policy_version_id = {preset.version_id} AND c.stage = '{stage.key}' "
                 f"THEN {' + '.join(terms)}"
             )
     if not whens:
@@ -1063,10 +1063,10 @@ def floor_sql(*, levels: list[str], overdue: bool) -> str:
     case in this benchmark is under it)."""
     from escalation.models import EscalationCase
     from learners.models import Learner, Team
-    from learners.policies import active_preset
+    from policies.selectors import default_spec
     from riskcases.models import AgreedAction, RiskRating, SupportRecord
 
-    preset = active_preset()
+    preset = default_spec()
     at_risk = ", ".join(f"'{level}'" for level in sorted(preset.support_plan_prompt_levels))
     contacts = _floor_contacts_missing(preset)
     actions = (
@@ -1091,8 +1091,8 @@ def floor_sql(*, levels: list[str], overdue: bool) -> str:
         )
         where.append(f"({past_due} IS TRUE OR {contacts} > 0 OR {with_overdue_actions})")
     return f"""
-        SELECT l.id, l.first_name, l.last_name, l.status, r.level, c.id, c.preset_key, c.stage,
-               c.status, c.stage_due_on, c.stage_started_at, COALESCE({past_due}, false),
+        SELECT l.id, l.first_name, l.last_name, l.status, r.level, c.id, c.policy_version_id,
+               c.stage, c.status, c.stage_due_on, c.stage_started_at, COALESCE({past_due}, false),
                {contacts}, {actions}, u.first_name, u.last_name, u.username, t.name,
                l.programme_type, l.nation, l.start_date
         FROM {Learner._meta.db_table} l

@@ -136,6 +136,7 @@ ACCESS_POLICY: dict[str, Rule] = {
     "login": get("all=>home anonymous=ok"),
     "logout": post("all=>login anonymous=>login"),
     "policy": get("all=ok"),
+    "policy_version": get("all=ok"),
     # --- learners (lists show only the user's scope, so every role may open them)
     "learner_list": get("all=ok"),
     "learner_enrol": get("all=403 manager=ok admin=ok"),

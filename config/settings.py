@@ -61,6 +61,7 @@ INSTALLED_APPS = [
     "axes",
     "csp",
     "accounts",
+    "policies",
     "learners",
     "riskcases",
     "escalation",
@@ -110,6 +111,7 @@ TEMPLATES = [
                 "django.contrib.messages.context_processors.messages",
                 "web.navigation.navigation",
                 "web.navigation.bell",
+                "web.navigation.policy_words",
             ],
         },
     },
@@ -283,9 +285,10 @@ LEARNER_RETENTION_YEARS = env.int("LEARNER_RETENTION_YEARS", default=6)
 # ``manage.py apply_retention --erase``. On: the job anonymises them itself.
 LEARNER_RETENTION_AUTO_ERASE = env.bool("LEARNER_RETENTION_AUTO_ERASE", default=False)
 
-# The policy preset the deployment runs (see escalation/ once the engine lands).
-POLICY_PRESET = env.str("POLICY_PRESET", default="aspiration")
-# The provider's name at the head of stage letters; empty: the policy's own (the preset name
+# The shipped policy (its key) that existing teams follow and new teams get when the database is
+# first migrated; afterwards the admin sets each team's policy and the default (Policies).
+DEFAULT_POLICY = env.str("DEFAULT_POLICY", default="aspiration")
+# The provider's name at the head of stage letters; empty: the policy's own (the policy's name
 # before its colon, e.g. "Aspiration Training").
 LETTER_PROVIDER_NAME = env.str("LETTER_PROVIDER_NAME", default="")
 # The printable PDF of the at-risk register stops at this many rows (a long PDF takes a while

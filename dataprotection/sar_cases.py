@@ -5,6 +5,7 @@ from collections.abc import Iterator
 
 from dataprotection.sar_records import CHUNK, Scope, person
 from escalation.models import EscalationCase, RiskNotification, StageChange, StageLetter
+from escalation.services import case_policy
 from withdrawals.models import (
     Appeal,
     EmployerAgreement,
@@ -18,7 +19,7 @@ def cases(scope: Scope) -> Iterator[dict]:
     for c in EscalationCase.objects.filter(learner=scope.learner).order_by("opened_at", "pk"):
         yield {
             "id": c.pk,
-            "policy": c.preset_key,
+            "policy": case_policy(c).title,
             "stage": c.stage,
             "status": c.get_status_display(),
             "opened_at": c.opened_at,

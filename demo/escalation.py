@@ -24,10 +24,9 @@ from escalation.case_moves import case_move
 from escalation.learner_actions import support_agree
 from escalation.letter_sending import case_letter_template, letter_send, stage_letter_skip
 from escalation.models import CaseStatus, EscalationCase
-from escalation.services import case_stage_notified
+from escalation.services import case_policy, case_stage_notified
 from escalation.sweeps.overdue import case_advance_if_overdue
 from learners.models import BreakInLearning, LearnerStatus, ScheduledSession
-from learners.policies import active_preset
 from riskcases.models import RiskLevel, SupportKind
 
 TUTOR_REASON = "No response to the contact attempts; moved on by the tutor."
@@ -49,7 +48,7 @@ def _tutor_advance(case: EscalationCase, when: dt.datetime) -> None:
 
 
 def _story(case: EscalationCase, level: str, rated_at: dt.datetime, now: dt.datetime) -> None:
-    preset = active_preset()
+    preset = case_policy(case)
     learner = case.learner
     rng = random.Random(int(learner.uln) + 7)
     when = rated_at
@@ -90,14 +89,12 @@ def _story(case: EscalationCase, level: str, rated_at: dt.datetime, now: dt.date
 
 def seed(*, stdout) -> None:
     now = timezone.now()
-    preset = active_preset()
     has_records = Exists(ScheduledSession.objects.filter(learner=OuterRef("learner"))) | Exists(
         BreakInLearning.objects.filter(learner=OuterRef("learner"))
     )
     cases = (
         EscalationCase.objects.filter(
             status=CaseStatus.OPEN,
-            stage=preset.stages[0].key,
             change_count=1,
             learner__archived=False,
             learner__status__in=[LearnerStatus.ON_PROGRAMME, LearnerStatus.BREAK_IN_LEARNING],
@@ -108,6 +105,8 @@ def seed(*, stdout) -> None:
     )
     count = 0
     for case in cases:
+        if case.stage != case_policy(case).stages[0].key:
+            continue
         rating = case.learner.ratings.get(ended_at__isnull=True)
         _story(case, rating.level, rating.started_at, now)
         count += 1

@@ -27,7 +27,7 @@ from demo.factories import (
 from demo.timeline import on
 from escalation.learner_actions import learner_enrolment_rate, learner_rate, support_agree
 from learners.models import Learner, LearnerStatus
-from learners.policies import active_preset
+from learners.policy_reading import learner_policy
 from learners.roles import Role
 from learners.services import CLOSED_STATUSES
 from riskcases.models import (
@@ -138,7 +138,7 @@ def _change_closed(
         learner=learner, level=level, started_at=when, set_by=by, reason=reason
     )
     rating.risk_factors.set([factor])
-    preset = active_preset()
+    preset = learner_policy(learner=learner)
     entry = ContactLogEntry.objects.create(
         learner=learner,
         occurred_at=when,

@@ -8,8 +8,8 @@ from escalation.models import EscalationCase, StageLetter
 
 @admin.register(EscalationCase)
 class EscalationCaseAdmin(admin.ModelAdmin):
-    list_display = ["learner", "preset_key", "stage", "status", "stage_due_on"]
-    list_filter = ["status", "preset_key", "stage"]
+    list_display = ["learner", "policy_version", "stage", "status", "stage_due_on"]
+    list_filter = ["status", "policy_version", "stage"]
     search_fields = ["learner__first_name", "learner__last_name", "learner__uln"]
     list_select_related = ["learner"]
 

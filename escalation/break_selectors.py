@@ -16,7 +16,7 @@ from django.utils import timezone
 
 from learners.access import learners_visible_to
 from learners.models import BreakInLearning, Learner, LearnerStatus
-from learners.policies import active_preset
+from learners.policy_reading import team_specs
 from riskcases.models import ContactLogEntry, ContactType
 
 
@@ -46,9 +46,10 @@ def _rows(learners: QuerySet[Learner], today: dt.date) -> list[BreakRow]:
         break_reason=Subquery(open_break.values("reason")[:1]),
         last_contact_at=Subquery(last_contact),
     )
-    limit = active_preset().break_contact_days
+    specs = team_specs()
     rows = []
     for learner in on_break.select_related("tutor", "team"):
+        limit = specs[learner.team_id].break_contact_days
         last = learner.last_contact_at and timezone.localtime(learner.last_contact_at).date()
         clock = max((d for d in (learner.break_since, last) if d), default=None)
         days = (today - clock).days if clock else None

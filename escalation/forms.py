@@ -1,8 +1,8 @@
 from django import forms
 
-from learners.policies import active_preset
-from learners.policies.base import RISK_LEVELS
+from learners.policy_reading import organisation_policy
 from learners.validators import CleanForm
+from policies.spec import RISK_LEVELS
 from riskcases.forms import TEXT_LIMIT
 
 
@@ -21,9 +21,9 @@ class RiskDecisionForm(CleanForm):
         label="Why (needed to override)",
     )
 
-    def __init__(self, *args, **kwargs):
+    def __init__(self, *args, policy=None, **kwargs):
         super().__init__(*args, **kwargs)
-        preset = active_preset()
+        preset = policy or organisation_policy()
         self.fields["level"].choices = [("", "Choose…")] + [
             (level, preset.label(level)) for level in RISK_LEVELS
         ]

@@ -17,15 +17,16 @@ from django.db import transaction
 from escalation.models import CaseStatus, EscalationCase
 from escalation.services import case_active, case_open, case_step_down
 from learners.models import Learner
-from learners.policies import active_preset
+from learners.policy_reading import learner_policy
 from learners.services import learner_create
 from riskcases.models import RiskFactor, RiskRating, SupportKind, SupportRecord
 from riskcases.services import rating_change, rating_enrol, support_record_create
 
 
-def _opens_case(level: str) -> bool:
-    # Policy (First risk identified): a case opens when a learner is rated Medium or High.
-    return level in active_preset().support_plan_prompt_levels
+def _opens_case(learner: Learner, level: str) -> bool:
+    # Policy (Aspiration, MTT: First risk identified): a case opens at the ratings the version
+    # names as driving its ladder (none where an inactivity clock drives it, as BPN's).
+    return level in learner_policy(learner=learner).drivers.rating_levels
 
 
 def learner_rate(
@@ -52,11 +53,12 @@ def learner_rate(
             risk_factors=risk_factors,
             submission_token=submission_token,
         )
-        if _opens_case(rating.level):
+        if _opens_case(learner, rating.level):
             case_open(
                 learner=learner,
                 by=by,
-                reason=f"Rated {active_preset().label(rating.level)}: {rating.reason}",
+                reason=f"Rated {learner_policy(learner=learner).label(rating.level)}: "
+                f"{rating.reason}",
             )
     return rating
 
@@ -74,7 +76,7 @@ def learner_enrolment_rate(
 
     Locks the learner's row; raises ValidationError (keyed by ``level`` or ``start_factors``)."""
     rate = dict(learner=learner, set_by=by, level=level, reason=reason, start_factors=start_factors)
-    if not _opens_case(level):
+    if not _opens_case(learner, level):
         # Most learners start Low and open no case: rating_enrol's own transaction is all there
         # is (an import enrolling thousands saves a savepoint per learner).
         return rating_enrol(**rate)

@@ -22,16 +22,16 @@ from django.utils.text import slugify
 from escalation.models import ACTIVE_STATUSES, EscalationCase, StageLetter
 from escalation.services import (
     IllegalMove,
-    case_preset,
+    case_policy,
     case_stage_letter,
     case_stage_notified,
     stage_start_sequence,
 )
 from learners.models import Learner
-from learners.policies.base import PolicyPreset
 from notifications.email import email_enqueue
 from notifications.letter_rendering import Letterhead, RenderedLetter, letter_pdf, letter_render
 from notifications.models import LetterTemplate
+from policies.spec import PolicySpec
 from riskcases.attachments import CheckedAttachment
 from riskcases.models import ContactLogEntry, ContactType, ContactWith, Direction, Outcome
 from riskcases.services import contact_log
@@ -49,11 +49,11 @@ def long_date(day: dt.date) -> str:
     return f"{day:%A} {day.day} {day:%B %Y}"
 
 
-def provider_name(preset: PolicyPreset) -> str:
+def provider_name(preset: PolicySpec) -> str:
     return settings.LETTER_PROVIDER_NAME or preset.name.split(":")[0].strip()
 
 
-def letter_context_common(learner: Learner, preset: PolicyPreset, stage_name: str) -> dict:
+def letter_context_common(learner: Learner, preset: PolicySpec, stage_name: str) -> dict:
     """What every letter is rendered with: the provider, the learner, employer and tutor."""
     employer = learner.employer
     tutor = learner.tutor
@@ -75,7 +75,7 @@ def letter_context_common(learner: Learner, preset: PolicyPreset, stage_name: st
 def letter_context_for_case(case: EscalationCase) -> dict:
     """The stage letter's data: the learner, employer, stage and its deadline, as a date and
     as the rule in working days ("within 5 working days, by Monday 30 November 2026")."""
-    preset = case_preset(case)
+    preset = case_policy(case)
     stage = preset.stage(case.stage)
     learner = case.learner
     days = stage.deadline_for(learner.programme_type)
@@ -94,19 +94,19 @@ def letter_context_for_case(case: EscalationCase) -> dict:
     }
 
 
-def letter_template_for(*, preset_key: str, letter_key: str) -> LetterTemplate | None:
+def letter_template_for(*, policy_key: str, letter_key: str) -> LetterTemplate | None:
     return LetterTemplate.objects.filter(
-        preset_key=preset_key, letter_key=letter_key, active=True
+        policy_key=policy_key, letter_key=letter_key, active=True
     ).first()
 
 
 def case_letter_template(case: EscalationCase) -> LetterTemplate | None:
     """The active template for the case's current stage letter (None: no letter, or none
     active)."""
-    letter_key = case_preset(case).stage(case.stage).letter
+    letter_key = case_policy(case).stage(case.stage).letter
     if not letter_key:
         return None
-    return letter_template_for(preset_key=case.preset_key, letter_key=letter_key)
+    return letter_template_for(policy_key=case_policy(case).key, letter_key=letter_key)
 
 
 def _goes_to_employer(template: LetterTemplate, learner: Learner) -> bool:
@@ -226,7 +226,7 @@ def _lock_case(case: EscalationCase) -> EscalationCase:
 def _stage_for_letter(case: EscalationCase) -> tuple[str, int]:
     if case.status not in ACTIVE_STATUSES:
         raise IllegalMove("The case is closed, so its stage letters are finished.")
-    stage = case_preset(case).stage(case.stage)
+    stage = case_policy(case).stage(case.stage)
     if not stage.letter:
         raise IllegalMove(f"{stage.name} has no stage letter.")
     sequence = stage_start_sequence(case)
@@ -248,7 +248,7 @@ def letter_send(
     with transaction.atomic():
         case = _lock_case(case)
         letter_key, sequence = _stage_for_letter(case)
-        if (template.preset_key, template.letter_key) != (case.preset_key, letter_key):
+        if (template.policy_key, template.letter_key) != (case_policy(case).key, letter_key):
             raise IllegalMove("That letter is not this stage's letter.")
         entry = letter_store(
             learner=case.learner,
@@ -280,7 +280,7 @@ def stage_letter_skip(*, case: EscalationCase, by: AbstractBaseUser, reason: str
             case=case,
             stage_key=case.stage,
             change_sequence=sequence,
-            template=letter_template_for(preset_key=case.preset_key, letter_key=letter_key),
+            template=letter_template_for(policy_key=case_policy(case).key, letter_key=letter_key),
             skipped_reason=reason.strip(),
             by=by,
             at=timezone.now(),

@@ -15,7 +15,7 @@ from escalation.models import (
     RiskNotification,
     StageChange,
 )
-from escalation.services import case_preset
+from escalation.services import case_policy
 from learners.access import learners_visible_to
 from learners.models import BreakInLearning, Learner
 from learners.record_kinds import timeline_filters
@@ -36,8 +36,17 @@ def case_get_for_user(*, user: AbstractBaseUser, pk: int) -> EscalationCase:
     return case
 
 
-def case_history(*, case: EscalationCase) -> QuerySet[StageChange]:
-    return case.changes.select_related("by").order_by("sequence")
+def case_history(*, case: EscalationCase) -> list[StageChange]:
+    """The case's changes in order, each with ``version_id`` (the version its to_stage is in)
+    and ``from_version_id`` (the previous change's), so stage names read right across a move
+    to a new version. Rows written before versions were recorded belong to the case's."""
+    changes = list(case.changes.select_related("by").order_by("sequence"))
+    previous = case.policy_version_id
+    for change in changes:
+        change.from_version_id = previous
+        change.version_id = change.policy_version_id or case.policy_version_id
+        previous = change.version_id
+    return changes
 
 
 @dataclass
@@ -54,7 +63,7 @@ class ChecklistItem:
 
 def case_checklist(*, case: EscalationCase) -> list[ChecklistItem]:
     """The stage's required contacts, ticked off from the contact log since the stage began."""
-    stage = case_preset(case).stage(case.stage)
+    stage = case_policy(case).stage(case.stage)
     since = list(
         ContactLogEntry.objects.filter(
             learner_id=case.learner_id, occurred_at__gte=case.stage_started_at
@@ -74,7 +83,7 @@ def case_checklist(*, case: EscalationCase) -> list[ChecklistItem]:
 
 def case_may_act(*, user: AbstractBaseUser, case: EscalationCase) -> bool:
     """Policy: a stage is moved on by the role the preset names for it."""
-    stage = case_preset(case).stage(case.stage)
+    stage = case_policy(case).stage(case.stage)
     return user.is_superuser or bool(roles_of(user) & set(stage.actor_roles))
 
 
@@ -84,7 +93,7 @@ def caseload_with_cases(
     active = EscalationCase.objects.filter(learner=OuterRef("pk"), status__in=ACTIVE_STATUSES)
     return caseload_for(user=user, today=today).annotate(
         case_id=Subquery(active.values("pk")[:1]),
-        case_preset=Subquery(active.values("preset_key")[:1]),
+        case_version=Subquery(active.values("policy_version_id")[:1]),
         case_stage=Subquery(active.values("stage")[:1]),
         case_status=Subquery(active.values("status")[:1]),
         case_due_on=Subquery(active.values("stage_due_on")[:1]),

@@ -1,5 +1,6 @@
 """Case writes. Every move is in TRANSITIONS; a refused move raises; every move writes one
-append-only StageChange row. Deadlines come from the case's preset and the working-day calendar.
+append-only StageChange row. Deadlines come from the case's policy version and the working-day
+calendar.
 """
 
 import datetime as dt
@@ -21,9 +22,10 @@ from escalation.models import (
 )
 from escalation.withdrawal_records import withdrawal_request_create, withdrawal_requests_cancel
 from learners.models import Learner
-from learners.policies import PRESETS, active_preset
-from learners.policies.base import PolicyPreset, Stage
+from learners.policy_reading import learner_policy
 from learners.services import learner_lock
+from policies.selectors import version_spec
+from policies.spec import PolicySpec, Stage
 from riskcases.models import SupportKind
 
 
@@ -48,9 +50,10 @@ TRANSITIONS: dict[str, tuple[frozenset[str], str]] = {
 RAISES_WITHDRAWAL = frozenset({ChangeKind.OPENED, ChangeKind.ADVANCED, ChangeKind.RE_ESCALATED})
 
 
-def case_preset(case: EscalationCase) -> PolicyPreset:
-    # A case keeps the preset it opened under, even if the deployment later switches.
-    return PRESETS[case.preset_key]
+def case_policy(case: EscalationCase) -> PolicySpec:
+    """The version the case is pinned to (it keeps it to the end, whatever its team follows
+    later); read once per process (published versions never change)."""
+    return version_spec(case.policy_version_id)
 
 
 @dataclass(frozen=True)
@@ -61,26 +64,26 @@ class Deadline:
 
 def stage_deadline(
     *,
-    preset: PolicyPreset,
+    policy: PolicySpec,
     stage: Stage,
     learner: Learner,
     start: dt.date,
     due_on: dt.date | None = None,
 ) -> Deadline:
     """The stage's due date and the words of the rule that set it."""
-    days = stage.deadline_for(learner.programme_type)
+    days = stage.deadline_for(learner.programme_type, learner.nation)
     if days is not None:
         programme = learner.get_programme_type_display().lower()
         return Deadline(
             add_working_days(start, days, nation=learner.nation),
-            f"{days} working days: {preset.short_name} {stage.name}, {programme}",
+            f"{days} working days: {policy.short_name} {stage.name}, {programme}",
         )
     if stage.deadline_set_by_person:
         if due_on is None:
             raise ValidationError({"due_on": f"{stage.name} needs a due date (the time plan)."})
         if due_on <= start:
             raise ValidationError({"due_on": "The due date must be after today."})
-        return Deadline(due_on, f"Time plan set when {stage.name} started ({preset.short_name})")
+        return Deadline(due_on, f"Time plan set when {stage.name} started ({policy.short_name})")
     return Deadline(None, "")
 
 
@@ -93,6 +96,7 @@ def stage_change_build(
     by: AbstractBaseUser | None,
     reason: str,
     at: dt.datetime,
+    move_key: str = "",
 ) -> StageChange:
     """Count the change on the case and build (unsaved) its history row; the caller saves
     both (one at a time, or a sweep's batch with bulk_update and bulk_create)."""
@@ -111,6 +115,8 @@ def stage_change_build(
         reason=reason,
         due_on=case.stage_due_on,
         due_rule=case.due_rule,
+        policy_version_id=case.policy_version_id,
+        move_key=move_key,
     )
 
 
@@ -119,7 +125,7 @@ def change_raises_withdrawal(*, case: EscalationCase, kind: str) -> bool:
     return (
         kind in RAISES_WITHDRAWAL
         and case.status == CaseStatus.OPEN
-        and case_preset(case).stage(case.stage).withdrawal
+        and case_policy(case).stage(case.stage).withdrawal
     )
 
 
@@ -155,7 +161,7 @@ def stage_change_record(
 
 def case_stage_start(case: EscalationCase, stage: Stage, at: dt.datetime, due_on=None) -> None:
     deadline = stage_deadline(
-        preset=case_preset(case),
+        policy=case_policy(case),
         stage=stage,
         learner=case.learner,
         start=timezone.localtime(at).date(),
@@ -199,7 +205,7 @@ def case_stage_letter(case: EscalationCase) -> StageLetter | None:
 def case_stage_notified(case: EscalationCase) -> bool:
     """Policy: a stage with a letter is notified once its letter has been sent or a reason
     given for not sending it. A stage without a letter needs nothing."""
-    if not case_preset(case).stage(case.stage).letter:
+    if not case_policy(case).stage(case.stage).letter:
         return True
     return case_stage_letter(case) is not None
 
@@ -211,17 +217,18 @@ def case_active(*, learner: Learner) -> EscalationCase | None:
 def case_open(
     *, learner: Learner, by: AbstractBaseUser | None, reason: str, stage_key: str | None = None
 ) -> EscalationCase:
-    """First risk identified: open a case at the preset's first stage (or ``stage_key``).
-    A learner already in a case keeps that case; nothing new is opened."""
+    """First risk identified: open a case at the first stage of the version the learner's team
+    follows (or ``stage_key``). A learner already in a case keeps that case; nothing new is
+    opened."""
     with transaction.atomic():
         learner = learner_lock(learner=learner)
         existing = case_active(learner=learner)
         if existing is not None:
             return existing
-        preset = active_preset()
-        stage = preset.stage(stage_key) if stage_key else preset.stages[0]
+        policy = learner_policy(learner=learner)
+        stage = policy.stage(stage_key) if stage_key else policy.stages[0]
         now = timezone.now()
-        case = EscalationCase(learner=learner, preset_key=preset.key, opened_at=now)
+        case = EscalationCase(learner=learner, policy_version_id=policy.version_id, opened_at=now)
         case_stage_start(case, stage, now)
         case.save()
         stage_change_record(
@@ -268,16 +275,16 @@ def case_advance(
         if expected_stage is not None and case.stage != expected_stage:
             raise IllegalMove("The case has moved on since this page was loaded.")
         _check_move(case, ChangeKind.ADVANCED)
-        next_stage = case_preset(case).next_stage(case.stage)
+        next_stage = case_policy(case).next_stage(case.stage)
         if next_stage is None:
             raise IllegalMove(
-                f"{case_preset(case).stage(case.stage).name} is the last stage: it hands over "
+                f"{case_policy(case).stage(case.stage).name} is the last stage: it hands over "
                 "to the withdrawal process."
             )
         # People record the stage as notified first; the sweep (by=None) still moves overdue
         # cases on, as the policy's deadlines require.
         if by is not None and not case_stage_notified(case):
-            stage = case_preset(case).stage(case.stage)
+            stage = case_policy(case).stage(case.stage)
             raise IllegalMove(
                 f"{stage.name} has not been notified: send its letter, or record why it was not "
                 "sent, before moving the case on."
@@ -339,7 +346,7 @@ def case_re_escalate(
         from_status = case.status
         now = timezone.now()
         case.status = CaseStatus.OPEN
-        case_stage_start(case, case_preset(case).stage(case.stage), now, due_on=due_on)
+        case_stage_start(case, case_policy(case).stage(case.stage), now, due_on=due_on)
         stage_change_record(
             case=case,
             kind=ChangeKind.RE_ESCALATED,
@@ -401,7 +408,7 @@ def case_withdraw(*, case: EscalationCase, by: AbstractBaseUser, reason: str) ->
     """The withdrawal is complete (approved, and agreed by the employer where needed)."""
     case = _locked(case)
     _check_move(case, ChangeKind.WITHDRAWN)
-    if not case_preset(case).stage(case.stage).withdrawal:
+    if not case_policy(case).stage(case.stage).withdrawal:
         raise IllegalMove("Only a case at the withdrawal stage can end in a withdrawal.")
     from_status = case.status
     now = timezone.now()
@@ -435,7 +442,7 @@ def case_reinstate(
     from_stage, from_status = case.stage, case.status
     now = timezone.now()
     case.status, case.closed_at = CaseStatus.OPEN, None
-    case_stage_start(case, case_preset(case).stage(stage_key), now, due_on=due_on)
+    case_stage_start(case, case_policy(case).stage(stage_key), now, due_on=due_on)
     stage_change_record(
         case=case,
         kind=ChangeKind.REINSTATED,

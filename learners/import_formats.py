@@ -25,9 +25,9 @@ from learners.models import (
     ScheduledSession,
     SessionKind,
 )
-from learners.policies.base import LOW, RISK_LEVELS
-from learners.policies.presets import PRESETS
 from learners.validators import validate_uln
+from policies.models import PolicyVersion
+from policies.spec import LOW, RISK_LEVELS
 
 
 class CellError(ValueError):
@@ -144,20 +144,22 @@ def choice(
     return parse
 
 
-# A starting rating as stored, or as any preset labels it ("Amber" is medium).
-RATING_WORDS = {level: level for level in RISK_LEVELS} | {
-    label.lower(): level
-    for preset in PRESETS.values()
-    for level, label in preset.rating_labels.items()
-}
 FACTORS_CELL_LIMIT = 2000
+
+
+def rating_words() -> dict[str, str]:
+    """A starting rating as stored, or as any policy version labels it ("Amber" is medium)."""
+    words = {level: level for level in RISK_LEVELS}
+    for labels in PolicyVersion.objects.values_list("document__rating_labels", flat=True):
+        words |= {label.lower(): level for level, label in (labels or {}).items()}
+    return words
 
 
 def parse_start_rating(text: str) -> str:
     """A new learner's starting rating; blank is Low, as on the Enrol page."""
     if not text:
         return LOW
-    level = RATING_WORDS.get(text.lower())
+    level = rating_words().get(text.lower())
     if level is None:
         raise CellError(f"Starting rating “{text}” is not recognised. Use low, medium or high.")
     return level

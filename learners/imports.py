@@ -40,9 +40,9 @@ from learners.models import (
     RecordSource,
     Team,
 )
-from learners.policies.base import LOW
 from learners.roles import Role, roles_of
 from learners.validators import CONTROL_CHARACTERS
+from policies.spec import LOW
 
 # Rows per existing-records query, and ULNs per learner query: small enough for any database's
 # parameter limit, big enough that a 20,000-row file takes a handful of queries.

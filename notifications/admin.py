@@ -4,7 +4,6 @@ from django.core.exceptions import ValidationError
 from django.db.models import Case, IntegerField, Value, When
 from django.http import HttpRequest
 
-from learners.policies import PRESETS
 from learners.validators import CleanModelForm
 from notifications.letter_rendering import letter_template_check, variables_help
 from notifications.models import (
@@ -16,6 +15,7 @@ from notifications.models import (
     Notification,
     NotificationPreference,
 )
+from policies.models import Policy, PolicyVersion
 
 
 @admin.register(Notification)
@@ -94,7 +94,7 @@ class LetterTemplateForm(CleanModelForm):
     class Meta:
         model = LetterTemplate
         fields = [
-            "preset_key",
+            "policy_key",
             "letter_key",
             "name",
             "subject",
@@ -107,20 +107,27 @@ class LetterTemplateForm(CleanModelForm):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["body"].help_text = variables_help()
-        self.fields["preset_key"] = forms.ChoiceField(
-            choices=[(key, preset.short_name) for key, preset in PRESETS.items()],
-            label="Policy preset",
+        self.fields["policy_key"] = forms.ChoiceField(
+            choices=list(Policy.objects.values_list("key", "short_name")),
+            label="Policy",
         )
 
     def clean(self):
         data = super().clean()
-        letter_key, preset_key = data.get("letter_key"), data.get("preset_key")
-        if letter_key and preset_key:
-            keys = {s.letter for s in PRESETS[preset_key].stages if s.letter}
+        letter_key, policy_key = data.get("letter_key"), data.get("policy_key")
+        if letter_key and policy_key:
+            keys = {
+                stage["letter"]
+                for document in PolicyVersion.objects.filter(policy__key=policy_key).values_list(
+                    "document", flat=True
+                )
+                for stage in document.get("stages", ())
+                if stage.get("letter")
+            }
             keys.add(WITHDRAWAL_CONFIRMATION)
             if letter_key not in keys:
                 self.add_error(
-                    "letter_key", f"{preset_key} letters are: {', '.join(sorted(keys))}."
+                    "letter_key", f"{policy_key} letters are: {', '.join(sorted(keys))}."
                 )
         if letter_key and data.get("subject") is not None and data.get("body") is not None:
             try:
@@ -135,12 +142,12 @@ class LetterTemplateForm(CleanModelForm):
 
 @admin.register(LetterTemplate)
 class LetterTemplateAdmin(admin.ModelAdmin):
-    """Stage letters per preset. A template that does not compile or render with sample data
+    """Stage letters per policy. A template that does not compile or render with sample data
     is refused on the form."""
 
     form = LetterTemplateForm
-    list_display = ["name", "preset_key", "letter_key", "send_to_employer", "active", "updated_at"]
-    list_filter = ["preset_key", "active"]
+    list_display = ["name", "policy_key", "letter_key", "send_to_employer", "active", "updated_at"]
+    list_filter = ["policy_key", "active"]
     readonly_fields = ["updated_by", "updated_at"]
 
     def save_model(self, request, obj, form, change) -> None:

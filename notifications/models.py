@@ -112,15 +112,15 @@ WITHDRAWAL_CONFIRMATION = "withdrawal_confirmation"
 
 
 class LetterTemplate(models.Model):
-    """A stage letter (or the withdrawal confirmation) for one preset, written in Django's
+    """A stage letter (or the withdrawal confirmation) for one policy, written in Django's
     template language with the variables in notifications.letter_rendering.LETTER_VARIABLES
     only. Admins edit these; the admin form refuses a template that does not compile and render
     with sample data, so a typo is a form error, never a failure when a letter is sent."""
 
-    preset_key = models.CharField(max_length=30)
+    policy_key = models.CharField(max_length=30)
     letter_key = models.CharField(
         max_length=40,
-        help_text="The preset stage's letter (stage_1, formal_warning...) or "
+        help_text="A stage's letter in the policy's versions (stage_1, formal_warning...) or "
         f"{WITHDRAWAL_CONFIRMATION}.",
     )
     name = models.CharField(max_length=120)
@@ -138,12 +138,12 @@ class LetterTemplate(models.Model):
     updated_at = models.DateTimeField(auto_now=True)
 
     class Meta:
-        ordering = ["preset_key", "letter_key"]
+        ordering = ["policy_key", "letter_key"]
         constraints = [
             models.UniqueConstraint(
-                fields=["preset_key", "letter_key"], name="one_letter_template_per_preset_letter"
+                fields=["policy_key", "letter_key"], name="one_letter_template_per_policy_letter"
             )
         ]
 
     def __str__(self) -> str:
-        return f"{self.name} ({self.preset_key})"
+        return f"{self.name} ({self.policy_key})"

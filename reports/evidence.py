@@ -9,10 +9,19 @@ the PDF is drawn from."""
 from django.contrib.auth.models import AbstractBaseUser
 from django.db.models import Prefetch, prefetch_related_objects
 
-from escalation.models import EscalationCase, RiskNotification, StageChange, StageLetter
+from escalation.models import (
+    ACTIVE_STATUSES,
+    EscalationCase,
+    RiskNotification,
+    StageChange,
+    StageLetter,
+)
+from escalation.services import case_policy
 from learners.models import BreakInLearning, Learner
-from learners.policies import PRESETS, PolicyPreset, active_preset
+from learners.policy_reading import learner_policy
 from learners.record_kinds import EVIDENCE_SECTIONS
+from policies.selectors import version_spec, version_specs
+from policies.spec import PolicySpec
 from reports.evidence_rows import (
     ActionRow,
     AgreementRow,
@@ -51,21 +60,22 @@ def person(user: AbstractBaseUser | None, *, default: str = "") -> str:
     return user.get_full_name() or user.get_username()
 
 
-def _stage_name(preset_key: str, stage_key: str) -> str:
+def _stage_name(version_id: int | None, stage_key: str) -> str:
+    """A stage key in the words of the version it belongs to (the key itself if the version
+    lacks it). Versions are read once per process: sections warm them with version_specs."""
     if not stage_key:
         return ""
-    preset = PRESETS.get(preset_key)
     try:
-        return preset.stage(stage_key).name if preset else stage_key
+        return version_spec(version_id).stage(stage_key).name
     except KeyError:
         return stage_key
 
 
-def _label(preset: PolicyPreset, level: str) -> str:
-    return preset.rating_labels.get(level, level) if level else ""
+def _label(policy: PolicySpec, level: str) -> str:
+    return policy.rating_labels.get(level, level) if level else ""
 
 
-def _ratings(learner: Learner, preset: PolicyPreset) -> list[RatingRow]:
+def _ratings(learner: Learner, policy: PolicySpec) -> list[RatingRow]:
     ratings = (
         RiskRating.objects.filter(learner=learner)
         .select_related("set_by")
@@ -76,7 +86,7 @@ def _ratings(learner: Learner, preset: PolicyPreset) -> list[RatingRow]:
         RatingRow(
             started_at=r.started_at,
             ended_at=r.ended_at,
-            level=_label(preset, r.level),
+            level=_label(policy, r.level),
             set_by=person(r.set_by),
             reason=r.reason,
             factors=[f.name for f in r.risk_factors.all()],
@@ -160,7 +170,7 @@ def _support(learner: Learner) -> list[SupportRow]:
 
 
 def _cases(learner: Learner) -> list[CaseRow]:
-    cases = (
+    cases = list(
         EscalationCase.objects.filter(learner=learner)
         .prefetch_related(
             Prefetch(
@@ -169,30 +179,39 @@ def _cases(learner: Learner) -> list[CaseRow]:
         )
         .order_by("opened_at", "pk")
     )
+    # Every version the cases and their changes name, read in one query (then in memory).
+    version_specs(
+        {case.policy_version_id for case in cases}
+        | {c.policy_version_id for case in cases for c in case.changes.all()}
+    )
     rows = []
     for case in cases:
-        key = case.preset_key
-        changes = [
-            StageChangeRow(
-                at=c.at,
-                kind=c.get_kind_display(),
-                from_stage=_stage_name(key, c.from_stage),
-                to_stage=_stage_name(key, c.to_stage),
-                by=person(c.by, default=SWEEP),  # by_sweep: the overdue sweep or a trigger
-                reason=c.reason,
-                due_on=c.due_on,
-                due_rule=c.due_rule,
+        changes = []
+        # A change's to_stage is in its own version (older rows: the case's); its from_stage
+        # is in the version of the change before it.
+        before = case.policy_version_id
+        for c in case.changes.all():
+            after = c.policy_version_id or case.policy_version_id
+            changes.append(
+                StageChangeRow(
+                    at=c.at,
+                    kind=c.get_kind_display(),
+                    from_stage=_stage_name(before, c.from_stage),
+                    to_stage=_stage_name(after, c.to_stage),
+                    by=person(c.by, default=SWEEP),  # by_sweep: the overdue sweep or a trigger
+                    reason=c.reason,
+                    due_on=c.due_on,
+                    due_rule=c.due_rule,
+                )
             )
-            for c in case.changes.all()
-        ]
-        preset = PRESETS.get(key)
+            before = after
         rows.append(
             CaseRow(
                 number=case.pk,
-                policy=preset.short_name if preset else key,
+                policy=case_policy(case).title,
                 opened_at=case.opened_at,
                 status=case.get_status_display(),
-                stage=_stage_name(key, case.stage),
+                stage=_stage_name(case.policy_version_id, case.stage),
                 closed_at=case.closed_at,
                 changes=changes,
             )
@@ -201,16 +220,17 @@ def _cases(learner: Learner) -> list[CaseRow]:
 
 
 def _letters(learner: Learner) -> list[LetterRow]:
-    letters = (
+    letters = list(
         StageLetter.objects.filter(case__learner=learner)
         .select_related("case", "template", "by")
         .order_by("at", "pk")
     )
+    version_specs({letter.case.policy_version_id for letter in letters})
     return [
         LetterRow(
             at=letter.at,
             case_number=letter.case_id,
-            stage=_stage_name(letter.case.preset_key, letter.stage_key),
+            stage=_stage_name(letter.case.policy_version_id, letter.stage_key),
             letter=letter.template.name if letter.template else "",
             sent=letter.sent,
             skipped_reason=letter.skipped_reason,
@@ -220,7 +240,7 @@ def _letters(learner: Learner) -> list[LetterRow]:
     ]
 
 
-def _risk_notifications(learner: Learner, preset: PolicyPreset) -> list[RiskNotificationRow]:
+def _risk_notifications(learner: Learner, policy: PolicySpec) -> list[RiskNotificationRow]:
     notes = (
         RiskNotification.objects.filter(learner=learner)
         .select_related("decided_by")
@@ -231,9 +251,9 @@ def _risk_notifications(learner: Learner, preset: PolicyPreset) -> list[RiskNoti
             fired_at=n.fired_at,
             rule=n.rule_name,
             evidence=n.evidence,
-            proposed=_label(preset, n.proposed_level),
+            proposed=_label(policy, n.proposed_level),
             decision=n.get_status_display(),
-            decided_level=_label(preset, n.decided_level),
+            decided_level=_label(policy, n.decided_level),
             decision_reason=n.decision_reason,
             decided_by=person(n.decided_by),
             decided_at=n.decided_at,
@@ -260,7 +280,7 @@ def _breaks(learner: Learner) -> list[BreakRow]:
     ]
 
 
-def _appeal(appeal: Appeal, preset_key: str) -> AppealRow:
+def _appeal(appeal: Appeal, version_id: int) -> AppealRow:
     return AppealRow(
         received_on=appeal.received_on,
         appellant=appeal.get_appellant_display(),
@@ -273,7 +293,7 @@ def _appeal(appeal: Appeal, preset_key: str) -> AppealRow:
         decided_by=person(appeal.decided_by),
         decided_at=appeal.decided_at,
         decision_reason=appeal.decision_reason,
-        reinstated_at_stage=_stage_name(preset_key, appeal.reinstated_at_stage),
+        reinstated_at_stage=_stage_name(version_id, appeal.reinstated_at_stage),
         recorded_by=person(appeal.recorded_by),
     )
 
@@ -325,7 +345,7 @@ def _withdrawal(request: WithdrawalRequest) -> WithdrawalRow:
         )
         if review
         else None,
-        appeals=[_appeal(a, request.case.preset_key) for a in request.appeals.all()],
+        appeals=[_appeal(a, request.case.policy_version_id) for a in request.appeals.all()],
     )
 
 
@@ -352,10 +372,11 @@ def _withdrawals(learner: Learner) -> list[WithdrawalRow]:
         )
         .order_by("raised_at", "pk")
     )
+    version_specs({request.case.policy_version_id for request in requests})
     return [_withdrawal(request) for request in requests]
 
 
-def _facts(learner: Learner, preset: PolicyPreset) -> LearnerFacts:
+def _facts(learner: Learner, policy: PolicySpec) -> LearnerFacts:
     current = RiskRating.objects.filter(learner=learner, ended_at__isnull=True).first()
     employer = learner.employer
     return LearnerFacts(
@@ -373,30 +394,38 @@ def _facts(learner: Learner, preset: PolicyPreset) -> LearnerFacts:
         status=learner.get_status_display(),
         expected_return_date=learner.expected_return_date,
         archived=learner.archived,
-        current_rating=_label(preset, current.level) if current else "",
+        current_rating=_label(policy, current.level) if current else "",
     )
 
 
 def learner_evidence(*, learner: Learner, user: AbstractBaseUser) -> Evidence:
     """The learner's whole record for ``user``, each section oldest first. The caller has
-    already checked that the user may see the learner (learners.access)."""
-    preset = active_preset()
+    already checked that the user may see the learner (learners.access). Ratings are in the
+    words of the version the learner's team follows; each case in its own version's."""
+    policy = learner_policy(learner=learner)
+    # The pack's policy: the version of the learner's active case, where there is one.
+    active_version = (
+        EscalationCase.objects.filter(learner=learner, status__in=ACTIVE_STATUSES)
+        .values_list("policy_version_id", flat=True)
+        .first()
+    )
+    pack_policy = version_spec(active_version) if active_version else policy
     reader = can_read_confidential(user)
     contacts = _contacts(learner, reader=reader)
     # One reader per section of learners/record_kinds.py's EVIDENCE_SECTIONS.
     sections = {
-        "ratings": lambda: _ratings(learner, preset),
+        "ratings": lambda: _ratings(learner, policy),
         "contacts": lambda: contacts,
         "support": lambda: _support(learner),
         "cases": lambda: _cases(learner),
         "letters": lambda: _letters(learner),
-        "risk_notifications": lambda: _risk_notifications(learner, preset),
+        "risk_notifications": lambda: _risk_notifications(learner, policy),
         "breaks": lambda: _breaks(learner),
         "withdrawals": lambda: _withdrawals(learner),
     }
     return Evidence(
-        learner=_facts(learner, preset),
-        policy=preset.name,
+        learner=_facts(learner, policy),
+        policy=f"{pack_policy.name}, version {pack_policy.version_label}",
         includes_confidential=reader and any(c.confidential for c in contacts),
         confidential_entries=sum(c.confidential for c in contacts),
         **{section.key: sections[section.key]() for section in EVIDENCE_SECTIONS},

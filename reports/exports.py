@@ -6,8 +6,9 @@ import csv
 import datetime as dt
 import io
 import re
-from collections.abc import Callable, Iterable, Iterator
-from dataclasses import dataclass
+from collections.abc import Callable, Iterable, Iterator, Mapping
+from dataclasses import dataclass, field
+from functools import cached_property
 
 from django.contrib.auth.models import AbstractBaseUser
 from django.db.models import QuerySet
@@ -15,30 +16,67 @@ from django.template.loader import render_to_string
 from django.utils import timezone
 
 from learners.models import Learner
-from learners.policies import PRESETS, active_preset
+from learners.policy_reading import organisation_policy, team_specs
+from policies.selectors import version_spec
+from policies.spec import PolicySpec
 from reports.models import ExportFormat, RegisterExport
+from reports.register import versions_in_use
+
+
+@dataclass
+class ExportWords:
+    """What the columns read besides the row: the day, and the policies' words, read once per
+    export however many rows it has (each case's stages in its version, each learner's rating
+    in the version their team follows)."""
+
+    today: dt.date
+    teams: Mapping[int, PolicySpec] = field(default_factory=dict)  # team pk -> its version
+    versions: dict[int, PolicySpec] = field(default_factory=dict)  # version pk -> spec
+
+    @classmethod
+    def read(cls, *, today: dt.date) -> "ExportWords":
+        return cls(
+            today=today,
+            teams=team_specs(today=today),
+            versions={spec.version_id: spec for spec in versions_in_use(today=today)},
+        )
+
+    @cached_property
+    def organisation(self) -> PolicySpec:
+        return organisation_policy()
+
+    def team(self, team_id: int) -> PolicySpec:
+        return self.teams.get(team_id) or self.organisation
+
+    def version(self, version_id: int) -> PolicySpec:
+        if version_id not in self.versions:  # in memory after its first read
+            self.versions[version_id] = version_spec(version_id)
+        return self.versions[version_id]
 
 
 @dataclass(frozen=True)
 class Column:
     header: str
-    value: Callable[[Learner, dt.date], object]
+    value: Callable[[Learner, ExportWords], object]
     in_pdf: bool = True
 
 
-def _stage(learner: Learner, today: dt.date) -> str:
+def _stage(learner: Learner, words: ExportWords) -> str:
     if not learner.case_stage:
         return ""
-    return PRESETS[learner.case_preset].stage(learner.case_stage).name
+    try:
+        return words.version(learner.case_version).stage(learner.case_stage).name
+    except KeyError:
+        return learner.case_stage
 
 
-def days_in_stage(learner: Learner, today: dt.date) -> int | None:
+def days_in_stage(learner: Learner, words: ExportWords) -> int | None:
     if learner.case_stage_started_at is None:
         return None
-    return (today - timezone.localdate(learner.case_stage_started_at)).days
+    return (words.today - timezone.localdate(learner.case_stage_started_at)).days
 
 
-def overdue_reasons(learner: Learner, today: dt.date) -> str:
+def overdue_reasons(learner: Learner, words: ExportWords) -> str:
     reasons = []
     if learner.stage_past_due:
         reasons.append(f"stage past due {learner.case_due_on:%d/%m/%Y}")
@@ -49,41 +87,42 @@ def overdue_reasons(learner: Learner, today: dt.date) -> str:
     return "; ".join(reasons)
 
 
-def _rating(learner: Learner, today: dt.date) -> str:
-    return active_preset().label(learner.current_level) if learner.current_level else ""
+def _rating(learner: Learner, words: ExportWords) -> str:
+    level = learner.current_level
+    return words.team(learner.team_id).rating_labels.get(level, level) if level else ""
 
 
-def _case_status(learner: Learner, today: dt.date) -> str:
+def _case_status(learner: Learner, words: ExportWords) -> str:
     return {"open": "Open", "stepped_down": "Stepped down"}.get(learner.case_status or "", "")
 
 
-def _first_days(learner: Learner, today: dt.date) -> str:
-    days = active_preset().directors_told_within_days
-    return "yes" if 0 <= (today - learner.start_date).days < days else ""
+def _first_days(learner: Learner, words: ExportWords) -> str:
+    days = words.team(learner.team_id).directors_told_within_days
+    return "yes" if 0 <= (words.today - learner.start_date).days < days else ""
 
 
-def _tutor(learner: Learner, today: dt.date) -> str:
+def _tutor(learner: Learner, words: ExportWords) -> str:
     return learner.tutor.get_full_name() or learner.tutor.get_username()
 
 
 COLUMNS: tuple[Column, ...] = (
-    Column("Learner", lambda lr, t: lr.full_name),
-    Column("ULN", lambda lr, t: lr.uln),
+    Column("Learner", lambda lr, w: lr.full_name),
+    Column("ULN", lambda lr, w: lr.uln),
     Column("Rating", _rating),
     Column("Stage", _stage),
     Column("Case status", _case_status, in_pdf=False),
-    Column("Stage due", lambda lr, t: lr.case_due_on),
+    Column("Stage due", lambda lr, w: lr.case_due_on),
     Column("Days in stage", days_in_stage),
     Column("Overdue", overdue_reasons),
     Column("Tutor", _tutor),
-    Column("Team", lambda lr, t: lr.team.name),
-    Column("Programme", lambda lr, t: lr.get_programme_type_display()),
-    Column("Nation", lambda lr, t: lr.get_nation_display()),
-    Column("Course", lambda lr, t: lr.course.title, in_pdf=False),
-    Column("Employer", lambda lr, t: lr.employer.name if lr.employer else "", in_pdf=False),
-    Column("Start date", lambda lr, t: lr.start_date),
+    Column("Team", lambda lr, w: lr.team.name),
+    Column("Programme", lambda lr, w: lr.get_programme_type_display()),
+    Column("Nation", lambda lr, w: lr.get_nation_display()),
+    Column("Course", lambda lr, w: lr.course.title, in_pdf=False),
+    Column("Employer", lambda lr, w: lr.employer.name if lr.employer else "", in_pdf=False),
+    Column("Start date", lambda lr, w: lr.start_date),
     Column("First days on programme", _first_days, in_pdf=False),
-    Column("Learner status", lambda lr, t: lr.get_status_display(), in_pdf=False),
+    Column("Learner status", lambda lr, w: lr.get_status_display(), in_pdf=False),
 )
 
 # A cell a spreadsheet would run as a formula (CSV injection) is prefixed with a quote.
@@ -104,8 +143,9 @@ def safe_cell(value: object) -> object:
 
 
 def export_rows(queryset: QuerySet[Learner], *, today: dt.date) -> Iterator[list[object]]:
+    words = ExportWords.read(today=today)
     for learner in queryset.iterator(chunk_size=2000):
-        yield [safe_cell(column.value(learner, today)) for column in COLUMNS]
+        yield [safe_cell(column.value(learner, words)) for column in COLUMNS]
 
 
 @dataclass(frozen=True)
@@ -206,8 +246,9 @@ def pdf_bytes(
     from weasyprint import HTML  # imported here: WeasyPrint is slow to import
 
     columns = [c for c in COLUMNS if c.in_pdf]
+    words = ExportWords.read(today=today)
     rows = [
-        [column.value(learner, today) for column in columns]
+        [column.value(learner, words) for column in columns]
         for learner in queryset.iterator(chunk_size=2000)
     ]
     html = render_to_string(
@@ -217,7 +258,7 @@ def pdf_bytes(
             "headers": [c.header for c in columns],
             "rows": rows,
             "counts": counts,
-            "preset": active_preset(),
+            "policy": words.organisation,
         },
     )
     return HTML(string=html).write_pdf()

@@ -12,8 +12,8 @@ from django.http import QueryDict
 
 from learners.access import learners_visible_to
 from learners.models import Learner, Nation, ProgrammeType, Team
-from learners.policies import active_preset
-from learners.policies.base import RISK_LEVELS
+from learners.policy_reading import organisation_policy, team_specs
+from policies.spec import RISK_LEVELS
 from reports.register import (
     first_days_condition,
     learners_with_overdue_actions,
@@ -130,12 +130,19 @@ class RegisterFilter(ScopeFilter):
 
     def __init__(self, *args, **kwargs) -> None:
         super().__init__(*args, **kwargs)
-        preset = active_preset()
+        # Organisation-wide words: the filter spans every team (the rows use each team's own).
+        policy = organisation_policy()
         fields = self.form.fields
-        fields["rating"].choices = [(level, preset.label(level)) for level in RISK_LEVELS]
+        fields["rating"].choices = [(level, policy.label(level)) for level in RISK_LEVELS]
         fields["stage"].choices = [("", "Any stage"), *stage_filter_choices()]
-        days = preset.directors_told_within_days
-        fields["first_days"].label = f"In the first {days} days on programme"
+        # Each team counts its own version's days; say so where the teams' versions differ.
+        days = sorted({spec.directors_told_within_days for spec in team_specs().values()})
+        days = days or [policy.directors_told_within_days]
+        fields["first_days"].label = (
+            f"In the first {days[0]} days on programme"
+            if len(days) == 1
+            else f"In the first {' or '.join(map(str, days))} days on programme (by team)"
+        )
 
     def filter_stage(self, queryset: QuerySet[Learner], name: str, value: str):
         return stage_filter(queryset, value) if value else queryset

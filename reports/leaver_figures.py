@@ -15,11 +15,15 @@ from collections.abc import Callable
 from dataclasses import asdict, dataclass, field
 
 from django.db.models import Count, OuterRef, Subquery
+from django.db.models.functions import Coalesce
 from django.utils import timezone
 
 from escalation.models import ACTIVE_STATUSES, CaseStatus, ChangeKind, StageChange
+from escalation.services import case_policy
 from learners.models import ProgrammeType
-from learners.policies import PRESETS, active_preset
+from learners.policy_reading import organisation_policy, team_specs
+from policies.selectors import version_specs
+from policies.spec import PolicySpec
 from reports.cycles import Cycle, cycles_before, day_start
 from reports.leavers import leaver_counts_by_cycle, leavers_in
 from withdrawals.models import WithdrawalRequest as Withdrawal
@@ -38,7 +42,9 @@ class LeaverFigures:
     cycle_start: str
     cycle_end: str
     as_of: str
-    preset: str
+    policy: str  # the organisation's policy, by name
+    # The policy versions the report's cases ran under (leavers' and the pipeline's), by title.
+    policy_versions: list[str] = field(default_factory=list)
     leavers: list[dict] = field(default_factory=list)
     total: int = 0
     from_break: int = 0
@@ -67,21 +73,21 @@ def _user(user) -> str:
 
 
 def _history(request: Withdrawal) -> list[dict]:
-    """First risk (the case opened), the first day the case reached each of its preset's
+    """First risk (the case opened), the first day the case reached each of its version's
     stages, and the director's approval."""
     case = request.case
-    preset = PRESETS[case.preset_key]
+    policy = case_policy(case)
     reached: dict[str, dt.datetime] = {}
     for change in case.changes.all():  # prefetched, in sequence order
         if change.kind in REACHED and change.to_stage not in reached:
             reached[change.to_stage] = change.at
     history = [{"label": "First risk (case opened)", "date": _day(case.opened_at)}]
-    # A case opened at the preset's first stage: that stage's day is the line above.
-    first_stage = preset.stages[0].key
+    # A case opened at the version's first stage: that stage's day is the line above.
+    first_stage = policy.stages[0].key
     opened_there = reached.get(first_stage) == case.opened_at
     history += [
         {"label": stage.name, "date": _day(reached[stage.key])}
-        for stage in preset.stages
+        for stage in policy.stages
         if stage.key in reached and not (stage.key == first_stage and opened_there)
     ]
     history.append({"label": "Director's approval", "date": _day(request.decided_at)})
@@ -145,9 +151,23 @@ def _summaries(figures: LeaverFigures) -> None:
     figures.from_break = sum(1 for lv in leavers if lv["from_break"])
 
 
+def _stage_place(policy: PolicySpec, key: str) -> tuple[int, str]:
+    try:
+        return policy.stage_number(key), policy.stage(key).name
+    except (KeyError, ValueError):  # not a stage of the version: after its stages, by key
+        return len(policy.stages) + 1, key
+
+
 def pipeline_as_at(day: dt.date) -> tuple[list[dict], int]:
-    """Cases active at the end of ``day`` by stage (the active preset's order, other presets'
-    stages after), plus stepped down: each case's latest stage change up to then."""
+    """Cases active at the end of ``day`` by stage (by version, each in its ladder's order),
+    plus stepped down: each case's latest stage change up to then. A stage is named with its
+    version's title where more than one version appears."""
+    pipeline, total, _versions = _pipeline_and_versions(day)
+    return pipeline, total
+
+
+def _pipeline_and_versions(day: dt.date) -> tuple[list[dict], int, list[PolicySpec]]:
+    """pipeline_as_at's pipeline and total, and the versions its cases run under."""
     end = day_start(day + dt.timedelta(days=1))
     latest = StageChange.objects.filter(case_id=OuterRef("case_id"), at__lt=end).order_by(
         "-sequence"
@@ -155,24 +175,43 @@ def pipeline_as_at(day: dt.date) -> tuple[list[dict], int]:
     rows = (
         StageChange.objects.filter(at__lt=end, to_status__in=ACTIVE_STATUSES)
         .filter(sequence=Subquery(latest.values("sequence")[:1]))
-        .values("to_status", "to_stage", "case__preset_key")
+        # The version to_stage belongs to: the change's own (older rows: the case's).
+        .annotate(version_id=Coalesce("policy_version_id", "case__policy_version_id"))
+        .values("to_status", "to_stage", "version_id", "case__policy_version_id")
         .annotate(n=Count("id"))
     )
     by_stage: Counter = Counter()
     stepped_down = 0
+    version_ids = set()
     for row in rows:
+        version_ids.add(row["case__policy_version_id"])
         if row["to_status"] == CaseStatus.STEPPED_DOWN:
             stepped_down += row["n"]
         else:
-            by_stage[(row["case__preset_key"], row["to_stage"])] += row["n"]
-    preset = active_preset()
-    order = [(preset.key, stage.key) for stage in preset.stages]
-    order += sorted(key for key in by_stage if key not in order)
+            by_stage[(row["version_id"], row["to_stage"])] += row["n"]
+            version_ids.add(row["version_id"])
+    # Every stage of every version in use (the teams' current ones and the cases'), zeros too:
+    # the panel reads an empty stage as well as a full one.
+    version_ids |= {spec.version_id for spec in team_specs(today=day).values()}
+    specs = version_specs(version_ids)
+    for version_id, spec in specs.items():
+        for stage in spec.stages:
+            by_stage.setdefault((version_id, stage.key), 0)
+    places = {
+        (version_id, key): _stage_place(specs[version_id], key) for version_id, key in by_stage
+    }
+    order = sorted(by_stage, key=lambda key: (key[0], places[key][0], key[1]))
+    several = len({version_id for version_id, _ in by_stage}) > 1
     pipeline = [
-        {"label": PRESETS[key[0]].stage(key[1]).name, "count": by_stage[key]} for key in order
+        {
+            "label": f"{specs[key[0]].title}: {places[key][1]}" if several else places[key][1],
+            "count": by_stage[key],
+        }
+        for key in order
     ]
     pipeline.append({"label": STEPPED_DOWN_LABEL, "count": stepped_down})
-    return pipeline, sum(by_stage.values()) + stepped_down
+    versions = [specs[pk] for pk in sorted(specs)]
+    return pipeline, sum(by_stage.values()) + stepped_down, versions
 
 
 def _trend(figures: LeaverFigures, cycle: Cycle) -> None:
@@ -222,17 +261,22 @@ def leaver_figures_build(
         cycle_start=cycle.start.isoformat(),
         cycle_end=cycle.end.isoformat(),
         as_of=as_of.isoformat(),
-        preset=active_preset().key,
+        policy=organisation_policy().name,
     )
     say(10, "Finding the cycle's leavers")
     requests = list(leavers_in(cycle))
+    # Every version the leavers' cases ran under, read in one query (then in memory).
+    leaver_versions = version_specs({request.case.policy_version_id for request in requests})
     figures.leavers = [_leaver(request) for request in requests]
     figures.total = len(figures.leavers)
     say(35, "Counting by reason, programme, team and month")
     _summaries(figures)
     figures.quotes = _quotes(requests)
     say(45, "Counting the at-risk pipeline")
-    figures.pipeline, figures.pipeline_total = pipeline_as_at(as_of)
+    figures.pipeline, figures.pipeline_total, pipeline_versions = _pipeline_and_versions(as_of)
+    figures.policy_versions = sorted(
+        {spec.title for spec in [*leaver_versions.values(), *pipeline_versions]}
+    )
     say(55, "Comparing with previous cycles")
     _trend(figures, cycle)
     return figures

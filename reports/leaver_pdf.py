@@ -5,7 +5,6 @@ import datetime as dt
 from django.template.loader import render_to_string
 from django.utils import timezone
 
-from learners.policies import PRESETS
 from reports.charts import Series, bar_chart_svg
 
 
@@ -41,7 +40,6 @@ def leaver_report_html(*, figures: dict, generated_by: str, generated_at: dt.dat
         "reports/leaver_report_pdf.html",
         {
             "f": figures,
-            "preset": PRESETS[figures["preset"]],
             "charts": _charts(figures),
             "generated_by": generated_by,
             "generated_at": timezone.localtime(generated_at),

@@ -12,7 +12,10 @@ Overdue, one definition for every page and export:
 """
 
 import datetime as dt
+import operator
+from collections.abc import Callable, Hashable
 from dataclasses import dataclass, field
+from functools import reduce
 
 from django.contrib.auth.models import AbstractBaseUser
 from django.db import connections
@@ -39,14 +42,15 @@ from django.utils import timezone
 from escalation.models import ACTIVE_STATUSES, CaseStatus, EscalationCase
 from learners.access import learners_visible_to
 from learners.models import Learner, LearnerStatus
-from learners.policies import PRESETS, PolicyPreset, active_preset
-from learners.policies.base import RISK_LEVELS, ContactRequirement
+from learners.policy_reading import organisation_policy, team_specs
+from policies.selectors import version_specs
+from policies.spec import RISK_LEVELS, ContactRequirement, PolicySpec
 from riskcases.models import AgreedAction, ContactLogEntry
 
 # Learners still with the provider: a withdrawn or finished learner is off the register.
 CURRENT_STATUSES = (LearnerStatus.ON_PROGRAMME, LearnerStatus.BREAK_IN_LEARNING)
 
-# Stage filter values beside the preset's stage keys.
+# Stage filter values beside the versions' stage keys.
 STEPPED_DOWN = "stepped_down"
 NO_CASE = "none"
 
@@ -82,8 +86,32 @@ def register_ordering(sort: str) -> list:
 
 
 def at_risk_levels() -> frozenset[str]:
-    # The ratings at which the policy opens a case ("First risk identified"): Medium and High.
-    return active_preset().support_plan_prompt_levels
+    # The ratings at which a team's policy opens a case ("First risk identified"), over every
+    # team's version: Medium and High, say.
+    levels = frozenset().union(*(spec.drivers.rating_levels for spec in team_specs().values()))
+    return levels or organisation_policy().drivers.rating_levels
+
+
+def _per_team(
+    value_of: Callable[[PolicySpec], Hashable],
+    condition: Callable[..., Q],
+    *,
+    today: dt.date | None = None,
+) -> Q:
+    """``condition(value)`` with the value each team's version gives: the organisation policy's
+    value for every team but those whose version differs (and for a team that follows no
+    version in effect), and one term per other value for the teams that give it. As many terms
+    as distinct values, whatever the rows; two queries for the teams."""
+    default = value_of(organisation_policy())
+    teams_by_value: dict[Hashable, list[int]] = {}
+    for team_id, spec in sorted(team_specs(today=today).items()):
+        if (value := value_of(spec)) != default:
+            teams_by_value.setdefault(value, []).append(team_id)
+    if not teams_by_value:
+        return condition(default)
+    differing = sorted(team_id for teams in teams_by_value.values() for team_id in teams)
+    terms = [Q(team_id__in=teams) & condition(value) for value, teams in teams_by_value.items()]
+    return reduce(operator.or_, terms, ~Q(team_id__in=differing) & condition(default))
 
 
 def _entries_logged(requirement: ContactRequirement) -> Coalesce:
@@ -98,32 +126,34 @@ def _entries_logged(requirement: ContactRequirement) -> Coalesce:
     return Coalesce(Subquery(counted, output_field=IntegerField()), Value(0))
 
 
-def presets_in_use() -> list[PolicyPreset]:
-    """The presets of active cases (a case keeps the preset it opened under) and the active one.
-    Expressions that branch on a case's preset name only these, which keeps the SQL short."""
-    keys = set(
+def versions_in_use(*, today: dt.date | None = None) -> list[PolicySpec]:
+    """The versions of active cases (a case keeps the version it is pinned to) and each team's
+    current one, by pk. Expressions that branch on a case's version name only these, which
+    keeps the SQL short."""
+    ids = set(
         EscalationCase.objects.filter(status__in=ACTIVE_STATUSES)
         .order_by()
-        .values_list("preset_key", flat=True)
+        .values_list("policy_version_id", flat=True)
         .distinct()
     )
-    keys.add(active_preset().key)
-    return [preset for key, preset in PRESETS.items() if key in keys]
+    specs = {spec.version_id: spec for spec in team_specs(today=today).values()}
+    specs.update(version_specs(ids - set(specs)))
+    return [specs[pk] for pk in sorted(specs)]
 
 
-def _contacts_missing(today: dt.date, presets: list[PolicyPreset]) -> Case:
+def _contacts_missing(today: dt.date, versions: list[PolicySpec]) -> Case:
     """How many required contact attempts the case's stage still lacks, counted only once the
     stage's deadline has arrived (before that they are simply not done yet)."""
     whens = []
-    for preset in presets:
-        for stage in preset.stages:
+    for version in versions:
+        for stage in version.stages:
             if not stage.contacts:
                 continue
             missing = None
             for requirement in stage.contacts:
                 short = Greatest(Value(requirement.count) - _entries_logged(requirement), Value(0))
                 missing = short if missing is None else missing + short
-            whens.append(When(case_preset=preset.key, case_stage=stage.key, then=missing))
+            whens.append(When(case_version=version.version_id, case_stage=stage.key, then=missing))
     if not whens:
         return Value(0, output_field=IntegerField())
     return Case(
@@ -136,11 +166,11 @@ def _contacts_missing(today: dt.date, presets: list[PolicyPreset]) -> Case:
     )
 
 
-def _rank_of_stage(presets: list[PolicyPreset]) -> Case:
+def _rank_of_stage(versions: list[PolicySpec]) -> Case:
     whens = [
-        When(case_preset=preset.key, case_stage=stage.key, then=Value(number))
-        for preset in presets
-        for number, stage in enumerate(preset.stages, start=1)
+        When(case_version=version.version_id, case_stage=stage.key, then=Value(number))
+        for version in versions
+        for number, stage in enumerate(version.stages, start=1)
     ]
     # Stepped down sorts after the stages, learners without a case before them.
     return Case(
@@ -156,7 +186,7 @@ def learners_with_case_columns(
 ) -> QuerySet[Learner]:
     """The user's current learners with rating, active case and overdue columns."""
     today = today or timezone.localdate()
-    presets = presets_in_use()
+    versions = versions_in_use(today=today)
     open_actions = AgreedAction.objects.filter(
         support_record__learner=OuterRef("pk"), done_at__isnull=True, due_on__lt=today
     ).order_by()
@@ -177,18 +207,18 @@ def learners_with_case_columns(
                 output_field=IntegerField(),
             ),
             case_id=F("active_case__id"),
-            case_preset=F("active_case__preset_key"),
+            case_version=F("active_case__policy_version_id"),
             case_stage=F("active_case__stage"),
             case_status=F("active_case__status"),
             case_due_on=F("active_case__stage_due_on"),
             case_stage_started_at=F("active_case__stage_started_at"),
-            stage_rank=_rank_of_stage(presets),
+            stage_rank=_rank_of_stage(versions),
             stage_past_due=Case(
                 When(Q(case_status=CaseStatus.OPEN, case_due_on__lt=today), then=Value(True)),
                 default=Value(False),
                 output_field=BooleanField(),
             ),
-            contacts_missing=_contacts_missing(today, presets),
+            contacts_missing=_contacts_missing(today, versions),
             actions_overdue=Coalesce(
                 Subquery(overdue_actions.values("n"), output_field=IntegerField()), Value(0)
             ),
@@ -218,7 +248,12 @@ def overdue_condition(*, today: dt.date) -> Q:
 
 
 def register_condition() -> Q:
-    return Q(case_id__isnull=False) | Q(current_level__in=sorted(at_risk_levels()))
+    # A rating puts a learner on the register at the levels their team's version opens a case.
+    at_risk = _per_team(
+        lambda spec: frozenset(spec.drivers.rating_levels),
+        lambda levels: Q(current_level__in=sorted(levels)),
+    )
+    return Q(case_id__isnull=False) | at_risk
 
 
 def register_for(*, user: AbstractBaseUser, today: dt.date | None = None) -> QuerySet[Learner]:
@@ -252,19 +287,24 @@ def overdue_for(*, user: AbstractBaseUser, today: dt.date | None = None) -> Quer
 class RegisterCounts:
     total: int = 0
     by_rating: dict[str, int] = field(default_factory=dict)
-    # (filter value, preset key or "", stage key or "", count) in ladder order
-    by_stage: list[tuple[str, str, str, int]] = field(default_factory=list)
+    # (filter value, version pk or 0, stage key or "", count) in ladder order
+    by_stage: list[tuple[str, int, str, int]] = field(default_factory=list)
 
 
-GROUP_COLUMNS = ("current_level", "case_preset", "case_stage", "case_status")
+GROUP_COLUMNS = ("current_level", "case_version", "case_stage", "case_status")
 
 
 def _stage_bucket(group: dict) -> tuple:
     if group["case_status"] == CaseStatus.STEPPED_DOWN:
-        return (100, STEPPED_DOWN, "", "")
+        return (100, STEPPED_DOWN, 0, "")
     if group["case_stage"]:
-        return (group["stage_rank"], group["case_stage"], group["case_preset"], group["case_stage"])
-    return (0, NO_CASE, "", "")
+        return (
+            group["stage_rank"],
+            group["case_stage"],
+            group["case_version"],
+            group["case_stage"],
+        )
+    return (0, NO_CASE, 0, "")
 
 
 def _counts_from_groups(groups) -> RegisterCounts:
@@ -277,7 +317,7 @@ def _counts_from_groups(groups) -> RegisterCounts:
         key = _stage_bucket(group)
         stages[key] = stages.get(key, 0) + group["n"]
     counts.by_stage = [
-        (value, preset, stage, n) for (_, value, preset, stage), n in sorted(stages.items())
+        (value, version, stage, n) for (_, value, version, stage), n in sorted(stages.items())
     ]
     return counts
 
@@ -345,9 +385,25 @@ def register_counts(queryset: QuerySet[Learner]) -> RegisterCounts:
 
 
 def stage_filter_choices() -> list[tuple[str, str]]:
-    preset = active_preset()
+    """The stage keys of the versions in use in ladder order (a key a version adds comes after
+    the version's stage before it, a ladder of new keys after the rest), each named as its
+    versions name it ("Stage 1 / First concern" where two name one key differently). The
+    filter matches the key in every version."""
+    keys: list[str] = []
+    names: dict[str, list[str]] = {}
+    for version in versions_in_use():
+        place = len(keys)
+        for stage in version.stages:
+            if stage.key in names:
+                place = keys.index(stage.key) + 1
+            else:
+                keys.insert(place, stage.key)
+                place += 1
+                names[stage.key] = []
+            if stage.name not in names[stage.key]:
+                names[stage.key].append(stage.name)
     return [
-        *((stage.key, stage.name) for stage in preset.stages),
+        *((key, " / ".join(names[key])) for key in keys),
         (STEPPED_DOWN, "Stepped down (support contract)"),
         (NO_CASE, "No open case (rated at risk)"),
     ]
@@ -369,6 +425,10 @@ def started_stage_before(*, days: int, today: dt.date) -> dt.datetime:
 
 
 def first_days_condition(*, today: dt.date) -> Q:
-    # Policy (MTT): the first 60 days on programme, when directors are told at once.
-    days = active_preset().directors_told_within_days
-    return Q(start_date__gt=today - dt.timedelta(days=days), start_date__lte=today)
+    # Policy (MTT): the first 60 days on programme, when directors are told at once; each team
+    # by its own version's number of days.
+    return _per_team(
+        lambda spec: spec.directors_told_within_days,
+        lambda days: Q(start_date__gt=today - dt.timedelta(days=days), start_date__lte=today),
+        today=today,
+    )

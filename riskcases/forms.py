@@ -6,8 +6,9 @@ from django.core.exceptions import ValidationError
 from django.utils import timezone
 
 from learners.models import Learner, LearnerStatus
-from learners.policies import active_preset
+from learners.policy_reading import organisation_policy
 from learners.validators import CleanForm
+from policies.spec import PolicySpec
 from riskcases.attachments import ALLOWED_DESCRIPTION, CheckedAttachment, attachment_check
 from riskcases.models import (
     ActionOwner,
@@ -26,8 +27,10 @@ MAX_ATTACHMENTS = 5
 TEXT_LIMIT = 10_000
 
 
-def rating_choices() -> list[tuple[str, str]]:
-    preset = active_preset()
+def rating_choices(policy: PolicySpec | None = None) -> list[tuple[str, str]]:
+    """Each level in the words of ``policy`` (the learner's team's; by default the
+    organisation's default policy)."""
+    preset = policy or organisation_policy()
     return [
         (level, f"{preset.label(level)}: {preset.rating_meanings[level]}")
         for level in RiskLevel.values
@@ -66,9 +69,9 @@ class RatingChangeForm(TokenForm):
         label="Risk factors that apply",
     )
 
-    def __init__(self, *args, **kwargs):
+    def __init__(self, *args, policy: PolicySpec | None = None, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["level"].choices = rating_choices()
+        self.fields["level"].choices = rating_choices(policy)
 
 
 class MultipleFileInput(forms.ClearableFileInput):

@@ -5,7 +5,7 @@ from django.db import models
 from django.db.models import Q
 
 from learners.models import Learner
-from learners.policies.base import HIGH, LOW, MEDIUM
+from policies.spec import HIGH, LOW, MEDIUM
 
 
 class RiskLevel(models.TextChoices):

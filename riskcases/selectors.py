@@ -22,7 +22,7 @@ from django.db.models.functions import Coalesce
 from django.utils import timezone
 
 from learners.models import Learner
-from learners.policies import active_preset
+from learners.policy_reading import learner_policy
 from learners.record_kinds import timeline_filters
 from learners.roles import Role, has_role
 from learners.selectors import learner_list_for
@@ -195,7 +195,10 @@ def learner_risk_factors(*, learner: Learner, user: AbstractBaseUser) -> QuerySe
 def learner_needs_support_prompt(*, learner: Learner, rating: RiskRating | None) -> bool:
     """Policy (First risk identified): at Medium or High a support plan and engagement
     contract must be considered. Prompt until one has been agreed since the rating began."""
-    if rating is None or rating.level not in active_preset().support_plan_prompt_levels:
+    if (
+        rating is None
+        or rating.level not in learner_policy(learner=learner).support_plan_prompt_levels
+    ):
         return False
     return not SupportRecord.objects.filter(
         learner=learner, created_at__gte=rating.started_at

@@ -14,7 +14,7 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from learners.models import Learner
-from learners.policies import active_preset
+from learners.policy_reading import learner_policy
 from learners.services import learner_ensure_open, learner_lock
 from riskcases.attachments import CheckedAttachment
 from riskcases.models import (
@@ -41,7 +41,7 @@ def rating_current(*, learner: Learner) -> RiskRating | None:
 
 
 def _rating_log_entry(*, rating: RiskRating, previous: RiskRating | None) -> ContactLogEntry:
-    preset = active_preset()
+    preset = learner_policy(learner=rating.learner)
     new_label = preset.label(rating.level)
     summary = (
         f"Risk rating changed from {preset.label(previous.level)} to {new_label}."
@@ -130,7 +130,7 @@ def rating_change(
         learner_ensure_open(learner=learner)
         current = rating_current(learner=learner)
         if current is not None and current.level == level:
-            label = active_preset().label(level)
+            label = learner_policy(learner=learner).label(level)
             raise ValidationError({"level": f"The rating is already {label}."})
         now = timezone.now()
         if current is not None:

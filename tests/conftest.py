@@ -22,6 +22,7 @@ MONDAY = dt.datetime(2026, 11, 23, 10, 0, tzinfo=dt.UTC)
 # catalogues). Transactional tests flush every table when they finish, so any database test
 # that finds it gone reloads it with the migrations' own functions.
 REFERENCE_DATA_LOADERS = [
+    ("policies.seeding", "load"),
     ("learners.migrations.0002_staff_roles", "create_role_groups"),
     ("riskcases.migrations.0002_catalogues", "load"),
     ("withdrawals.lookups", "load"),
@@ -32,15 +33,28 @@ REFERENCE_DATA_LOADERS = [
 @pytest.fixture(autouse=True)
 def _reference_data(request):
     marker = request.node.get_closest_marker("django_db")
-    if marker is None and "db" not in request.fixturenames:
+    asked = set(request.fixturenames) & {"db", "transactional_db"}
+    if marker is None and not asked:
         return
-    transactional = marker is not None and marker.kwargs.get("transaction")
+    transactional = "transactional_db" in asked or (
+        marker is not None and marker.kwargs.get("transaction")
+    )
     request.getfixturevalue("transactional_db" if transactional else "db")
     from riskcases.models import RiskFactor
 
     if not RiskFactor.objects.exists():
         for module, function in REFERENCE_DATA_LOADERS:
             getattr(import_module(module), function)(apps, None)
+
+
+@pytest.fixture(autouse=True)
+def _policy_specs_fresh():
+    # Specs are cached per process by version id; a rolled-back test's ids are reused.
+    from policies.selectors import spec_cache_clear
+
+    spec_cache_clear()
+    yield
+    spec_cache_clear()
 
 
 @pytest.fixture

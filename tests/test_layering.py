@@ -12,7 +12,8 @@ ROOT = Path(__file__).resolve().parent.parent
 
 # Bottom to top. Apps in one row may not import each other either.
 LAYERS: list[tuple[str, ...]] = [
-    ("learners",),  # ground floor: learners, employers, teams, roles, records, policies
+    ("policies",),  # policy as data: policies, versions, trigger kinds
+    ("learners",),  # ground floor: learners, employers, teams, roles, records
     ("accounts", "audit"),  # cross-cutting: sessions and login protection; the audit trail
     ("notifications",),  # telling people: notifications, e-mails, letter rendering
     ("riskcases",),  # the learner's record: ratings, contacts, support

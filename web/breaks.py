@@ -17,7 +17,7 @@ from escalation.breaks import break_end, break_return_date_set, break_start
 from escalation.selectors import today_local
 from learners.access import learner_get_for_user, role_required
 from learners.models import Learner, LearnerStatus
-from learners.policies import active_preset
+from learners.policy_reading import organisation_policy
 from learners.roles import WRITERS
 from web.pages import apply_form_errors, can_write, closed_redirect
 
@@ -140,7 +140,7 @@ def break_list(request: HttpRequest) -> HttpResponse:
         "web/learners/break_list.html",
         {
             "rows": breaks_for(user=request.user, today=today_local()),
-            "contact_days": active_preset().break_contact_days,
+            "contact_days": organisation_policy().break_contact_days,
             "can_write": can_write(request),
         },
     )

@@ -19,7 +19,7 @@ from escalation.letter_sending import (
     stage_letter_skip,
 )
 from escalation.selectors import case_get_for_user
-from escalation.services import IllegalMove, case_preset, case_stage_letter
+from escalation.services import IllegalMove, case_policy, case_stage_letter
 from learners.access import role_required
 from web.case_forms import LetterSendForm, LetterSkipForm
 from web.cases import case_page_context
@@ -31,7 +31,7 @@ from withdrawals.forms import RECORDERS, may_record_withdrawal
 def case_letter(request: HttpRequest, pk: int) -> HttpResponse:
     """GET: the current stage's letter rendered with the case's data. POST: send it."""
     case = case_get_for_user(user=request.user, pk=pk)
-    stage = case_preset(case).stage(case.stage)
+    stage = case_policy(case).stage(case.stage)
     template = case_letter_template(case)
     if not stage.letter or template is None:
         messages.error(request, f"{stage.name} has no active stage letter to send.")

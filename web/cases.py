@@ -23,11 +23,11 @@ from escalation.selectors import (
     cases_for,
     today_local,
 )
-from escalation.services import IllegalMove, case_preset, case_stage_letter, case_stage_notified
+from escalation.services import IllegalMove, case_policy, case_stage_letter, case_stage_notified
 from escalation.sweeps.selectors import case_success_since_stage_start
 from learners.access import role_required
-from learners.policies.base import Stage
 from learners.roles import WRITERS, Role
+from policies.spec import Stage
 from web.case_forms import CaseMoveForm, LetterSkipForm
 from web.pages import apply_form_errors, can_write
 from withdrawals.forms import WithdrawalRaiseForm, may_record_withdrawal
@@ -47,18 +47,18 @@ def case_page_context(
 ) -> dict:
     """Everything the case page shows, and what the user may do there. ``form``: the move form
     as typed, to show again with its errors."""
-    preset = case_preset(case)
-    stage = preset.stage(case.stage)
-    next_stage = preset.next_stage(case.stage)
+    policy = case_policy(case)
+    stage = policy.stage(case.stage)
+    next_stage = policy.next_stage(case.stage)
     may_act = case_may_act(user=request.user, case=case)
     return {
         "case": case,
         "learner": case.learner,
-        "preset": preset,
+        "policy": policy,
         "stage": stage,
-        "stage_number": preset.stage_number(case.stage),
+        "stage_number": policy.stage_number(case.stage),
         "next_stage": next_stage,
-        "stages": preset.stages,
+        "stages": policy.stages,
         "history": case_history(case=case),
         "checklist": case_checklist(case=case),
         "success": case_success_since_stage_start(case) if case.is_active else None,

@@ -18,7 +18,7 @@ from escalation.selectors import today_local
 from escalation.triggers.evaluate import triggers_evaluate
 from escalation.triggers.firing import risk_notification_decide
 from learners.access import learner_get_for_user, role_required
-from learners.policies import active_preset
+from learners.policy_reading import learner_policy
 from learners.record_forms import ACTIVITY_RECORD_FORMS
 from learners.roles import WRITERS
 from learners.services import learner_record_add
@@ -26,11 +26,11 @@ from web.pages import apply_form_errors, closed_redirect
 
 
 def _fired_message(request: HttpRequest, fired: list[int]) -> None:
-    for note in RiskNotification.objects.filter(pk__in=fired):
+    for note in RiskNotification.objects.filter(pk__in=fired).select_related("learner__team"):
+        label = learner_policy(learner=note.learner).label(note.proposed_level)
         messages.warning(
             request,
-            f"Trigger: {note.rule_name}. A risk notification proposes "
-            f"{active_preset().label(note.proposed_level)}: decide on it below.",
+            f"Trigger: {note.rule_name}. A risk notification proposes {label}: decide on it below.",
         )
 
 
@@ -70,7 +70,7 @@ def risk_notification_decide_view(request: HttpRequest, pk: int) -> HttpResponse
     learner = learner_get_for_user(user=request.user, pk=note.learner_id)  # 404 outside scope
     if closed := closed_redirect(request, learner):
         return closed
-    form = RiskDecisionForm(request.POST)
+    form = RiskDecisionForm(request.POST, policy=learner_policy(learner=learner))
     if form.is_valid():
         data = form.cleaned_data
         try:
@@ -85,7 +85,7 @@ def risk_notification_decide_view(request: HttpRequest, pk: int) -> HttpResponse
         except ValidationError as exc:
             apply_form_errors(form, exc)
         else:
-            label = active_preset().label(note.decided_level)
+            label = learner_policy(learner=learner).label(note.decided_level)
             messages.success(request, f"Decision recorded: rating {label}.")
             return redirect("learner_detail", pk=learner.pk)
     return render(

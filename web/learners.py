@@ -25,16 +25,16 @@ from escalation.selectors import (
     learner_risk_notifications,
     today_local,
 )
-from escalation.services import case_active, case_preset
+from escalation.services import case_active, case_policy
 from learners.access import learner_get_for_user, role_required
 from learners.filters import LearnerListFilter
 from learners.models import Learner, Team
-from learners.policies import active_preset
-from learners.policies.base import RISK_LEVELS
+from learners.policy_reading import learner_policy
 from learners.record_forms import ACTIVITY_RECORD_FORMS
 from learners.roles import SUBJECT_ACCESS_ROLES, WRITERS, Role, has_role, roles_of
 from learners.selectors import learner_list_title, learner_recent_records
 from learners.services import LearnerClosedError
+from policies.spec import RISK_LEVELS
 from riskcases.attachments import download_response
 from riskcases.forms import (
     AgreedActionFormSet,
@@ -146,17 +146,23 @@ def _learner_page_context(request: HttpRequest, learner: Learner) -> dict:
 def learner_detail(request: HttpRequest, pk: int) -> HttpResponse:
     learner = learner_get_for_user(user=request.user, pk=pk)
     context = _learner_page_context(request, learner)
+    policy = learner_policy(learner=learner)
     if request.htmx and request.htmx.target == "timeline":
         return render(request, "web/learners/_timeline.html", context)
     case = case_active(learner=learner)
     if case is not None:
-        context |= {"case": case, "case_stage": case_preset(case).stage(case.stage)}
+        context |= {
+            "case": case,
+            "case_stage": case_policy(case).stage(case.stage),
+            "case_policy": case_policy(case),
+        }
     context |= {
         "risk_notifications": learner_risk_notifications(learner=learner),
         "records": learner_recent_records(learner=learner),
         "withdrawal": learner_withdrawal_latest(learner=learner),
         "record_kinds": ACTIVITY_RECORD_FORMS,
-        "risk_levels": [(level, active_preset().label(level)) for level in RISK_LEVELS],
+        "risk_levels": [(level, policy.label(level)) for level in RISK_LEVELS],
+        "policy": policy,
         "can_subject_access": has_role(request.user, *SUBJECT_ACCESS_ROLES),
     }
     return render(request, "web/learners/learner_detail.html", context)
@@ -200,7 +206,7 @@ def rating_change_view(request: HttpRequest, pk: int) -> HttpResponse:
     learner = learner_get_for_user(user=request.user, pk=pk)
     if closed := closed_redirect(request, learner):
         return closed
-    form = RatingChangeForm(request.POST or None)
+    form = RatingChangeForm(request.POST or None, policy=learner_policy(learner=learner))
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         try:
@@ -215,7 +221,9 @@ def rating_change_view(request: HttpRequest, pk: int) -> HttpResponse:
         except ValidationError as exc:
             apply_form_errors(form, exc)
         else:
-            messages.success(request, f"Rating changed to {active_preset().label(rating.level)}.")
+            messages.success(
+                request, f"Rating changed to {learner_policy(learner=learner).label(rating.level)}."
+            )
             return redirect("learner_detail", pk=learner.pk)
     return render(
         request,

@@ -7,7 +7,9 @@ from dataclasses import dataclass
 
 from django.http import HttpRequest
 from django.urls import reverse
+from django.utils.functional import SimpleLazyObject
 
+from learners.policy_reading import rating_labels_by_team
 from learners.roles import ORGANISATION_WIDE_ROLES, Role, roles_of
 from notifications.selectors import unread_count
 
@@ -81,6 +83,11 @@ def navigation(request: HttpRequest) -> dict[str, object]:
         "nav_entries": navigation_for(request),
         "user_roles": sorted(labels[r] for r in roles_of(request.user) if r in labels),
     }
+
+
+def policy_words(request: HttpRequest) -> dict[str, object]:
+    """Every team's rating words, read only if a page prints a rating (rating_badge)."""
+    return {"rating_labels_by_team": SimpleLazyObject(rating_labels_by_team)}
 
 
 def bell(request: HttpRequest) -> dict[str, int]:

@@ -20,9 +20,10 @@ from django.utils import timezone
 
 from audit.models import Operation
 from audit.services import access_record
-from learners.policies import PRESETS, active_preset
-from learners.policies.base import RISK_LEVELS
+from learners.policy_reading import organisation_policy
 from learners.roles import ORGANISATION_WIDE_ROLES, Role, roles_of
+from policies.selectors import version_specs
+from policies.spec import RISK_LEVELS, PolicySpec
 from reports.exports import (
     EXPORT_CONTENT_TYPES,
     csv_stream,
@@ -104,11 +105,20 @@ def _query_with(query: QueryDict, **changes: str | list[str]) -> str:
     return changed.urlencode()
 
 
+def _stage_label(version: PolicySpec | None, stage_key: str) -> str:
+    """The stage's name in its version (the key itself if the version lacks it)."""
+    try:
+        return version.stage(stage_key).name if version else stage_key
+    except KeyError:
+        return stage_key
+
+
 def _count_links(counts: RegisterCounts, query: QueryDict) -> dict[str, list[dict]]:
-    preset = active_preset()
+    # Counts span every team: ratings in the organisation's words, each stage in its version's.
+    policy = organisation_policy()
     ratings = [
         {
-            "label": preset.label(level),
+            "label": policy.label(level),
             "level": level,
             "count": n,
             "query": _query_with(query, rating=level),
@@ -116,13 +126,14 @@ def _count_links(counts: RegisterCounts, query: QueryDict) -> dict[str, list[dic
         for level, n in reversed(counts.by_rating.items())
     ]
     names = {STEPPED_DOWN: "Stepped down", NO_CASE: "No open case"}
+    versions = version_specs(version_id for _, version_id, _, _ in counts.by_stage if version_id)
     stages = [
         {
-            "label": names.get(value) or PRESETS[preset_key].stage(stage).name,
+            "label": names.get(value) or _stage_label(versions.get(version_id), stage),
             "count": n,
             "query": _query_with(query, stage=value),
         }
-        for value, preset_key, stage, n in counts.by_stage
+        for value, version_id, stage, n in counts.by_stage
     ]
     return {"ratings": ratings, "stages": stages}
 
@@ -184,6 +195,8 @@ def register(request: HttpRequest) -> HttpResponse:
     by_pk = {learner.pk: learner for learner in shown.only(*PAGE_COLUMNS)}
     page.object_list = [by_pk[pk] for pk in found.pks if pk in by_pk]
     state["counts"] = found.counts
+    at_risk = at_risk_levels()
+    policy = organisation_policy()
     query = request.GET.copy()
     query.pop("page", None)
     sort_query = query.copy()
@@ -194,9 +207,7 @@ def register(request: HttpRequest) -> HttpResponse:
         {
             **state,
             "title": "At-risk register",
-            "at_risk_labels": [
-                active_preset().label(level) for level in RISK_LEVELS if level in at_risk_levels()
-            ],
+            "at_risk_labels": [policy.label(level) for level in RISK_LEVELS if level in at_risk],
             "page": page,
             "count_links": _count_links(state["counts"], query),
             "query_without_page": query.urlencode(),

@@ -127,6 +127,7 @@ case_urlpatterns = [
         ),
     ),
     path("policy/", policy.policy_page, name="policy"),
+    path("policy/versions/<int:pk>/", policy.policy_version_page, name="policy_version"),
 ]
 
 # Withdrawals and appeals (web/withdrawals.py).

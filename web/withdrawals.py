@@ -16,7 +16,7 @@ from django.views.decorators.http import require_POST
 from audit.models import Operation
 from audit.services import access_record, confidential_views_record
 from escalation.selectors import case_get_for_user
-from escalation.services import IllegalMove, case_preset
+from escalation.services import IllegalMove, case_policy
 from learners.access import role_required
 from learners.roles import Role, roles_of
 from riskcases.attachments import download_response
@@ -87,7 +87,7 @@ def _decision_form(wr, data=None) -> WithdrawalDecisionForm:
 
 def _context(request: HttpRequest, wr, **forms) -> dict:
     user = request.user
-    preset = case_preset(wr.case)
+    policy = case_policy(wr.case)
     agreement = withdrawal_agreement(request=wr)
     review = withdrawal_exit_review(request=wr)
     appeal_list = withdrawal_appeals(request=wr)
@@ -108,8 +108,8 @@ def _context(request: HttpRequest, wr, **forms) -> dict:
         "wr": wr,
         "learner": wr.learner,
         "case": wr.case,
-        "preset": preset,
-        "stage_name": preset.stage(wr.case.stage).name,
+        "policy": policy,
+        "stage_name": policy.stage(wr.case.stage).name,
         "evidence": evidence,
         "events": withdrawal_events(request=wr),
         "agreement": agreement,
@@ -136,7 +136,7 @@ def _context(request: HttpRequest, wr, **forms) -> dict:
     if director and appeal_open is not None:
         context["appeal_open"] = appeal_open
         context["appeal_decision_form"] = forms.get("appeal_decision_form") or AppealDecisionForm(
-            stages=preset.stages
+            stages=policy.stages
         )
     refused = [a for a in appeal_list if a.status == AppealStatus.REFUSED_LATE]
     if director and withdrawn and refused and appeal_open is None and not appeal_closed:
@@ -337,7 +337,7 @@ def appeal_create(request: HttpRequest, pk: int) -> HttpResponse:
 @require_POST
 def appeal_decide(request: HttpRequest, pk: int) -> HttpResponse:
     appeal, wr = appeal_get_for_user(user=request.user, pk=pk)
-    form = AppealDecisionForm(request.POST, stages=case_preset(wr.case).stages)
+    form = AppealDecisionForm(request.POST, stages=case_policy(wr.case).stages)
 
     def call(data: dict) -> None:
         appeals.appeal_decide(

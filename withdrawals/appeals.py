@@ -11,7 +11,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from escalation.calendar import add_working_days
-from escalation.services import IllegalMove, case_preset, case_reinstate
+from escalation.services import IllegalMove, case_policy, case_reinstate
 from learners.models import BreakInLearning, LearnerStatus
 from withdrawals.models import Appeal, AppealStatus, EventKind, RequestStatus, WithdrawalRequest
 from withdrawals.records import withdrawal_event_add
@@ -34,12 +34,12 @@ APPEAL_MOVES: dict[str, tuple[frozenset[str], str]] = {
 
 
 def _decision_due(request: WithdrawalRequest, received: dt.date) -> dt.date:
-    days = case_preset(request.case).appeal_decision_working_days
+    days = case_policy(request.case).appeal_decision_working_days
     return add_working_days(received, days, nation=request.learner.nation)
 
 
 def _window_words(request: WithdrawalRequest) -> str:
-    days = case_preset(request.case).appeal_working_days
+    days = case_policy(request.case).appeal_working_days
     return (
         f"the appeal window closed on {request.appeal_by:%A %d %B %Y} ({days} working days "
         f"from the notification on {request.notified_on:%d %B %Y})"
@@ -170,7 +170,7 @@ def appeal_decide(
             )
             _announce_decision(request, appeal)
             return appeal
-        preset = case_preset(request.case)
+        preset = case_policy(request.case)
         if reinstate_at_stage not in {stage.key for stage in preset.stages}:
             raise ValidationError({"reinstate_at_stage": "Choose the stage the case reopens at."})
         request_check_move(request, "reinstate")

@@ -12,7 +12,7 @@ from escalation.letter_sending import (
     letter_template_for,
     long_date,
 )
-from escalation.services import IllegalMove, case_preset
+from escalation.services import IllegalMove, case_policy
 from notifications.models import WITHDRAWAL_CONFIRMATION, LetterTemplate
 from riskcases.models import ContactLogEntry
 from withdrawals.models import WithdrawalRequest
@@ -22,7 +22,7 @@ from withdrawals.services import withdrawal_confirmation_record
 def letter_context_for_withdrawal(request: WithdrawalRequest) -> dict:
     """The withdrawal confirmation's data: the last day of learning, the ILR reason and the
     appeal window."""
-    preset = case_preset(request.case)
+    preset = case_policy(request.case)
     learner = request.learner
     reason = request.ilr_reason
     appeal_by = request.appeal_by
@@ -42,7 +42,7 @@ def letter_context_for_withdrawal(request: WithdrawalRequest) -> dict:
 
 def withdrawal_letter_template(request: WithdrawalRequest) -> LetterTemplate | None:
     return letter_template_for(
-        preset_key=request.case.preset_key, letter_key=WITHDRAWAL_CONFIRMATION
+        policy_key=case_policy(request.case).key, letter_key=WITHDRAWAL_CONFIRMATION
     )
 
 

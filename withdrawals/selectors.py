@@ -9,7 +9,7 @@ from django.db.models import Exists, Max, OuterRef, Prefetch, QuerySet
 from django.http import Http404
 
 from escalation.models import EscalationCase, StageChange
-from escalation.services import case_preset
+from escalation.services import case_policy
 from learners.access import learners_visible_to
 from learners.models import (
     Attendance,
@@ -135,7 +135,7 @@ def withdrawal_evidence(*, request: WithdrawalRequest, user: AbstractBaseUser) -
     """Everything a director needs in one place: ratings, the stages with their dates and the
     contact attempts made in each, the support offered and the letters sent."""
     learner, case = request.learner, request.case
-    preset = case_preset(case)
+    preset = case_policy(case)
     changes = list(case.changes.select_related("by").order_by("sequence"))
     contacts = list(
         learner.contacts.filter(occurred_at__gte=case.opened_at)

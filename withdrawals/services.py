@@ -20,7 +20,7 @@ from escalation.calendar import add_working_days
 from escalation.models import EscalationCase
 from escalation.services import (
     IllegalMove,
-    case_preset,
+    case_policy,
     case_withdraw,
     case_withdrawal_rejected,
 )
@@ -134,7 +134,7 @@ def withdrawal_request_raise(
     grounds = text_required(grounds, "grounds", "Say why the learner should be withdrawn.")
     with transaction.atomic():
         case = EscalationCase.objects.select_for_update().get(pk=case.pk)
-        if not (case.is_active and case_preset(case).stage(case.stage).withdrawal):
+        if not (case.is_active and case_policy(case).stage(case.stage).withdrawal):
             raise IllegalMove("Only a case at the withdrawal stage can raise a withdrawal.")
         [request] = withdrawal_requests_create_many(
             cases=[(case, grounds)], by=by, at=timezone.now()
@@ -210,7 +210,7 @@ def _complete(request: WithdrawalRequest, by: AbstractBaseUser) -> None:
     request_check_move(request, "complete")
     now = timezone.now()
     today = timezone.localdate()
-    preset, learner = case_preset(request.case), request.learner
+    preset, learner = case_policy(request.case), request.learner
     request.status, request.withdrawn_at, request.notified_on = RequestStatus.WITHDRAWN, now, today
     # Appeals count from the day the learner and employer are told, which is this day.
     request.appeal_by = add_working_days(today, preset.appeal_working_days, nation=learner.nation)

@@ -20,7 +20,11 @@ class EscalationCase(models.Model):
     StageChange rows; the case row holds the current position for fast reads."""
 
     learner = models.ForeignKey(Learner, on_delete=models.PROTECT, related_name="cases")
-    preset_key = models.CharField(max_length=30)
+    # The policy version the case runs under, from opening to the end (deadlines, letters,
+    # moves, appeal windows); it changes only when a manager moves the case to a newer version.
+    policy_version = models.ForeignKey(
+        "policies.PolicyVersion", on_delete=models.PROTECT, related_name="cases"
+    )
     stage = models.CharField(max_length=40)
     status = models.CharField(max_length=20, choices=CaseStatus.choices, default=CaseStatus.OPEN)
     opened_at = models.DateTimeField()
@@ -65,6 +69,9 @@ class ChangeKind(models.TextChoices):
     WITHDRAWAL_REJECTED = "withdrawal_rejected", "Withdrawal rejected by a director"
     WITHDRAWN = "withdrawn", "Learner withdrawn"
     REINSTATED = "reinstated", "Reinstated on appeal"
+    # A manager moved the open case to a newer version of its policy (stage by stage mapping).
+    VERSION_CHANGED = "version_changed", "Moved to a new policy version"
+    MOVED = "moved", "Moved"
 
 
 class StageChange(models.Model):
@@ -86,6 +93,12 @@ class StageChange(models.Model):
     reason = models.TextField()
     due_on = models.DateField(null=True, blank=True)
     due_rule = models.CharField(max_length=200, blank=True)
+    # The version ``to_stage`` belongs to (``from_stage`` belongs to the previous row's).
+    policy_version = models.ForeignKey(
+        "policies.PolicyVersion", on_delete=models.PROTECT, related_name="+", null=True
+    )
+    # The version's move that made this change (its key), where a declared move did.
+    move_key = models.CharField(max_length=40, blank=True)
 
     class Meta:
         ordering = ["case", "sequence"]

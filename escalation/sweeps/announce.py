@@ -9,7 +9,7 @@ from django.contrib.auth.models import AbstractBaseUser
 from django.urls import reverse
 
 from escalation.models import EscalationCase, StageChange
-from escalation.services import case_preset
+from escalation.services import case_policy
 from escalation.sweeps.selectors import Audience, audiences_resolve
 from notifications.services import NotificationItem, notifications_send_many
 
@@ -28,7 +28,7 @@ def cases_change_announce(
     """Tell the people who act at each case's stage now, and the tutor, that it moved (not
     the person who moved it). Once per change: the key is the change's sequence number.
     ``changes`` are each case's latest, with ``change.case`` its case (and its learner)."""
-    stages = [case_preset(change.case).stage(change.case.stage) for change in changes]
+    stages = [case_policy(change.case).stage(change.case.stage) for change in changes]
     audiences = [
         Audience.stage(learner=change.case.learner, stage=stage, with_tutor=True)
         for change, stage in zip(changes, stages, strict=True)

@@ -13,7 +13,7 @@ from django.urls import reverse
 from escalation.calendar import add_working_days, is_working_day
 from escalation.models import CaseStatus, EscalationCase
 from escalation.selectors import cases_for
-from escalation.services import case_preset
+from escalation.services import case_policy
 from learners.roles import Role
 from notifications.email import email_enqueue
 from notifications.models import EmailMode
@@ -67,7 +67,7 @@ def manager_digest(*, manager: AbstractBaseUser, today: dt.date) -> ManagerDiges
 
 
 def _line(case: EscalationCase) -> str:
-    stage = case_preset(case).stage(case.stage)
+    stage = case_policy(case).stage(case.stage)
     url = absolute_url(reverse("case_detail", args=[case.pk]))
     return (
         f"- {case.learner.full_name} ({case.learner.team.name}): {stage.name}, "

@@ -18,7 +18,7 @@ from django.utils import timezone
 
 from escalation.models import CaseStatus, ChangeKind, EscalationCase, StageChange
 from escalation.services import (
-    case_preset,
+    case_policy,
     case_stage_start,
     change_raises_withdrawal,
     stage_change_build,
@@ -27,8 +27,8 @@ from escalation.sweeps.announce import cases_change_announce
 from escalation.sweeps.batches import BatchResult, ids_not_locked, locked_cases, sweep_in_batches
 from escalation.sweeps.selectors import cases_success_since_stage_start
 from escalation.withdrawal_records import withdrawal_requests_create_many
-from learners.policies import PRESETS
 from learners.services import CLOSED_STATUSES
+from policies.selectors import version_specs
 
 logger = logging.getLogger(__name__)
 
@@ -37,9 +37,12 @@ def cases_due_for_advance(*, today: dt.date) -> list[int]:
     """Open cases whose stage deadline has passed and whose stage the sweep may advance."""
     candidates = EscalationCase.objects.filter(
         status=CaseStatus.OPEN, stage_due_on__lt=today
-    ).values_list("pk", "preset_key", "stage")
+    ).values_list("pk", "policy_version_id", "stage")
+    specs = version_specs({version_id for _, version_id, _ in candidates})
     return [
-        pk for pk, preset_key, stage in candidates if PRESETS[preset_key].stage(stage).auto_advance
+        pk
+        for pk, version_id, stage in candidates
+        if specs[version_id].automatic_forward(stage) is not None
     ]
 
 
@@ -65,12 +68,13 @@ def _active_learner(case: EscalationCase) -> bool:
 
 
 def _advanceable(case: EscalationCase) -> bool:
-    preset = case_preset(case)
-    if not preset.stage(case.stage).auto_advance:
+    policy = case_policy(case)
+    move = policy.automatic_forward(case.stage)
+    if move is None:
         return False
-    if preset.next_stage(case.stage) is None:
-        # A preset whose last stage auto-advances is a mistake in its data; the case stays
-        # (case_advance would refuse it) rather than failing the whole batch every morning.
+    if policy.move_target(move, case.stage) is None:
+        # A version whose last stage auto-advances is a mistake its validation refuses; the
+        # case stays rather than failing the whole batch every morning.
         logger.error("Case %s: %s auto-advances but is the last stage", case.pk, case.stage)
         return False
     return _active_learner(case)
@@ -99,14 +103,15 @@ def _cases_advance(cases: list[EscalationCase]) -> None:
     now = timezone.now()
     changes = []
     for case in cases:
-        preset = case_preset(case)
-        stage = preset.stage(case.stage)
+        policy = case_policy(case)
+        stage = policy.stage(case.stage)
+        move = policy.automatic_forward(case.stage)
         reason = (
             f"{stage.name} was due on {case.stage_due_on:%d %b %Y} ({case.due_rule}) "
             "and no success was recorded, so the sweep moved the case on."
         )
         from_stage, from_status = case.stage, case.status
-        case_stage_start(case, preset.next_stage(case.stage), now)
+        case_stage_start(case, policy.move_target(move, case.stage), now)
         changes.append(
             stage_change_build(
                 case=case,
@@ -116,6 +121,7 @@ def _cases_advance(cases: list[EscalationCase]) -> None:
                 by=None,
                 reason=reason,
                 at=now,
+                move_key=move.key,
             )
         )
     # One UPDATE per (stage, deadline, rule) the cases move to: a batch shares a few of these,

@@ -12,7 +12,7 @@ from django.urls import reverse
 
 from escalation.calendar import previous_working_day
 from escalation.models import CaseStatus, EscalationCase
-from escalation.services import case_preset
+from escalation.services import case_policy
 from escalation.sweeps.batches import (
     BatchResult,
     chunks,
@@ -21,8 +21,8 @@ from escalation.sweeps.batches import (
     sweep_in_batches,
 )
 from escalation.sweeps.selectors import Audience, audiences_resolve
-from learners.policies import PRESETS
 from notifications.services import NotificationItem, notifications_send_many
+from policies.selectors import version_specs
 
 # How far ahead the reminder sweep looks for due dates (a long weekend plus bank holidays).
 REMINDER_LOOKAHEAD_DAYS = 7
@@ -59,7 +59,7 @@ def cases_remind(*, case_ids: Sequence[int], skip_locked: bool = False) -> Batch
         open_cases = EscalationCase.objects.filter(status=CaseStatus.OPEN)
         locked = locked_cases(open_cases, case_ids=case_ids, skip_locked=skip_locked)
         due = [case for case in locked if case.reminded_for_change != case.change_count]
-        stages = [case_preset(case).stage(case.stage) for case in due]
+        stages = [case_policy(case).stage(case.stage) for case in due]
         audiences = [
             Audience.stage(learner=case.learner, stage=stage)
             for case, stage in zip(due, stages, strict=True)
@@ -91,11 +91,12 @@ def cases_overdue_to_announce(*, today: dt.date) -> list[int]:
     decides), so the people acting there are told it is overdue."""
     candidates = EscalationCase.objects.filter(
         status=CaseStatus.OPEN, stage_due_on__lt=today
-    ).values_list("pk", "preset_key", "stage")
+    ).values_list("pk", "policy_version_id", "stage")
+    specs = version_specs({version_id for _, version_id, _ in candidates})
     return [
         pk
-        for pk, preset_key, stage in candidates
-        if not PRESETS[preset_key].stage(stage).auto_advance
+        for pk, version_id, stage in candidates
+        if specs[version_id].automatic_forward(stage) is None
     ]
 
 
@@ -112,7 +113,7 @@ def cases_overdue_announce(*, case_ids: Sequence[int]) -> list[int]:
         cases = list(
             EscalationCase.objects.filter(pk__in=case_ids).select_related("learner").order_by("pk")
         )
-        stages = [case_preset(case).stage(case.stage) for case in cases]
+        stages = [case_policy(case).stage(case.stage) for case in cases]
         audiences = [
             Audience.stage(learner=case.learner, stage=stage)
             for case, stage in zip(cases, stages, strict=True)

@@ -12,8 +12,8 @@ from django.utils import timezone
 
 from escalation.models import EscalationCase
 from learners.models import Learner, Team
-from learners.policies.base import Stage
 from learners.roles import Role
+from policies.spec import Stage
 from riskcases.models import ContactLogEntry, Outcome, SupportKind, SupportRecord
 
 

@@ -14,12 +14,12 @@ Layout
   that ties them together (``triggers_evaluate``).
 
 Why a kind is declared on the ground floor
-A preset refers to a trigger kind by its object, not a string: ``MISSED_SESSIONS.rule(
-opens_at="stage_1")``. Presets are policy data on the ground floor (learners/policies), which
-imports nothing above it, so the object they refer to lives there too:
-learners/policies/trigger_kinds.py declares each kind once (its key, the policy's words for a
-rule given its numbers, where the policies name it, its default numbers and scope; no query).
+A policy version names a trigger kind by its key in its document; the document is read into
+rules by ``policies/documents.py`` on the ground floor (the policies app), which imports
+nothing above it, so the kind objects live there too: policies/trigger_kinds.py declares each
+kind once (its key, the policy's words for a rule given its numbers, where the policies name
+it, its default numbers and scope; no query).
 The kind module here binds its query to that object (``KIND = MISSED_SESSIONS``), and
 registry.py fails at import if a declared kind has no query. The key string is only what a
-risk notification stores (``rule_key``) and what ``PolicyPreset.trigger(key)`` accepts.
+risk notification stores (``rule_key``) and what ``PolicySpec.trigger(key)`` accepts.
 """

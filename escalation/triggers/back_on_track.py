@@ -1,9 +1,9 @@
 """Back on track: a learner with an active case, no trigger holding and progress at or above
-plan for the preset's period is proposed for removal from the register, and the team's
+plan for the period of the case.s version is proposed for removal from the register, and the team's
 managers are asked to confirm it.
 
 Policy: "If an at-risk learner returns to being consistently at or above their expected
-progress markers, they will be removed from the register" (the preset's back_on_track_days).
+progress markers, they will be removed from the register" (the version.s back_on_track_days).
 """
 
 import datetime as dt
@@ -17,9 +17,8 @@ from django.urls import reverse
 from escalation.models import CaseStatus, EscalationCase
 from escalation.triggers.registry import learners_evaluated
 from learners.models import Learner, ProgressSnapshot
-from learners.policies import active_preset
-from learners.policies.base import PolicyPreset
 from notifications.services import NotificationItem, notifications_send_many
+from policies.selectors import version_specs
 
 
 def _on_target_since(snapshots: list[ProgressSnapshot]) -> dt.date | None:
@@ -35,20 +34,24 @@ def _on_target_since(snapshots: list[ProgressSnapshot]) -> dt.date | None:
 
 
 def cases_back_on_track(
-    *, learners: QuerySet[Learner], holding: set[int], today: dt.date, preset: PolicyPreset
+    *, learners: QuerySet[Learner], holding: set[int], today: dt.date
 ) -> list[int]:
     """Active cases not yet proposed for removal whose learner has no trigger holding and has
-    been at or above plan for the preset's period. Two queries."""
-    period_start = today - dt.timedelta(days=preset.back_on_track_days)
-    cases = dict(
+    been at or above plan for the period of the case's version. Two queries."""
+    rows = (
         EscalationCase.objects.filter(
             learner__in=learners_evaluated(learners).values("pk"),
             status__in=(CaseStatus.OPEN, CaseStatus.STEPPED_DOWN),
             removal_proposed_on__isnull=True,
         )
         .exclude(learner_id__in=holding)
-        .values_list("learner_id", "pk")
+        .values_list("learner_id", "pk", "policy_version_id")
     )
+    cases, period_start = {}, {}
+    specs = version_specs({version_id for _, _, version_id in rows})
+    for learner_id, case_id, version_id in rows:
+        cases[learner_id] = case_id
+        period_start[learner_id] = today - dt.timedelta(days=specs[version_id].back_on_track_days)
     snapshots: dict[int, list[ProgressSnapshot]] = {}
     for snapshot in ProgressSnapshot.objects.filter(
         learner_id__in=cases, occurred_on__lte=today
@@ -57,7 +60,8 @@ def cases_back_on_track(
     return [
         case_id
         for learner_id, case_id in cases.items()
-        if (since := _on_target_since(snapshots.get(learner_id, []))) and since <= period_start
+        if (since := _on_target_since(snapshots.get(learner_id, [])))
+        and since <= period_start[learner_id]
     ]
 
 
@@ -83,7 +87,7 @@ def cases_propose_removal(*, case_ids: Sequence[int], today: dt.date) -> list[in
             .annotate(team_id=F("managed_teams"))
         ):
             managers.setdefault(user.team_id, []).append(user)
-        days = active_preset().back_on_track_days
+        specs = version_specs({case.policy_version_id for case in cases})
         notifications_send_many(
             items=[
                 NotificationItem(
@@ -91,8 +95,8 @@ def cases_propose_removal(*, case_ids: Sequence[int], today: dt.date) -> list[in
                     kind="back_on_track",
                     title=f"{case.learner.full_name} is back on track: confirm removal from "
                     "the register",
-                    body=f"No trigger holds and progress has been at or above plan for {days} "
-                    "days.",
+                    body="No trigger holds and progress has been at or above plan for "
+                    f"{specs[case.policy_version_id].back_on_track_days} days.",
                     url=reverse("case_detail", args=[case.pk]),
                     dedupe_key=f"case:{case.pk}:back-on-track:{today.isoformat()}",
                 )

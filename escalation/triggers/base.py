@@ -14,7 +14,7 @@ from dataclasses import dataclass
 
 from django.db.models import QuerySet
 
-from learners.policies.base import TriggerRule
+from policies.spec import TriggerRule
 
 
 @dataclass(frozen=True)

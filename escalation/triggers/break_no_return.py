@@ -7,8 +7,8 @@ from django.db.models import Q, QuerySet
 
 from escalation.triggers.base import Firing, day
 from escalation.triggers.queries import open_breaks
-from learners.policies.base import TriggerRule
-from learners.policies.trigger_kinds import BREAK_NO_RETURN
+from policies.spec import TriggerRule
+from policies.trigger_kinds import BREAK_NO_RETURN
 
 KIND = BREAK_NO_RETURN
 

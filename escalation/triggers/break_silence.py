@@ -8,8 +8,8 @@ from django.db.models import QuerySet
 
 from escalation.triggers.base import Firing, day
 from escalation.triggers.queries import last_reply, open_breaks
-from learners.policies.base import TriggerRule
-from learners.policies.trigger_kinds import BREAK_SILENCE
+from policies.spec import TriggerRule
+from policies.trigger_kinds import BREAK_SILENCE
 
 KIND = BREAK_SILENCE
 

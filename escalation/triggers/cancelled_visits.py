@@ -9,8 +9,8 @@ from escalation.triggers.base import Firing
 from escalation.triggers.queries import counted, records_of
 from learners.models import Visit
 from learners.models.records import VISIT_CANCELLATIONS
-from learners.policies.base import TriggerRule
-from learners.policies.trigger_kinds import CANCELLED_VISITS
+from policies.spec import TriggerRule
+from policies.trigger_kinds import CANCELLED_VISITS
 
 KIND = CANCELLED_VISITS
 

@@ -16,7 +16,7 @@ from django.utils import timezone
 
 from escalation.models import ACTIVE_STATUSES, CaseStatus, ChangeKind, EscalationCase, StageChange
 from escalation.services import (
-    case_preset,
+    case_policy,
     case_stage_start,
     change_raises_withdrawal,
     stage_change_build,
@@ -24,7 +24,7 @@ from escalation.services import (
 from escalation.triggers.base import Firing
 from escalation.withdrawal_records import withdrawal_requests_create_many
 from learners.models import Learner
-from learners.policies import active_preset
+from policies.selectors import version_spec
 
 
 @dataclass
@@ -43,7 +43,6 @@ def cases_for_firings(
     """The case each firing joins or opens, in the firings' order, with every opening and
     advance written (history rows, and a Notification of Withdrawal where a move reaches the
     withdrawal stage). A learner with several firings in the batch gets one case."""
-    preset = active_preset()
     now = timezone.now()
     cases = {
         case.learner_id: case
@@ -59,15 +58,20 @@ def cases_for_firings(
     joined = []
     for firing in firings:
         reason = f"Trigger: {firing.rule.name}. {firing.evidence}"
-        target = firing.rule.opens_at or preset.stages[0].key
+        # The rule is of the version the learner's team follows today; its stage keys mean
+        # something only in that version.
+        policy = version_spec(firing.rule.version_id)
+        target = firing.rule.opens_at or policy.stages[0].key
         case = cases.get(firing.learner_id)
         if case is None:
             case = EscalationCase(
-                learner=learners[firing.learner_id], preset_key=preset.key, opened_at=now
+                learner=learners[firing.learner_id],
+                policy_version_id=policy.version_id,
+                opened_at=now,
             )
             cases[firing.learner_id] = case
-            moves.append(_start(case, preset.stage(target), ChangeKind.OPENED, reason, now))
-        else:
+            moves.append(_start(case, policy.stage(target), ChangeKind.OPENED, reason, now))
+        elif case.policy_version_id == policy.version_id:
             moves += _moves_up_to(case, target=target, reason=reason, now=now)
         joined.append(case)
     if moves:
@@ -92,14 +96,15 @@ def _start(case, stage, kind: str, reason: str, now: dt.datetime) -> _Move:
 
 def _moves_up_to(case: EscalationCase, *, target: str, reason: str, now) -> list[_Move]:
     """An open case below the rule's stage moves up to it a stage at a time, as case_advance
-    would by the sweep; a stepped-down case, or one of another preset, is only joined."""
-    preset = case_preset(case)
-    keys = [stage.key for stage in preset.stages]
+    would by the sweep; a stepped-down case is only joined (as is a case pinned to another
+    version: the caller checks)."""
+    policy = case_policy(case)
+    keys = [stage.key for stage in policy.stages]
     moves = []
     if case.status != CaseStatus.OPEN or target not in keys:
         return moves
     while keys.index(case.stage) < keys.index(target):
-        moves.append(_start(case, preset.next_stage(case.stage), ChangeKind.ADVANCED, reason, now))
+        moves.append(_start(case, policy.next_stage(case.stage), ChangeKind.ADVANCED, reason, now))
     return moves
 
 

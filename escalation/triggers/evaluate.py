@@ -11,7 +11,6 @@ from escalation.triggers.back_on_track import cases_back_on_track, cases_propose
 from escalation.triggers.firing import triggers_fire_many
 from escalation.triggers.registry import learners_evaluated, triggers_holding
 from learners.models import Learner
-from learners.policies import active_preset
 
 # Firings (and removal proposals) per transaction in the sweep: few queries per batch, locks
 # held briefly.
@@ -22,11 +21,10 @@ def triggers_evaluate(*, today: dt.date, learner_ids: list[int] | None = None) -
     """Evaluate the preset's triggers for every open learner (the daily sweep) or for the
     learners just given new records. Fires what is new, withdraws stale back-on-track
     proposals, and proposes removal for cases that are back on track."""
-    preset = active_preset()
     learners = Learner.objects.all()
     if learner_ids is not None:
         learners = learners.filter(pk__in=learner_ids)
-    holding = triggers_holding(learners=learners, today=today, preset=preset)
+    holding = triggers_holding(learners=learners, today=today)
     already = set(
         RiskNotification.objects.filter(
             learner__in=learners_evaluated(learners).values("pk")
@@ -53,7 +51,7 @@ def triggers_evaluate(*, today: dt.date, learner_ids: list[int] | None = None) -
         pk__in=[pk for pk, learner_id in proposed_for if learner_id in at_risk],
         removal_proposed_on__isnull=False,
     ).update(removal_proposed_on=None)
-    back = cases_back_on_track(learners=learners, holding=at_risk, today=today, preset=preset)
+    back = cases_back_on_track(learners=learners, holding=at_risk, today=today)
     proposed = [
         pk
         for start in range(0, len(back), FIRING_BATCH_SIZE)

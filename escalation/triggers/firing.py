@@ -22,10 +22,10 @@ from escalation.sweeps.selectors import Audience, audiences_resolve
 from escalation.triggers.base import Firing
 from escalation.triggers.cases import cases_for_firings
 from learners.models import Learner
-from learners.policies import active_preset
-from learners.policies.base import RISK_LEVELS, PolicyPreset, TriggerRule
 from learners.roles import Role
 from notifications.services import NotificationItem, notifications_send_many
+from policies.selectors import version_spec
+from policies.spec import RISK_LEVELS, PolicySpec, TriggerRule
 from riskcases.models import RiskRating
 from riskcases.services import rating_current
 
@@ -39,8 +39,8 @@ def rating_proposed(*, rule: TriggerRule, current_level: str | None) -> str:
     return RISK_LEVELS[proposed]
 
 
-def within_first_days(*, learner: Learner, preset: PolicyPreset, today: dt.date) -> bool:
-    return 0 <= (today - learner.start_date).days < preset.directors_told_within_days
+def within_first_days(*, learner: Learner, policy: PolicySpec, today: dt.date) -> bool:
+    return 0 <= (today - learner.start_date).days < policy.directors_told_within_days
 
 
 def trigger_fire(*, firing: Firing, today: dt.date) -> RiskNotification | None:
@@ -56,7 +56,6 @@ def triggers_fire_many(
     in pk order) and re-checks under the locks what has fired; the unique key backs it. Reads
     and writes are set-based: the cases joined or opened (escalation/triggers/cases.py), the
     notes, the announcements."""
-    preset = active_preset()
     try:
         with transaction.atomic():
             learner_ids = sorted({f.learner_id for f in firings})
@@ -87,7 +86,6 @@ def triggers_fire_many(
                     learner=by_pk[firing.learner_id],
                     case=case_at[position],
                     current_level=ratings.get(firing.learner_id),
-                    preset=preset,
                     today=today,
                 )
                 if position in new
@@ -96,7 +94,9 @@ def triggers_fire_many(
             ]
             fresh = [note for note in notes if note is not None]
             RiskNotification.objects.bulk_create(fresh)
-            _announce_many(notes=fresh, preset=preset)
+            _announce_many(
+                notes=fresh, policies=[version_spec(f.rule.version_id) for f in new.values()]
+            )
     except IntegrityError:
         if len(firings) == 1:
             return [None]  # another sweep stored it first
@@ -111,11 +111,11 @@ def _note_for(
     learner: Learner,
     case: EscalationCase,
     current_level: str | None,
-    preset: PolicyPreset,
     today: dt.date,
 ) -> RiskNotification:
     """The firing's note (unsaved), on the case it joined or opened."""
     rule = firing.rule
+    policy = version_spec(rule.version_id)
     return RiskNotification(
         learner=learner,
         rule_key=rule.key,
@@ -125,14 +125,15 @@ def _note_for(
         fired_at=timezone.now(),
         fired_on=today,
         case=case,
-        within_first_days=within_first_days(learner=learner, preset=preset, today=today),
+        within_first_days=within_first_days(learner=learner, policy=policy, today=today),
         proposed_level=rating_proposed(rule=rule, current_level=current_level),
     )
 
 
-def _announce_many(*, notes: Sequence[RiskNotification], preset: PolicyPreset) -> None:
+def _announce_many(*, notes: Sequence[RiskNotification], policies: Sequence[PolicySpec]) -> None:
     """Tell the tutor, the team's managers and quality / IQA of each note, and the directors
-    of those inside the first days on programme."""
+    of those inside the first days on programme (``policies``: each note's rule's version)."""
+    policy_of = {id(note): policy for note, policy in zip(notes, policies, strict=True)}
     risk_roles = frozenset({Role.TUTOR, Role.MANAGER, Role.QUALITY})
     audiences = [Audience(learner=note.learner, roles=risk_roles) for note in notes]
     early = [note for note in notes if note.within_first_days]
@@ -148,14 +149,15 @@ def _announce_many(*, notes: Sequence[RiskNotification], preset: PolicyPreset) -
                 recipients=recipients,
                 kind="risk_notification",
                 title=f"Risk notification for {learner.full_name}: {note.rule_name}",
-                body=f"{note.evidence} Proposed rating: {preset.label(note.proposed_level)}.",
+                body=f"{note.evidence} Proposed rating: "
+                f"{policy_of[id(note)].label(note.proposed_level)}.",
                 url=_learner_risk_url(learner),
                 dedupe_key=f"risk:{note.pk}",
             )
         )
-    days = preset.directors_told_within_days
     for note, recipients in zip(early, people[len(notes) :], strict=True):
         learner = note.learner
+        days = policy_of[id(note)].directors_told_within_days
         items.append(
             NotificationItem(
                 recipients=recipients,

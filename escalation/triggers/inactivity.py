@@ -8,8 +8,8 @@ from django.db.models import QuerySet
 
 from escalation.triggers.base import Firing, day
 from escalation.triggers.queries import ACTIVITY, last_reply, latest, not_on_break
-from learners.policies.base import TriggerRule
-from learners.policies.trigger_kinds import INACTIVITY
+from policies.spec import TriggerRule
+from policies.trigger_kinds import INACTIVITY
 
 KIND = INACTIVITY
 

@@ -6,8 +6,8 @@ from django.db.models import QuerySet
 
 from escalation.triggers.base import Firing, day
 from escalation.triggers.queries import employers_left
-from learners.policies.base import TriggerRule
-from learners.policies.trigger_kinds import LEFT_EMPLOYMENT
+from policies.spec import TriggerRule
+from policies.trigger_kinds import LEFT_EMPLOYMENT
 
 KIND = LEFT_EMPLOYMENT
 

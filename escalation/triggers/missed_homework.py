@@ -8,8 +8,8 @@ from django.db.models import Q, QuerySet
 from escalation.triggers.base import Firing, day
 from escalation.triggers.queries import latest_runs, records_of, run_firings
 from learners.models import Submission, SubmissionOutcome
-from learners.policies.base import TriggerRule
-from learners.policies.trigger_kinds import MISSED_HOMEWORK
+from policies.spec import TriggerRule
+from policies.trigger_kinds import MISSED_HOMEWORK
 
 KIND = MISSED_HOMEWORK
 

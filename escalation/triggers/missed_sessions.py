@@ -9,8 +9,8 @@ from django.db.models import Q, QuerySet
 from escalation.triggers.base import Firing, day
 from escalation.triggers.queries import latest_runs, records_of, run_firings
 from learners.models import Attendance, ScheduledSession
-from learners.policies.base import TriggerRule
-from learners.policies.trigger_kinds import MISSED_SESSIONS
+from policies.spec import TriggerRule
+from policies.trigger_kinds import MISSED_SESSIONS
 
 KIND = MISSED_SESSIONS
 

@@ -9,8 +9,8 @@ from django.db.models import Exists, OuterRef, Q, QuerySet
 from escalation.triggers.base import Firing
 from escalation.triggers.queries import ACTIVITY, break_overlapping
 from learners.models import LearnerStatus
-from learners.policies.base import TriggerRule
-from learners.policies.trigger_kinds import NO_ACTIVE_LEARNING_MONTH
+from policies.spec import TriggerRule
+from policies.trigger_kinds import NO_ACTIVE_LEARNING_MONTH
 
 KIND = NO_ACTIVE_LEARNING_MONTH
 

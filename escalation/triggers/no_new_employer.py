@@ -8,8 +8,8 @@ from django.db.models import Exists, OuterRef, QuerySet
 from escalation.triggers.base import Firing, day
 from escalation.triggers.queries import employers_left
 from learners.models import EmploymentChange, EmploymentChangeKind
-from learners.policies.base import TriggerRule
-from learners.policies.trigger_kinds import NO_NEW_EMPLOYER
+from policies.spec import TriggerRule
+from policies.trigger_kinds import NO_NEW_EMPLOYER
 
 KIND = NO_NEW_EMPLOYER
 

@@ -10,8 +10,8 @@ from django.db.models.functions import Coalesce, Greatest
 from escalation.triggers.base import Firing, day
 from escalation.triggers.queries import latest, not_on_break
 from learners.models import Nation, ProgressEvent
-from learners.policies.base import TriggerRule
-from learners.policies.trigger_kinds import NO_PROGRESS
+from policies.spec import TriggerRule
+from policies.trigger_kinds import NO_PROGRESS
 
 KIND = NO_PROGRESS
 

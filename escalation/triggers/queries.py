@@ -37,7 +37,7 @@ from learners.models import (
     Visit,
     VisitOutcome,
 )
-from learners.policies.base import TriggerRule
+from policies.spec import TriggerRule
 from riskcases.models import ContactLogEntry, ContactWith, Outcome
 
 # Contact-log outcomes that show the learner is engaging (a reply, a commitment).

@@ -1,6 +1,6 @@
 """Which query each trigger kind runs, and which of the preset's triggers hold today.
 
-HOLDING maps each kind (the object declared in learners/policies/trigger_kinds.py) to its
+HOLDING maps each kind (the object declared in policies/trigger_kinds.py) to its
 module's ``holding`` query. Every declared kind must have one: a kind added there without a
 module here fails at import, not on the first morning its preset runs.
 """
@@ -26,8 +26,9 @@ from escalation.triggers import (
 )
 from escalation.triggers.base import Firing, HoldingQuery
 from learners.models import Learner, LearnerStatus
-from learners.policies.base import PolicyPreset, TriggerKind
-from learners.policies.trigger_kinds import TRIGGER_KINDS
+from learners.policy_reading import team_specs
+from policies.spec import PolicySpec, TriggerKind
+from policies.trigger_kinds import TRIGGER_KINDS
 
 KIND_MODULES = (
     behind_progress,
@@ -58,17 +59,33 @@ def learners_evaluated(learners: QuerySet[Learner]) -> QuerySet[Learner]:
 
 
 def triggers_holding(
-    *, learners: QuerySet[Learner], today: dt.date, preset: PolicyPreset
+    *, learners: QuerySet[Learner], today: dt.date, policy: PolicySpec | None = None
 ) -> list[Firing]:
-    """Every trigger of the preset that holds today for ``learners``: each rule's kind's query
-    over the learners in the rule's scope (its programme types and nations)."""
-    scope = learners_evaluated(learners)
+    """Every trigger that holds today for ``learners``, each learner under the version its
+    team follows today: each rule's kind's query over the learners of the teams following the
+    rule's version, in the rule's scope (its programme types and nations). Queries per rule of
+    each version in use, never per learner. ``policy``: that version's rules over every one of
+    ``learners`` instead (a policy's page, the tests)."""
+    scopes: list[tuple[PolicySpec, QuerySet[Learner]]] = []
+    if policy is not None:
+        scopes.append((policy, learners_evaluated(learners)))
+    else:
+        teams_by_version: dict[int, list[int]] = {}
+        specs = {}
+        for team_id, spec in team_specs(today=today).items():
+            if spec.drivers.triggers:
+                teams_by_version.setdefault(spec.version_id, []).append(team_id)
+                specs[spec.version_id] = spec
+        for version_id, team_ids in teams_by_version.items():
+            scope = learners_evaluated(learners).filter(team_id__in=team_ids)
+            scopes.append((specs[version_id], scope))
     firings: list[Firing] = []
-    for rule in preset.triggers:
-        rule_scope = scope
-        if rule.programme_types is not None:
-            rule_scope = rule_scope.filter(programme_type__in=rule.programme_types)
-        if rule.nations is not None:
-            rule_scope = rule_scope.filter(nation__in=rule.nations)
-        firings.extend(HOLDING[rule.kind](rule, rule_scope, today))
+    for spec, scope in scopes:
+        for rule in spec.triggers:
+            rule_scope = scope
+            if rule.programme_types is not None:
+                rule_scope = rule_scope.filter(programme_type__in=rule.programme_types)
+            if rule.nations is not None:
+                rule_scope = rule_scope.filter(nation__in=rule.nations)
+            firings.extend(HOLDING[rule.kind](rule, rule_scope, today))
     return firings

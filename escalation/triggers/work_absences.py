@@ -8,8 +8,8 @@ from django.db.models import QuerySet
 from escalation.triggers.base import Firing
 from escalation.triggers.queries import counted, records_of
 from learners.models import WorkAbsence
-from learners.policies.base import TriggerRule
-from learners.policies.trigger_kinds import WORK_ABSENCES
+from policies.spec import TriggerRule
+from policies.trigger_kinds import WORK_ABSENCES
 
 KIND = WORK_ABSENCES
 

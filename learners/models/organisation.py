@@ -30,12 +30,24 @@ class Team(models.Model):
     managers = models.ManyToManyField(
         settings.AUTH_USER_MODEL, related_name="managed_teams", blank=True
     )
+    # The policy the team's learners follow; a new team gets the default policy (the admin
+    # changes it). Cases pin the version they opened under, so a change applies to new cases.
+    policy = models.ForeignKey(
+        "policies.Policy", on_delete=models.PROTECT, related_name="teams", blank=True
+    )
 
     class Meta:
         ordering = ["name"]
 
     def __str__(self) -> str:
         return self.name
+
+    def save(self, *args, **kwargs):
+        if self.policy_id is None:
+            from policies.selectors import default_policy
+
+            self.policy = default_policy()
+        super().save(*args, **kwargs)
 
 
 class Employer(models.Model):

@@ -220,11 +220,14 @@ DEFAULT_LETTERS = [
 
 def load(apps, schema_editor):
     """Add any default letter that is missing; an admin's edited letter is left alone.
-    Callable as load(apps, None) (tests/conftest.py reloads reference data)."""
+    Callable as load(apps, None) (tests/conftest.py reloads reference data), also after 0004
+    renamed preset_key to policy_key."""
     LetterTemplate = apps.get_model("notifications", "LetterTemplate")
-    for preset_key, letter_key, name, subject, body in DEFAULT_LETTERS:
+    field_names = {field.name for field in LetterTemplate._meta.get_fields()}
+    key_field = "policy_key" if "policy_key" in field_names else "preset_key"
+    for policy_key, letter_key, name, subject, body in DEFAULT_LETTERS:
         LetterTemplate.objects.get_or_create(
-            preset_key=preset_key,
+            **{key_field: policy_key},
             letter_key=letter_key,
             defaults={
                 "name": name,

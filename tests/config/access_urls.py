@@ -10,6 +10,7 @@ from django.contrib.contenttypes.models import ContentType
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
 from config.access_policy import ADMIN_NAMESPACE
+from policies.models import PolicyVersion
 
 
 def url_names(patterns=None, namespace: str = "") -> Iterator[tuple[str | None, str, str]]:
@@ -95,6 +96,9 @@ URL_ARGUMENTS: dict[str, Callable[[SimpleNamespace, str, str], dict]] = {
     "import_detail": _on("batch"),
     "import_apply": _on("batch"),
     "register_export": lambda world, variant, role: {"fmt": "csv"},
+    "policy_version": lambda world, variant, role: {
+        "pk": PolicyVersion.objects.order_by("pk").values_list("pk", flat=True).first()
+    },
     "leaver_report_detail": lambda world, variant, role: {"pk": world.leaver_report.pk},
     "leaver_report_status": lambda world, variant, role: {"pk": world.leaver_report.pk},
     "leaver_report_download": lambda world, variant, role: {"pk": world.leaver_report.pk},

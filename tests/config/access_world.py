@@ -30,9 +30,9 @@ from escalation.breaks import break_start
 from escalation.models import EscalationCase
 from escalation.triggers.base import Firing
 from escalation.triggers.firing import trigger_fire
-from learners.policies import active_preset
 from learners.roles import Role
 from notifications.models import Notification
+from policies.selectors import default_spec
 from reports.cycles import cycle_containing
 from reports.models import LeaverReport, ReportStatus
 from riskcases.attachments import CheckedAttachment
@@ -108,7 +108,7 @@ def _side(label: str, *, tutor, manager, director, safeguarding, factor) -> Simp
     note = trigger_fire(
         firing=Firing(
             learner_id=main.pk,
-            rule=active_preset().trigger("missed_sessions"),
+            rule=default_spec().trigger("missed_sessions"),
             fingerprint=f"sessions:{label}",
             evidence="Missed 3 sessions in a row without calling in.",
         ),

@@ -58,7 +58,7 @@ def canary(world, django_db_blocker):
     users, mine = world.users, world.mine
     with django_db_blocker.unblock(), time_machine.travel(NOW, tick=False):
         preference_set(user=users["tutor"], email_mode="digest")
-        template = LetterTemplate.objects.get(preset_key="aspiration", letter_key="stage_1")
+        template = LetterTemplate.objects.get(policy_key="aspiration", letter_key="stage_1")
         letter_send(case=mine.case, template=template, by=users["tutor"])
     with django_db_blocker.unblock(), time_machine.travel(NOW + dt.timedelta(minutes=30)):
         case_move(

@@ -14,8 +14,8 @@ from demo.factories import ContactLogEntryFactory, LearnerFactory, TeamFactory, 
 from escalation.breaks import break_start
 from escalation.models import RiskNotification
 from learners.models import BreakInLearning, LearnerStatus
-from learners.policies import active_preset
 from learners.roles import Role
+from policies.selectors import default_spec, spec_cache_clear
 from riskcases.services import rating_change
 
 NOW = dt.datetime(2026, 11, 23, 12, 0, tzinfo=dt.UTC)
@@ -243,7 +243,7 @@ class TestReminderList:
         assert f'href="{reverse("break_list")}">On a break</a>' in page
 
     def test_it_flags_contact_due_and_a_passed_return_date(self, client, tutor, team):
-        days = active_preset().break_contact_days
+        days = default_spec().break_contact_days
         # Never contacted in a break longer than the contact period; return date passed.
         silent = LearnerFactory(tutor=tutor, team=team, first_name="Silent", last_name="A")
         on_break(silent, days_ago=days + 20, back_in=-2)
@@ -284,6 +284,7 @@ class TestReminderList:
                 ContactLogEntryFactory(learner=learner, occurred_at=NOW - 3 * DAY)
 
         def queries():
+            spec_cache_clear()  # count the policy reads too, each time
             with CaptureQueriesContext(connection) as ctx:
                 response = client.get(reverse("break_list"))
             return len(ctx.captured_queries), len(response.context["rows"])

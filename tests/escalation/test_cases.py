@@ -17,6 +17,7 @@ from escalation.services import (
 )
 from riskcases.models import SupportKind
 from tests.conftest import MONDAY
+from tests.policy_helpers import team_follows
 
 
 @pytest.fixture
@@ -45,7 +46,7 @@ class TestOpening:
         with pytest.raises(IntegrityError), transaction.atomic():
             EscalationCase.objects.create(
                 learner=learner,
-                preset_key="aspiration",
+                policy_version=case.policy_version,
                 stage="stage_1",
                 opened_at=case.opened_at,
                 stage_started_at=case.opened_at,
@@ -117,7 +118,7 @@ class TestTransitions:
 
     @time_machine.travel(MONDAY, tick=False)
     def test_makers_formal_stages_need_a_time_plan_date(self, learner, tutor, settings):
-        settings.POLICY_PRESET = "makers"
+        team_follows(learner.team, "makers")
         case = open_case(learner, stage="stage_2")
         with pytest.raises(ValidationError, match="time plan"):
             case_advance(case=case, by=tutor, reason="not improving")

@@ -28,8 +28,8 @@ from escalation.learner_actions import learner_enrolment_rate, learner_rate
 from escalation.models import EscalationCase
 from escalation.record_imports import records_import_apply, records_import_preview
 from learners.models import ImportBatch, ImportStatus, Learner
-from learners.policies import active_preset
 from notifications.models import Notification
+from policies.selectors import default_spec
 from riskcases.models import RiskFactor
 from riskcases.services import rating_current
 
@@ -60,7 +60,13 @@ def outcome(learner: Learner) -> dict:
         "factors": rating and sorted(rating.risk_factors.values_list("code", flat=True)),
         "cases": EscalationCase.objects.filter(learner=learner).count(),
         "case": case
-        and (case.status, case.stage, case.stage_due_on, case.due_rule, case.preset_key),
+        and (
+            case.status,
+            case.stage,
+            case.stage_due_on,
+            case.due_rule,
+            case.policy_version.policy.key,
+        ),
         "opened": opened and (opened.kind, opened.reason.replace(learner.full_name, "{name}")),
         "notifications": sorted(
             (n.recipient.username, n.kind, n.title.replace(learner.full_name, "{name}"))
@@ -93,9 +99,9 @@ def test_rated_medium_on_the_page_or_through_learner_rate_the_case_and_notificat
     assert action == page
     # Not vacuous: the rating opened a case at the preset's first stage (which has no deadline
     # of its own: the next stage's working days start when a person moves the case on).
-    first = active_preset().stages[0]
+    first = default_spec().stages[0]
     assert (page["rating"], page["cases"]) == ("medium", 1)
-    assert page["case"] == ("open", first.key, None, "", active_preset().key)
+    assert page["case"] == ("open", first.key, None, "", default_spec().key)
     assert page["opened"] == ("opened", f"Rated Medium: {reason}")
 
 
@@ -298,13 +304,13 @@ def _enrol_on_page(client, manager, tutor, team, course, employer, uln, factor) 
 
 def _assert_enrolled_medium(result: dict) -> None:
     """Not vacuous: the Medium enrolment opened the case at the preset's first stage."""
-    first = active_preset().stages[0]
+    first = default_spec().stages[0]
     assert (result["rating"], result["factors"], result["cases"]) == (
         "medium",
         ["employment-probation"],
         1,
     )
-    assert result["case"] == ("open", first.key, None, "", active_preset().key)
+    assert result["case"] == ("open", first.key, None, "", default_spec().key)
     assert result["opened"] == ("opened", f"Start-of-programme risk: {PROBATION}")
 
 

@@ -38,7 +38,7 @@ def case(learner, tutor):
 
 
 def stage_1_letter() -> LetterTemplate:
-    return LetterTemplate.objects.get(preset_key="aspiration", letter_key="stage_1")
+    return LetterTemplate.objects.get(policy_key="aspiration", letter_key="stage_1")
 
 
 def pdf_text(path) -> str:
@@ -132,7 +132,7 @@ class TestSending:
         assert ContactLogEntry.objects.filter(contact_type="letter").count() == 1
 
     def test_another_stages_letter_is_refused(self, case, tutor):
-        stage_2 = LetterTemplate.objects.get(preset_key="aspiration", letter_key="stage_2")
+        stage_2 = LetterTemplate.objects.get(policy_key="aspiration", letter_key="stage_2")
         with pytest.raises(IllegalMove, match="not this stage's letter"):
             letter_send(case=case, template=stage_2, by=tutor)
         assert not ContactLogEntry.objects.filter(contact_type="letter").exists()

@@ -21,12 +21,12 @@ from demo.factories import (
 )
 from escalation.triggers.registry import HOLDING, KIND_MODULES, triggers_holding
 from learners.models import Attendance, Learner, LearnerStatus, Nation, VisitOutcome
-from learners.policies import PRESETS
-from learners.policies.trigger_kinds import MISSED_SESSIONS, TRIGGER_KINDS
+from policies.seeding import shipped_keys, shipped_spec
+from policies.trigger_kinds import MISSED_SESSIONS, TRIGGER_KINDS
 from riskcases.models import Outcome
 
 TODAY = dt.date(2026, 11, 23)
-ASPIRATION, BPN = PRESETS["aspiration"], PRESETS["bpn"]
+ASPIRATION, BPN = shipped_spec("aspiration"), shipped_spec("bpn")
 
 
 def holds(rule_key: str, learner: Learner, today: dt.date = TODAY, preset=ASPIRATION):
@@ -146,7 +146,7 @@ class TestEmployment:
         trainee = LearnerFactory(tutor=tutor, team=team, programme_type="traineeship")
         EmploymentChangeFactory(learner=trainee, occurred_on=TODAY)
         holding = triggers_holding(
-            learners=Learner.objects.filter(pk=trainee.pk), today=TODAY, preset=ASPIRATION
+            learners=Learner.objects.filter(pk=trainee.pk), today=TODAY, policy=ASPIRATION
         )
         assert "left_employment" not in {f.rule.key for f in holding}
 
@@ -286,11 +286,11 @@ def test_it_evaluates_only_open_learners(tutor, team):
     gone = LearnerFactory(tutor=tutor, team=team, status=LearnerStatus.WITHDRAWN)
     archived = LearnerFactory(tutor=tutor, team=team, archived=True)
     scope = Learner.objects.filter(pk__in=[gone.pk, archived.pk])
-    assert triggers_holding(learners=scope, today=TODAY, preset=ASPIRATION) == []
+    assert triggers_holding(learners=scope, today=TODAY, policy=ASPIRATION) == []
 
 
 def test_every_preset_trigger_has_a_test_and_a_real_stage():
-    for preset in PRESETS.values():
+    for preset in map(shipped_spec, shipped_keys()):
         stage_keys = {s.key for s in preset.stages}
         for rule in preset.triggers:
             assert rule.kind in HOLDING, (preset.key, rule.key)
@@ -315,8 +315,8 @@ def test_a_kind_declared_without_a_holding_query_fails_at_import(monkeypatch):
     import importlib
 
     from escalation.triggers import registry
-    from learners.policies import trigger_kinds
-    from learners.policies.base import TriggerKind
+    from policies import trigger_kinds
+    from policies.spec import TriggerKind
 
     orphan = TriggerKind(key="orphan", words=lambda rule: "Orphan", source="")
     monkeypatch.setitem(trigger_kinds.TRIGGER_KINDS, "orphan", orphan)

@@ -3,7 +3,6 @@
 import datetime as dt
 
 import pytest
-from django.test import override_settings
 from django.urls import reverse
 
 from demo.factories import LearnerFactory, ManagerFactory, SessionFactory, TeamFactory, open_case
@@ -13,6 +12,7 @@ from escalation.triggers.evaluate import triggers_evaluate
 from notifications.models import Notification
 from tests.conftest import MONDAY
 from tests.escalation.withdrawal_steps import agreement, approve, at_withdrawal_stage
+from tests.policy_helpers import team_follows
 from withdrawals.appeals import appeal_decide, appeal_lodge
 from withdrawals.services import withdrawal_reject
 
@@ -71,8 +71,8 @@ def test_a_stage_due_tomorrow_reminds_those_acting(people, learner):
     assert told(people, "stage_due_tomorrow") == {"tutor", "manager"}
 
 
-@override_settings(POLICY_PRESET="makers")
 def test_an_overdue_stage_a_person_decides_is_announced_once(people, learner):
+    team_follows(learner.team, "makers")
     case = open_case(learner, stage="stage_2")
     case_advance(
         case=case, by=people["tutor"], reason="Formal support", due_on=dt.date(2026, 11, 27)

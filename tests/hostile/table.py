@@ -554,7 +554,8 @@ ENDPOINTS: list[Endpoint] = [
 # URL names that take nothing but their path (ids the resolver already checks are numbers).
 NO_INPUT = {
     "home": "redirects to the caseload",
-    "policy": "a static page generated from the preset",
+    "policy": "a static list of the policies, their teams and versions",
+    "policy_version": "a static page generated from a policy version (its id is the only input)",
     "break_list": "a list with no filters",
     "case_detail": "a page; its forms post to case_move and case_letter_skip",
     "withdrawal_queue": "a list with no filters",

@@ -23,9 +23,9 @@ from escalation.record_imports import records_import_preview
 from escalation.services import case_step_down
 from escalation.triggers.base import Firing
 from escalation.triggers.firing import trigger_fire
-from learners.policies import active_preset
 from learners.roles import Role
 from notifications.models import Notification
+from policies.selectors import default_spec
 from riskcases.models import SupportKind
 from tests.escalation.withdrawal_steps import agreement, approve, at_withdrawal_stage
 from withdrawals.appeals import appeal_lodge
@@ -163,7 +163,7 @@ class World:
         return trigger_fire(
             firing=Firing(
                 learner_id=self.learner.pk,
-                rule=active_preset().trigger("missed_sessions"),
+                rule=default_spec().trigger("missed_sessions"),
                 fingerprint="sessions:hostile",
                 evidence="Missed 3 sessions in a row without calling in.",
             ),

@@ -11,8 +11,8 @@ from django.core.exceptions import ValidationError
 from demo.factories import BreakFactory, LearnerFactory
 from escalation.breaks import break_end, break_return_date_set, break_start
 from learners.models import BreakInLearning, LearnerStatus, RecordSource
-from learners.policies import PRESETS
 from learners.services import LearnerClosedError
+from policies.seeding import shipped_keys, shipped_spec
 
 TODAY = dt.date(2026, 11, 23)
 DAY = dt.timedelta(days=1)
@@ -165,4 +165,4 @@ def test_it_refuses_a_new_return_date_when_not_on_a_break(learner, tutor):
 
 
 def test_every_preset_has_a_break_contact_period():
-    assert all(preset.break_contact_days > 0 for preset in PRESETS.values())
+    assert all(preset.break_contact_days > 0 for preset in map(shipped_spec, shipped_keys()))

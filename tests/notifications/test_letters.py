@@ -13,7 +13,6 @@ from django.utils import timezone
 from demo.factories import LearnerFactory, UserFactory, open_case, stage_letter_not_sent
 from escalation.letter_sending import letter_context_for_case
 from escalation.services import case_advance
-from learners.policies import PRESETS
 from notifications.letter_rendering import (
     SAMPLE_CONTEXT,
     Letterhead,
@@ -22,7 +21,9 @@ from notifications.letter_rendering import (
     template_problems,
 )
 from notifications.models import WITHDRAWAL_CONFIRMATION, LetterTemplate
+from policies.seeding import shipped_keys, shipped_spec
 from tests.conftest import ARTIFACTS, MONDAY
+from tests.policy_helpers import team_follows
 from withdrawals.letters import letter_context_for_withdrawal
 from withdrawals.models import WithdrawalReason, WithdrawalRequest
 
@@ -31,7 +32,7 @@ pytestmark = pytest.mark.django_db
 
 STAGE_LETTERS = [
     (preset.key, stage.key, stage.letter)
-    for preset in PRESETS.values()
+    for preset in map(shipped_spec, shipped_keys())
     for stage in preset.stages
     if stage.letter
 ]
@@ -53,8 +54,8 @@ def used_variables(source: str) -> set[str]:
 
 def case_at(learner, preset_key: str, stage_key: str, settings):
     """A case of ``preset_key`` brought to ``stage_key`` the way people move it."""
-    settings.POLICY_PRESET = preset_key
-    preset = PRESETS[preset_key]
+    team_follows(learner.team, preset_key)
+    preset = shipped_spec(preset_key)
     case = open_case(learner)
     while case.stage != stage_key:
         if preset.stage(case.stage).letter:
@@ -83,13 +84,13 @@ def apprentice(tutor, team):
 
 def test_every_preset_stage_with_a_letter_has_a_default_template_and_a_confirmation():
     for preset_key, _stage, letter in STAGE_LETTERS:
-        assert LetterTemplate.objects.filter(preset_key=preset_key, letter_key=letter).exists()
-    for preset_key in PRESETS:
+        assert LetterTemplate.objects.filter(policy_key=preset_key, letter_key=letter).exists()
+    for preset_key in shipped_keys():
         confirmation = LetterTemplate.objects.get(
-            preset_key=preset_key, letter_key=WITHDRAWAL_CONFIRMATION
+            policy_key=preset_key, letter_key=WITHDRAWAL_CONFIRMATION
         )
         assert confirmation.active and confirmation.send_to_employer
-    assert LetterTemplate.objects.count() == len(STAGE_LETTERS) + len(PRESETS)
+    assert LetterTemplate.objects.count() == len(STAGE_LETTERS) + len(shipped_keys())
 
 
 @time_machine.travel(MONDAY, tick=False)
@@ -98,18 +99,18 @@ def test_each_stage_letter_renders_for_its_preset_with_no_variable_empty(
     preset_key, stage_key, letter_key, apprentice, settings
 ):
     case = case_at(apprentice, preset_key, stage_key, settings)
-    template = LetterTemplate.objects.get(preset_key=preset_key, letter_key=letter_key)
+    template = LetterTemplate.objects.get(policy_key=preset_key, letter_key=letter_key)
     context = letter_context_for_case(case)
     for name in used_variables(template.subject + template.body):
         assert context[name] not in ("", None), f"{name} is empty in {template.name}"
     rendered = letter_render(template=template, context=context)
     assert "Lily Learner" in rendered.subject
-    stage = PRESETS[preset_key].stage(stage_key)
+    stage = shipped_spec(preset_key).stage(stage_key)
     text = rendered.body_text
     assert text.startswith("Dear Lily,") and "ULN " + apprentice.uln in text
     assert "Acme Joinery Ltd" in text and "Tara Tutor" in text
     assert "None" not in text and "{" not in text and "  " not in text
-    provider = PRESETS[preset_key].name.split(":")[0]
+    provider = shipped_spec(preset_key).name.split(":")[0]
     assert text.rstrip().endswith(f"on behalf of {provider}")
     if "stage_name" in used_variables(template.body):
         assert stage.name in text
@@ -118,9 +119,9 @@ def test_each_stage_letter_renders_for_its_preset_with_no_variable_empty(
 
 
 @time_machine.travel(MONDAY, tick=False)
-@pytest.mark.parametrize("preset_key", sorted(PRESETS))
+@pytest.mark.parametrize("preset_key", shipped_keys())
 def test_each_withdrawal_confirmation_renders_for_its_preset(preset_key, apprentice, settings):
-    case = case_at(apprentice, preset_key, PRESETS[preset_key].stages[0].key, settings)
+    case = case_at(apprentice, preset_key, shipped_spec(preset_key).stages[0].key, settings)
     request = WithdrawalRequest(
         case=case,
         learner=apprentice,
@@ -131,7 +132,7 @@ def test_each_withdrawal_confirmation_renders_for_its_preset(preset_key, apprent
         withdrawn_at=timezone.now(),
         appeal_by=dt.date(2026, 12, 7),
     )
-    template = LetterTemplate.objects.get(preset_key=preset_key, letter_key=WITHDRAWAL_CONFIRMATION)
+    template = LetterTemplate.objects.get(policy_key=preset_key, letter_key=WITHDRAWAL_CONFIRMATION)
     context = letter_context_for_withdrawal(request)
     for name in used_variables(template.subject + template.body):
         assert context[name] not in ("", None), f"{name} is empty in {template.name}"
@@ -139,7 +140,7 @@ def test_each_withdrawal_confirmation_renders_for_its_preset(preset_key, apprent
     assert "Monday 23 November 2026" in text  # withdrawn on
     assert "Friday 30 October 2026" in text  # last day of learning
     assert "44 Other personal reasons" in text
-    appeal_days = PRESETS[preset_key].appeal_working_days
+    appeal_days = shipped_spec(preset_key).appeal_working_days
     assert f"within {appeal_days} working days, by Monday 7 December 2026" in text
     assert "None" not in text and "{" not in text
 
@@ -149,7 +150,7 @@ def test_deadlines_are_working_days_shown_as_dates_across_christmas(apprentice, 
     # Wednesday 23 December 2026: 25, 28 (Boxing Day's substitute) and 1 January are bank
     # holidays, so 5 working days run to Monday 4 January 2027; a trainee's 3 to 30 December.
     case = case_advance(case=open_case(apprentice), by=tutor, reason="No reply")
-    template = LetterTemplate.objects.get(preset_key="aspiration", letter_key="stage_1")
+    template = LetterTemplate.objects.get(policy_key="aspiration", letter_key="stage_1")
     text = letter_render(template=template, context=letter_context_for_case(case)).body_text
     assert "started on Wednesday 23 December 2026" in text
     assert "within 5 working days, by Monday 4 January 2027" in text
@@ -167,14 +168,14 @@ class TestSandbox:
         problems = template_problems("{{ learner.tutor.password }} {{ due_on.year }}", "stage_1")
         assert len(problems) == 2 and "never a part of one" in problems[0]
         template = LetterTemplate(
-            preset_key="aspiration", letter_key="stage_1", subject="Hi", body="{{ uln.zfill }}"
+            policy_key="aspiration", letter_key="stage_1", subject="Hi", body="{{ uln.zfill }}"
         )
         with pytest.raises(ValidationError, match="never a part of one"):
             letter_render(template=template, context=SAMPLE_CONTEXT)
 
     def test_it_refuses_names_outside_the_list_even_if_passed(self):
         template = LetterTemplate(
-            preset_key="aspiration", letter_key="stage_1", subject="Hi", body="{{ secret }}"
+            policy_key="aspiration", letter_key="stage_1", subject="Hi", body="{{ secret }}"
         )
         with pytest.raises(ValidationError, match="not a letter variable"):
             letter_render(template=template, context=SAMPLE_CONTEXT | {"secret": "x"})
@@ -198,7 +199,7 @@ class TestSandbox:
 
     def test_values_and_the_templates_own_words_are_escaped_in_the_html(self):
         template = LetterTemplate(
-            preset_key="aspiration",
+            policy_key="aspiration",
             letter_key="stage_1",
             subject="Hi",
             body="<i>Dear</i> {{ learner_first_name }}\n\nNext paragraph",
@@ -219,7 +220,7 @@ class TestAdmin:
 
     def _post(self, client, template, **changes):
         data = {
-            "preset_key": template.preset_key,
+            "policy_key": template.policy_key,
             "letter_key": template.letter_key,
             "name": template.name,
             "subject": template.subject,
@@ -244,7 +245,7 @@ class TestAdmin:
     def test_a_broken_template_is_a_form_error_and_nothing_changes(
         self, admin_client, field, bad, message
     ):
-        template = LetterTemplate.objects.get(preset_key="aspiration", letter_key="stage_1")
+        template = LetterTemplate.objects.get(policy_key="aspiration", letter_key="stage_1")
         before = (template.subject, template.body)
         response = self._post(admin_client, template, **{field: bad})
         assert response.status_code == 200
@@ -254,7 +255,7 @@ class TestAdmin:
         assert (template.subject, template.body) == before
 
     def test_a_good_edit_saves_with_who_changed_it_and_lists_the_variables(self, admin_client):
-        template = LetterTemplate.objects.get(preset_key="mtt", letter_key="stage_2")
+        template = LetterTemplate.objects.get(policy_key="mtt", letter_key="stage_2")
         url = reverse("admin:notifications_lettertemplate_change", args=[template.pk])
         page = admin_client.get(url).content.decode()
         assert "learner_first_name" in page and "due_rule" in page and "appeal_by" in page
@@ -268,7 +269,7 @@ class TestAdmin:
 
 
 def test_the_pdf_is_an_a4_letter_with_the_provider_date_and_page_numbers(tmp_path):
-    template = LetterTemplate.objects.get(preset_key="aspiration", letter_key="stage_3")
+    template = LetterTemplate.objects.get(policy_key="aspiration", letter_key="stage_3")
     rendered = letter_render(template=template, context=SAMPLE_CONTEXT)
     pdf = letter_pdf(
         rendered,

@@ -10,7 +10,6 @@ import pytest
 import time_machine
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import connection
-from django.test import override_settings
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
@@ -30,8 +29,8 @@ from escalation.models import EscalationCase
 from escalation.services import case_advance
 from escalation.triggers.base import Firing
 from escalation.triggers.firing import risk_notification_decide, trigger_fire
-from learners.policies import active_preset
 from notifications.models import LetterTemplate
+from policies.selectors import default_spec, spec_cache_clear
 from reports.models import EvidencePackExport
 from riskcases.attachments import CheckedAttachment
 from riskcases.models import ContactAttachment, Intervention, RiskFactor
@@ -42,6 +41,7 @@ from riskcases.services import (
     support_record_create,
 )
 from tests.escalation.withdrawal_steps import agreement, approve
+from tests.policy_helpers import team_follows
 from tests.samples import PDF
 from withdrawals.appeals import appeal_decide, appeal_lodge
 from withdrawals.models import ExitTheme
@@ -118,7 +118,7 @@ def journey(learner, tutor, manager, director, safeguarding):
             ],
         )
     with at(11, 25):
-        rule = active_preset().trigger("missed_sessions")
+        rule = default_spec().trigger("missed_sessions")
         note = trigger_fire(
             firing=Firing(
                 learner_id=learner.pk,
@@ -132,7 +132,7 @@ def journey(learner, tutor, manager, director, safeguarding):
         case = EscalationCase.objects.get(learner=learner)
         letter_send(
             case=case,
-            template=LetterTemplate.objects.get(preset_key="aspiration", letter_key="stage_1"),
+            template=LetterTemplate.objects.get(policy_key="aspiration", letter_key="stage_1"),
             by=tutor,
         )
         contact_log(
@@ -265,7 +265,7 @@ def test_the_pack_holds_every_kind_of_record_from_a_real_journey(
         "Sent (copy in the contact log)",
         "Not sent: Handed over at a review meeting",
         # the trigger and its decision
-        active_preset().trigger("missed_sessions").name,
+        default_spec().trigger("missed_sessions").name,
         "Rating accepted",
         # the break
         "Short illness",
@@ -402,8 +402,8 @@ def test_the_learner_page_shows_the_button(client, learner, user_with_role):
         assert "Evidence pack (PDF)" in html
 
 
-@override_settings(POLICY_PRESET="bpn")
-def test_rating_labels_come_from_the_active_preset(client, learner, tutor):
+def test_rating_labels_come_from_the_policy_the_team_follows(client, learner, tutor):
+    team_follows(learner.team, "bpn")
     rating_change(learner=learner, level="medium", reason="Behind", set_by=tutor)
     text = reading(generate(client, tutor, learner).content)
     assert "Current rating Amber" in text
@@ -436,6 +436,7 @@ def test_queries_do_not_grow_with_the_record(client, tutor, team):
         learner = LearnerFactory(tutor=tutor, team=team)
         _record_of(learner, tutor, size)
         client.force_login(tutor)
+        spec_cache_clear()  # count the policy reads too, each time
         with CaptureQueriesContext(connection) as queries:
             response = client.post(reverse("evidence_pack", args=[learner.pk]))
         assert response.status_code == 200

@@ -1,6 +1,5 @@
 import pytest
 from django.core.exceptions import ValidationError
-from django.test import override_settings
 from django.urls import reverse
 
 from demo.factories import LearnerFactory
@@ -8,6 +7,7 @@ from learners.models import LearnerStatus
 from riskcases.models import ContactLogEntry, ContactType, RiskFactor, RiskLevel, RiskRating
 from riskcases.services import rating_change, rating_current, rating_enrol
 from tests.concurrency import run_at_once
+from tests.policy_helpers import team_follows
 
 
 @pytest.fixture
@@ -190,10 +190,10 @@ class TestRatingPage:
         assert response.status_code == 200
         assert "archived, so it takes no new entries" in response.content.decode()
 
-    @override_settings(POLICY_PRESET="bpn")
     def test_rule_ratings_show_as_green_amber_red_where_the_preset_says_so(
         self, client, tutor, learner
     ):
+        team_follows(learner.team, "bpn")
         rating_change(learner=learner, level="medium", reason="late twice", set_by=tutor)
         client.force_login(tutor)
         page = client.get(reverse("learner_detail", args=[learner.pk])).content.decode()

@@ -1,12 +1,16 @@
 from django import template
 
-from learners.policies import PRESETS
+from policies.selectors import version_spec
 
 register = template.Library()
 
 
 @register.simple_tag
-def stage_name(preset_key: str | None, stage_key: str | None) -> str:
-    if not preset_key or not stage_key:
+def stage_name(version_id: int | None, stage_key: str | None) -> str:
+    """A stage's name in the version it belongs to (the key itself if the version lacks it)."""
+    if not version_id or not stage_key:
         return ""
-    return PRESETS[preset_key].stage(stage_key).name
+    try:
+        return version_spec(version_id).stage(stage_key).name
+    except KeyError:
+        return stage_key

@@ -1,11 +1,15 @@
-"""Each preset's deadlines, by the policy rule they encode."""
+"""What each shipped policy says, by the policy rule it encodes (policies/seeds/)."""
 
 import pytest
-from django.test import override_settings
+from django.urls import reverse
 from django.utils.html import escape
 
-from learners.policies import PRESETS, active_preset
-from learners.policies.base import RISK_LEVELS
+from policies.models import Policy, PolicyVersion
+from policies.seeding import shipped_keys, shipped_spec
+from policies.selectors import policy_current_spec
+from policies.spec import RISK_LEVELS
+
+PRESETS = {key: shipped_spec(key) for key in shipped_keys()}
 
 
 def days(preset: str, stage: str, programme: str) -> int | None:
@@ -59,30 +63,43 @@ def test_rule_makers_five_stages_two_informal_two_reviews_per_formal_stage():
     assert len(makers.stages) == 5
     assert [s.informal for s in makers.stages] == [True, True, False, False, False]
     for stage in makers.stages[2:]:
-        assert stage.deadline_set_by_person and not stage.auto_advance
+        assert stage.deadline_set_by_person and makers.automatic_forward(stage.key) is None
         assert [c.count for c in stage.contacts] == [2]
 
 
 @pytest.mark.parametrize("key", sorted(PRESETS))
-def test_every_preset_labels_every_rating_and_ends_in_withdrawal(key):
+def test_every_preset_labels_every_rating_and_ends_in_withdrawal_or_a_recommendation(key):
     preset = PRESETS[key]
     assert set(preset.rating_labels) == set(RISK_LEVELS) == set(preset.rating_meanings)
-    assert preset.stages[-1].withdrawal
-    assert sum(s.withdrawal for s in preset.stages) == 1
+    # Makers' formal stages end in a recommendation (terminate, extend, break, back a stage).
+    assert preset.stages[-1].withdrawal_effect in ("raise", "recommend")
+    assert sum(s.withdrawal for s in preset.stages) <= 1
 
 
-def test_the_deployment_picks_a_preset_by_setting():
-    with override_settings(POLICY_PRESET="mtt"):
-        assert active_preset().key == "mtt"
-    with override_settings(POLICY_PRESET="nope"), pytest.raises(Exception, match="not a preset"):
-        active_preset()
+def test_the_database_holds_each_shipped_policy_as_the_seed_says(db):
+    for key, preset in PRESETS.items():
+        stored = policy_current_spec(policy_id=Policy.objects.get(key=key).pk)
+        assert stored.version_id == preset_version_id(key)
+        assert stored.stages == preset.stages and stored.moves == preset.moves
+        assert stored.rating_labels == preset.rating_labels
+
+
+def preset_version_id(key: str) -> int:
+    return PolicyVersion.objects.filter(policy__key=key, status="published").latest("number").pk
+
+
+def test_aspiration_has_two_versions_the_2021_one_retired(db):
+    versions = PolicyVersion.objects.filter(policy__key="aspiration").order_by("number")
+    assert [(v.label, v.status) for v in versions] == [
+        ("2021 (ATL 1.0)", "retired"),
+        ("2022 (ATL 1.2)", "published"),
+    ]
 
 
 @pytest.mark.parametrize("key", sorted(PRESETS))
 def test_the_policy_page_says_what_the_preset_runs(client, tutor, key):
     client.force_login(tutor)
-    with override_settings(POLICY_PRESET=key):
-        page = client.get("/policy/").content.decode()
+    page = client.get(reverse("policy_version", args=[preset_version_id(key)])).content.decode()
     preset = PRESETS[key]
     assert preset.name in page
     for stage in preset.stages:

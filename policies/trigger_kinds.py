@@ -8,7 +8,7 @@ here (the ground floor imports nothing above it; escalation/triggers/registry.py
 import if a kind here has no query).
 """
 
-from learners.policies.base import APPRENTICESHIP, ENGLAND, HIGH, TriggerKind
+from policies.spec import APPRENTICESHIP, ENGLAND, HIGH, TriggerKind
 
 APPRENTICES = frozenset({APPRENTICESHIP})
 

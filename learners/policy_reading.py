@@ -1,0 +1,54 @@
+"""Which policy version a team, or a learner, follows today (the team's policy's version in
+effect). Cases do not ask this: each pins the version it opened under (escalation)."""
+
+import datetime as dt
+from collections.abc import Iterable, Mapping
+
+from learners.models import Learner, Team
+from policies.selectors import (
+    default_spec,
+    policies_current_version_ids,
+    policy_current_spec,
+    version_specs,
+)
+from policies.spec import PolicySpec
+
+
+def team_policy(*, team: Team, today: dt.date | None = None) -> PolicySpec:
+    return policy_current_spec(policy_id=team.policy_id, today=today)
+
+
+def learner_policy(*, learner: Learner, today: dt.date | None = None) -> PolicySpec:
+    """The version the learner's team follows today (its rating words, triggers, periods)."""
+    policy_id = (
+        learner.team.policy_id
+        if "team" in learner._state.fields_cache
+        else Team.objects.filter(pk=learner.team_id).values_list("policy_id", flat=True).get()
+    )
+    return policy_current_spec(policy_id=policy_id, today=today)
+
+
+def team_specs(
+    *, team_ids: Iterable[int] | None = None, today: dt.date | None = None
+) -> dict[int, PolicySpec]:
+    """team pk -> the version it follows today, for every team (or these), in two queries."""
+    teams = Team.objects.all()
+    if team_ids is not None:
+        teams = teams.filter(pk__in=list(team_ids))
+    team_policy_ids = dict(teams.values_list("pk", "policy_id"))
+    current = policies_current_version_ids(today=today)
+    specs = version_specs(current.values())
+    return {
+        team_id: specs[current[policy_id]]
+        for team_id, policy_id in team_policy_ids.items()
+        if policy_id in current
+    }
+
+
+def rating_labels_by_team() -> Mapping[int, Mapping[str, str]]:
+    return {team_id: spec.rating_labels for team_id, spec in team_specs().items()}
+
+
+def organisation_policy() -> PolicySpec:
+    """The default policy's version in effect: the words for pages that span every team."""
+    return default_spec()
