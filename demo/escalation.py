@@ -17,6 +17,7 @@ from django.utils import timezone
 
 from demo import activity as demo_activity
 from demo import breaks as demo_breaks
+from demo import ladders as demo_ladders
 from demo import letters as demo_letters
 from demo import withdrawals as demo_withdrawals
 from demo.timeline import at, on
@@ -43,8 +44,12 @@ def _tutor_advance(case: EscalationCase, when: dt.datetime) -> None:
                 stage_letter_skip(case=case, by=tutor, reason="No letter template for the stage.")
             else:
                 letter_send(case=case, template=template, by=tutor)
+    following = case_policy(case).next_stage(case.stage)
+    due_on = None
+    if following is not None and following.deadline_set_by_person:
+        due_on = timezone.localtime(when).date() + dt.timedelta(days=28)  # the time plan
     with on(when):
-        case_move(case=case, move="advance", by=tutor, reason=TUTOR_REASON)
+        case_move(case=case, move="advance", by=tutor, reason=TUTOR_REASON, due_on=due_on)
 
 
 def _story(case: EscalationCase, level: str, rated_at: dt.datetime, now: dt.datetime) -> None:
@@ -111,7 +116,9 @@ def seed(*, stdout) -> None:
         _story(case, rating.level, rating.started_at, now)
         count += 1
     stdout.write(f"escalation: {count} cases carried on from the ratings that opened them")
+    placed, to_withdraw = demo_ladders.seed(stdout=stdout)
     demo_activity.seed(stdout=stdout, today=timezone.localdate())
     demo_breaks.seed(stdout=stdout, today=timezone.localdate())
-    demo_withdrawals.seed(stdout=stdout)
+    demo_withdrawals.seed(stdout=stdout, leave_waiting=placed)
+    demo_withdrawals.withdrawals_complete(learner_ids=to_withdraw)
     demo_letters.seed(stdout=stdout)

@@ -25,10 +25,11 @@ from demo.timeline import at, on
 from escalation.learner_actions import learner_enrol
 from learners.models import Learner, LearnerStatus, Nation, ProgrammeType
 from learners.roles import Role
+from policies.models import Policy
 from riskcases.models import RiskLevel
 
 DEMO_PASSWORD = "demo-learners-2026"
-DEMO_LEARNER_COUNT = 200
+DEMO_LEARNER_COUNT = 250
 ULN_SEED_BASE = 700_000
 
 
@@ -48,9 +49,13 @@ DEMO_USERS: tuple[DemoUser, ...] = (
     DemoUser("tutor4", "Gareth", "Morgan", (Role.TUTOR,), "tutor, Cardiff (Wales)"),
     DemoUser("tutor5", "Priya", "Patel", (Role.TUTOR,), "tutor, Birmingham traineeships"),
     DemoUser("tutor6", "Dan", "Walsh", (Role.TUTOR,), "tutor, Birmingham short courses"),
+    DemoUser("tutor7", "Kerry", "Ainsworth", (Role.TUTOR,), "tutor, Leeds apprentices"),
+    DemoUser("tutor8", "Tom", "Okafor", (Role.TUTOR,), "tutor, London software apprentices"),
     DemoUser("manager", "Helen", "Clarke", (Role.MANAGER,), "manager, Manchester team"),
     DemoUser("manager2", "Sian", "Davies", (Role.MANAGER,), "manager, Cardiff team"),
     DemoUser("manager3", "Marcus", "Reid", (Role.MANAGER,), "manager, Birmingham team"),
+    DemoUser("manager4", "Joanne", "Pickering", (Role.MANAGER,), "manager, Leeds team"),
+    DemoUser("manager5", "Ravi", "Shah", (Role.MANAGER,), "manager, London team"),
     DemoUser("director", "Alison", "Grant", (Role.DIRECTOR,), "director: approves withdrawals"),
     DemoUser("safeguarding", "Nadia", "Khan", (Role.SAFEGUARDING,), "safeguarding lead"),
     DemoUser("panel", "Robert", "Lowe", (Role.LEAVER_PANEL,), "leaver panel"),
@@ -66,6 +71,7 @@ class DemoTeam:
     manager: str
     tutors: tuple[str, ...]
     programmes: tuple[str, ...]
+    policy: str  # the key of the shipped policy the team follows
 
 
 DEMO_TEAMS: tuple[DemoTeam, ...] = (
@@ -75,6 +81,7 @@ DEMO_TEAMS: tuple[DemoTeam, ...] = (
         "manager",
         ("tutor", "tutor2"),
         (ProgrammeType.APPRENTICESHIP,),
+        "mtt",
     ),
     DemoTeam(
         "Cardiff and Valleys",
@@ -82,6 +89,7 @@ DEMO_TEAMS: tuple[DemoTeam, ...] = (
         "manager2",
         ("tutor3", "tutor4"),
         (ProgrammeType.APPRENTICESHIP, ProgrammeType.TRAINEESHIP),
+        "aspiration",
     ),
     DemoTeam(
         "Birmingham Skills Centre",
@@ -89,6 +97,23 @@ DEMO_TEAMS: tuple[DemoTeam, ...] = (
         "manager3",
         ("tutor5", "tutor6"),
         (ProgrammeType.TRAINEESHIP, ProgrammeType.SHORT_COURSE),
+        "aspiration",
+    ),
+    DemoTeam(
+        "Leeds Apprenticeships",
+        Nation.ENGLAND,
+        "manager4",
+        ("tutor7",),
+        (ProgrammeType.APPRENTICESHIP,),
+        "bpn",
+    ),
+    DemoTeam(
+        "London Software Apprenticeships",
+        Nation.ENGLAND,
+        "manager5",
+        ("tutor8",),
+        (ProgrammeType.APPRENTICESHIP,),
+        "makers",
     ),
 )
 
@@ -118,6 +143,15 @@ ENROL_FIELDS = tuple(
     for f in Learner._meta.concrete_fields
     if not f.primary_key and f.name not in ("created_at", "updated_at")
 )
+
+
+def demo_user_policy(user: DemoUser) -> str:
+    """ ", on MTT" for a login whose team follows MTT; "" for the organisation-wide roles."""
+    names = dict(Policy.objects.values_list("key", "short_name"))
+    for team in DEMO_TEAMS:
+        if user.username == team.manager or user.username in team.tutors:
+            return f" (policy: {names.get(team.policy, team.policy)})"
+    return ""
 
 
 def seed_people(*, faker: Faker) -> dict[str, object]:
@@ -172,8 +206,12 @@ def seed_learners(*, faker: Faker, rng: random.Random, users: dict, today: dt.da
         for code, title, ptype in DEMO_COURSES
     }
     employers = [EmployerFactory(name=name) for name in _employer_names(faker)]
+    policies = {policy.key: policy for policy in Policy.objects.all()}
     teams = [
-        TeamFactory(name=t.name, nation=t.nation, managers=[users[t.manager]]) for t in DEMO_TEAMS
+        TeamFactory(
+            name=t.name, nation=t.nation, managers=[users[t.manager]], policy=policies[t.policy]
+        )
+        for t in DEMO_TEAMS
     ]
     existing = set(Learner.objects.values_list("uln", flat=True))
     created = 0
@@ -221,7 +259,8 @@ def seed_learners(*, faker: Faker, rng: random.Random, users: dict, today: dt.da
 
 
 def seed(*, stdout) -> dict:
-    """Step 1: people, teams, employers, courses and 200 learners."""
+    """Step 1: people, teams (each following one of the shipped policies), employers, courses
+    and 250 learners."""
     faker = Faker("en_GB")
     faker.seed_instance(2026)
     rng = random.Random(2026)

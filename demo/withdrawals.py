@@ -13,7 +13,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.utils import timezone
 
 from escalation.models import CaseStatus, EscalationCase
-from escalation.services import case_advance
+from escalation.services import case_advance, case_policy
 from withdrawals.appeals import appeal_decide, appeal_lodge
 from withdrawals.models import ExitTheme, RequestStatus, WithdrawalRequest
 from withdrawals.selectors import last_learning_activity
@@ -38,7 +38,7 @@ STORIES = (
     "appeal_refused_late",
     "appeal_overturned",
 )
-EXTRA_CASES = 6  # overdue stage 2 cases moved on to the Notification of Withdrawal
+EXTRA_CASES = 6  # overdue cases moved on to the Notification of Withdrawal
 
 
 def _at(day: dt.date, hour: int = 11):
@@ -54,10 +54,17 @@ def _working_day_after(day: dt.date, days: int) -> dt.date:
     return day
 
 
-def _advance_overdue_stage_2(today: dt.date) -> None:
-    cases = EscalationCase.objects.filter(
-        status=CaseStatus.OPEN, stage="stage_2", stage_due_on__lt=today - dt.timedelta(days=20)
-    ).order_by("learner__uln")[:EXTRA_CASES]
+def _advance_overdue_to_withdrawal(today: dt.date) -> None:
+    """Cases long overdue at the stage before their version's withdrawal stage: the sweep moved
+    them on to it, raising the Notification of Withdrawal."""
+    overdue = EscalationCase.objects.filter(
+        status=CaseStatus.OPEN, stage_due_on__lt=today - dt.timedelta(days=20)
+    ).order_by("learner__uln")
+    cases = [
+        case
+        for case in overdue
+        if (following := case_policy(case).next_stage(case.stage)) and following.withdrawal
+    ][:EXTRA_CASES]
     for case in cases:
         with _at(_working_day_after(case.stage_due_on, 1), hour=6):
             case_advance(
@@ -157,15 +164,17 @@ def _story(request, story: str, director, today: dt.date) -> None:
             )
 
 
-def seed(*, stdout) -> None:
+def seed(*, stdout, leave_waiting: set[int] = frozenset()) -> None:
+    """``leave_waiting``: learners whose requests stay as raised (demo/ladders.py's)."""
     today = timezone.localdate()
     director = get_user_model().objects.filter(username="director").first()
     told = WithdrawalRequest.objects.exclude(status=RequestStatus.PENDING).exists()
     if director is None or told:
         return
-    _advance_overdue_stage_2(today)
+    _advance_overdue_to_withdrawal(today)
     waiting = (
         WithdrawalRequest.objects.filter(status=RequestStatus.PENDING)
+        .exclude(learner_id__in=leave_waiting)
         .select_related("learner__team", "learner__employer", "learner__tutor", "case")
         .order_by("learner__uln")
     )
@@ -174,3 +183,13 @@ def seed(*, stdout) -> None:
     counts = WithdrawalRequest.objects.values_list("status", flat=True)
     summary = ", ".join(f"{counts.filter(status=s).count()} {s}" for s in RequestStatus.values)
     stdout.write(f"escalation: withdrawal requests: {summary}")
+
+
+def withdrawals_complete(*, learner_ids: set[int]) -> None:
+    """The waiting requests of these learners go through to a completed withdrawal."""
+    director = get_user_model().objects.filter(username="director").first()
+    requests = WithdrawalRequest.objects.filter(
+        learner_id__in=learner_ids, status=RequestStatus.PENDING
+    ).select_related("learner__team", "learner__employer", "learner__tutor", "case")
+    for request in requests.order_by("learner__uln"):
+        _story(request, "withdrawn_complete", director, timezone.localdate())

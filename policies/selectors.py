@@ -70,7 +70,8 @@ def _in_effect(today: dt.date) -> Q:
 
 def policy_current_version_id(*, policy_id: int, today: dt.date | None = None) -> int | None:
     """The version of the policy new cases open under today: the published one that took
-    effect most recently."""
+    effect most recently. Before any version took effect (a learner enrolled before the team
+    adopted the policy), the policy's first version: a team never goes without one."""
     today = today or today_local()
     remembered = _CURRENT.get((policy_id, today))
     if remembered is not None and remembered[1] > time.monotonic():
@@ -80,7 +81,7 @@ def policy_current_version_id(*, policy_id: int, today: dt.date | None = None) -
         .order_by("-effective_from", "-number")
         .values_list("pk", flat=True)
         .first()
-    )
+    ) or _first_version_id(policy_id)
     _CURRENT[(policy_id, today)] = (version_id, time.monotonic() + CURRENT_VERSION_SECONDS)
     return version_id
 
@@ -95,7 +96,26 @@ def policies_current_version_ids(*, today: dt.date | None = None) -> dict[int, i
     )
     for policy_id, pk in rows:
         current.setdefault(policy_id, pk)
+    if len(current) < Policy.objects.count():  # a policy not yet in effect: its first version
+        firsts = (
+            PolicyVersion.objects.exclude(status=VersionStatus.DRAFT)
+            .exclude(policy_id__in=current)
+            .order_by("policy_id", "effective_from", "number")
+            .values_list("policy_id", "pk")
+        )
+        for policy_id, pk in firsts:
+            current.setdefault(policy_id, pk)
     return current
+
+
+def _first_version_id(policy_id: int) -> int | None:
+    return (
+        PolicyVersion.objects.filter(policy_id=policy_id)
+        .exclude(status=VersionStatus.DRAFT)
+        .order_by("effective_from", "number")
+        .values_list("pk", flat=True)
+        .first()
+    )
 
 
 def policy_current_spec(*, policy_id: int, today: dt.date | None = None) -> PolicySpec:

@@ -6,7 +6,7 @@ from django.core.management import call_command
 from django.urls import reverse
 from django.utils import timezone
 
-from escalation.models import EscalationCase, StageChange
+from escalation.models import ACTIVE_STATUSES, EscalationCase, StageChange
 from learners.models import (
     BreakInLearning,
     Employer,
@@ -17,6 +17,7 @@ from learners.models import (
     RecordSource,
     Team,
 )
+from learners.policy_reading import team_policy
 from learners.roles import Role
 from reports.models import LeaverReport, RegisterExport
 from riskcases.models import AgreedAction, ContactLogEntry, RiskRating, SupportRecord
@@ -51,8 +52,21 @@ class TestSeedDemo:
     def test_it_builds_a_realistic_organisation(self):
         out = io.StringIO()
         call_command("seed_demo", stdout=out)
-        assert Learner.objects.count() == 200
-        assert Team.objects.count() == 3
+        assert Learner.objects.count() == 250
+        assert Team.objects.count() == 5
+        # The four shipped policies each run a team, with a case at every stage of its ladder.
+        assert set(Team.objects.values_list("policy__key", flat=True)) == {
+            "aspiration",
+            "mtt",
+            "bpn",
+            "makers",
+        }
+        for team in Team.objects.all():
+            ladder = [stage.key for stage in team_policy(team=team).stages]
+            active = EscalationCase.objects.filter(
+                learner__team=team, status__in=ACTIVE_STATUSES
+            ).values_list("stage", flat=True)
+            assert set(ladder) <= set(active), team.name
         assert set(Learner.objects.values_list("nation", flat=True)) == set(Nation.values)
         assert set(Learner.objects.values_list("programme_type", flat=True)) == set(
             ProgrammeType.values
@@ -61,7 +75,7 @@ class TestSeedDemo:
         for role in Role.values:
             assert get_user_model().objects.filter(groups__name=role).exists(), role
         # Every learner has exactly one current rating, and every rating appears.
-        assert RiskRating.objects.filter(ended_at__isnull=True).count() == 200
+        assert RiskRating.objects.filter(ended_at__isnull=True).count() == 250
         assert set(
             RiskRating.objects.filter(ended_at__isnull=True).values_list("level", flat=True)
         ) == {"low", "medium", "high"}

@@ -10,14 +10,14 @@ from django.core.management.base import BaseCommand
 from django.db import transaction
 
 from demo import dataprotection, escalation, learners, notifications, reports, riskcases
-from demo.learners import ADMIN_USERNAME, DEMO_PASSWORD, DEMO_USERS
+from demo.learners import ADMIN_USERNAME, DEMO_PASSWORD, DEMO_USERS, demo_user_policy
 
 # escalation's builder runs the activity, breaks, withdrawals and letters builders itself.
 BUILDERS = (learners, riskcases, escalation, notifications, reports, dataprotection)
 
 
 class Command(BaseCommand):
-    help = "Create the demo organisation: staff in every role, 3 teams, 200 learners."
+    help = "Create the demo organisation: staff in every role, 5 teams on 4 policies, 250 learners."
 
     def handle(self, *args: object, **options: object) -> None:
         with transaction.atomic():
@@ -26,5 +26,5 @@ class Command(BaseCommand):
         self.stdout.write(self.style.SUCCESS("Demo organisation ready."))
         self.stdout.write(f"Demo logins (password for all: {DEMO_PASSWORD}):")
         for user in DEMO_USERS:
-            self.stdout.write(f"  {user.username:<14} {user.note}")
+            self.stdout.write(f"  {user.username:<14} {user.note}{demo_user_policy(user)}")
         self.stdout.write(f"  {ADMIN_USERNAME:<14} administrator (Django admin)")
