@@ -8,6 +8,7 @@ from policies.models import Policy, PolicyVersion
 from policies.seeding import shipped_keys, shipped_spec
 from policies.selectors import policy_current_spec
 from policies.spec import RISK_LEVELS
+from tests.policy_helpers import team_follows
 
 PRESETS = {key: shipped_spec(key) for key in shipped_keys()}
 
@@ -124,3 +125,16 @@ def test_rule_aspiration_stage_1_triggers_open_cases_at_stage_1():
     }
     assert aspiration.trigger("no_progress").days_by_nation == {"ENG": 42, "WLS": 49}
     assert aspiration.directors_told_within_days == 60
+
+
+def test_the_learner_page_names_the_policy_version_that_applies(client, tutor, learner):
+    from escalation.services import case_open
+
+    client.force_login(tutor)
+    url = reverse("learner_detail", args=[learner.pk])
+    assert "Aspiration 2022 (ATL 1.2)" in client.get(url).content.decode()
+    case_open(learner=learner, by=tutor, reason="Behind plan")
+    team_follows(learner.team, "mtt")
+    page = client.get(url).content.decode()
+    # The open case keeps its version; a new case would open under the team's new policy.
+    assert "Case under" in page and "Aspiration 2022 (ATL 1.2)" in page and "MTT 2025" in page
