@@ -190,6 +190,16 @@ RECORD_KINDS: tuple[RecordKind, ...] = (
         activity=("at",),
     ),
     RecordKind(
+        "recommendations",
+        "escalation.CaseRecommendation",
+        "case__learner",
+        "Stage recommendations",
+        personal=("reason",),
+        audit="stage",
+        retention=Retention.REDACT,
+        erase=(("reason", ERASED),),
+    ),
+    RecordKind(
         "risk_notifications",
         "escalation.RiskNotification",
         "learner",
