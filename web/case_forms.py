@@ -27,6 +27,11 @@ class CaseMoveForm(CleanForm):
     )
     expected_stage = forms.CharField(widget=forms.HiddenInput, required=False)
 
+    def __init__(self, *args, **kwargs):
+        # Its own ids: the letter's "not sent" form on the same page has a "reason" too.
+        kwargs.setdefault("auto_id", "move_%s")
+        super().__init__(*args, **kwargs)
+
 
 class RecommendationForm(CleanForm):
     """The recommendation a stage ends in: one of its outcomes (free text where it lists
@@ -42,6 +47,8 @@ class RecommendationForm(CleanForm):
     expected_stage = forms.CharField(widget=forms.HiddenInput, required=False)
 
     def __init__(self, *args, outcomes: tuple[str, ...] = (), **kwargs):
+        # Its own ids: the move form on the same page has a "reason" too.
+        kwargs.setdefault("auto_id", "recommend_%s")
         super().__init__(*args, **kwargs)
         if outcomes:
             self.fields["outcome"] = forms.ChoiceField(
