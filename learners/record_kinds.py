@@ -194,10 +194,11 @@ RECORD_KINDS: tuple[RecordKind, ...] = (
         "escalation.CaseRecommendation",
         "case__learner",
         "Stage recommendations",
-        personal=("reason",),
+        # The outcome is one of the policy's words, or a person's where a stage lists none.
+        personal=("outcome", "reason"),
         audit="stage",
         retention=Retention.REDACT,
-        erase=(("reason", ERASED),),
+        erase=(("outcome", ERASED), ("reason", ERASED)),
     ),
     RecordKind(
         "risk_notifications",

@@ -6,34 +6,82 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('escalation', '0008_cases_pin_policy_versions'),
-        ('policies', '0002_shipped_policies'),
+        ("escalation", "0008_cases_pin_policy_versions"),
+        ("policies", "0002_shipped_policies"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.AlterField(
-            model_name='stagechange',
-            name='kind',
-            field=models.CharField(choices=[('opened', 'Opened'), ('advanced', 'Advanced'), ('stepped_down', 'Stepped down'), ('re_escalated', 'Re-escalated'), ('closed', 'Closed back on track'), ('withdrawal_rejected', 'Withdrawal rejected by a director'), ('withdrawn', 'Learner withdrawn'), ('reinstated', 'Reinstated on appeal'), ('version_changed', 'Moved to a new policy version'), ('moved', 'Moved'), ('moved_back', 'Moved back'), ('extended', 'Stage extended'), ('break_started', 'Break in learning started'), ('withdrawal_raised', 'Withdrawal raised'), ('termination_notified', 'Termination notified')], max_length=20),
+            model_name="stagechange",
+            name="kind",
+            field=models.CharField(
+                choices=[
+                    ("opened", "Opened"),
+                    ("advanced", "Advanced"),
+                    ("stepped_down", "Stepped down"),
+                    ("re_escalated", "Re-escalated"),
+                    ("closed", "Closed back on track"),
+                    ("withdrawal_rejected", "Withdrawal rejected by a director"),
+                    ("withdrawn", "Learner withdrawn"),
+                    ("reinstated", "Reinstated on appeal"),
+                    ("version_changed", "Moved to a new policy version"),
+                    ("moved", "Moved"),
+                    ("moved_back", "Moved back"),
+                    ("extended", "Stage extended"),
+                    ("break_started", "Break in learning started"),
+                    ("withdrawal_raised", "Withdrawal raised"),
+                    ("termination_notified", "Termination notified"),
+                ],
+                max_length=20,
+            ),
         ),
         migrations.CreateModel(
-            name='CaseRecommendation',
+            name="CaseRecommendation",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('stage_key', models.CharField(max_length=40)),
-                ('outcome', models.CharField(max_length=200)),
-                ('reason', models.TextField()),
-                ('at', models.DateTimeField()),
-                ('by', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('case', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='recommendations', to='escalation.escalationcase')),
-                ('policy_version', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to='policies.policyversion')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("stage_key", models.CharField(max_length=40)),
+                ("outcome", models.CharField(max_length=200)),
+                ("reason", models.TextField()),
+                ("at", models.DateTimeField()),
+                (
+                    "by",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "case",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="recommendations",
+                        to="escalation.escalationcase",
+                    ),
+                ),
+                (
+                    "policy_version",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to="policies.policyversion",
+                    ),
+                ),
             ],
             options={
-                'ordering': ['case', 'at', 'pk'],
-                'indexes': [models.Index(fields=['case', 'stage_key', 'at'], name='escalation__case_id_c343e1_idx')],
+                "ordering": ["case", "at", "pk"],
+                "indexes": [
+                    models.Index(
+                        fields=["case", "stage_key", "at"], name="escalation__case_id_c343e1_idx"
+                    )
+                ],
             },
         ),
     ]
