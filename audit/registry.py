@@ -14,6 +14,7 @@ listed here. Models are named by label, not imported: the audit app sits just ab
 
 from dataclasses import dataclass
 
+from django.apps import apps as global_apps
 from django.db import models
 
 from learners.record_kinds import audited_kinds
@@ -73,8 +74,18 @@ def _get_model(apps, label: str) -> type[models.Model]:
 
 
 def audited_models(apps) -> list[tuple[type[models.Model], Audited]]:
-    """The audited models from ``apps`` (the real registry or a migration's historical one)."""
-    return [(_get_model(apps, entry.label), entry) for entry in AUDITED]
+    """The audited models from ``apps`` (the real registry or a migration's historical one).
+    A migration's registry may predate a model (one added after audit 0002 installed the
+    triggers): it is left out there, and post_migrate (apps.py) installs its triggers once its
+    table exists."""
+    found = []
+    for entry in AUDITED:
+        try:
+            found.append((_get_model(apps, entry.label), entry))
+        except LookupError:
+            if apps is global_apps:
+                raise
+    return found
 
 
 def tables_of_group(apps, group: str) -> list[str]:

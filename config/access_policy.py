@@ -174,9 +174,10 @@ ACCESS_POLICY: dict[str, Rule] = {
     "case_detail": get(**SCOPED_READ),
     "case_letter": get(**SCOPED_READ),
     "case_letter_skip": scoped(RECORD_PAGE, method="POST"),
-    # Closing a case is for writers; a director may reach the view (to advance a stage the
-    # preset gives them) but is refused the close with a message.
-    "case_move": scoped("all=403 writers=ok director=>case_detail", method="POST"),
+    # Writers and directors reach the move view; each move then names its own roles, and a
+    # refused one shows the case page again with the reason (a director's close, say).
+    "case_move": scoped(RECORD_PAGE, method="POST"),
+    "case_recommendation": scoped(RECORD_PAGE, method="POST"),
     # --- withdrawals and appeals (directors decide; managers and quality read the queue)
     "withdrawal_queue": get("all=403 manager=ok director=ok quality=ok admin=ok"),
     "withdrawal_detail": get(**SCOPED_READ),

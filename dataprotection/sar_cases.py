@@ -4,7 +4,13 @@ letters, withdrawals with their history, the employer's agreement, exit reviews 
 from collections.abc import Iterator
 
 from dataprotection.sar_records import CHUNK, Scope, person
-from escalation.models import EscalationCase, RiskNotification, StageChange, StageLetter
+from escalation.models import (
+    CaseRecommendation,
+    EscalationCase,
+    RiskNotification,
+    StageChange,
+    StageLetter,
+)
 from escalation.services import case_policy
 from withdrawals.models import (
     Appeal,
@@ -46,6 +52,19 @@ def stage_changes(scope: Scope) -> Iterator[dict]:
             "reason": s.reason,
             "due_on": s.due_on,
             "due_rule": s.due_rule,
+        }
+
+
+def recommendations(scope: Scope) -> Iterator[dict]:
+    qs = CaseRecommendation.objects.filter(case__learner=scope.learner).select_related("by")
+    for r in qs.order_by("at", "pk"):
+        yield {
+            "case_id": r.case_id,
+            "stage": r.stage_key,
+            "outcome": r.outcome,
+            "reason": r.reason,
+            "by": person(r.by),
+            "at": r.at,
         }
 
 

@@ -51,6 +51,7 @@ ROWS = {
     "agreed_actions": records.actions,
     "cases": cases.cases,
     "stage_changes": cases.stage_changes,
+    "recommendations": cases.recommendations,
     "risk_notifications": cases.risk_notifications,
     "letters": cases.letters,
     "withdrawals": cases.withdrawals,

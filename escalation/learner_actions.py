@@ -15,7 +15,7 @@ from django.contrib.auth.models import AbstractBaseUser
 from django.db import transaction
 
 from escalation.models import CaseStatus, EscalationCase
-from escalation.services import case_active, case_open, case_step_down
+from escalation.services import case_active, case_open, case_policy, case_step_down
 from learners.models import Learner
 from learners.policy_reading import learner_policy
 from learners.services import learner_create
@@ -128,7 +128,8 @@ def support_agree(
 ) -> SupportAgreed:
     """Record a support plan, engagement contract or support contract with its agreed actions.
     Policy: success at any stage puts a support contract in place and steps the case down, so
-    a support contract steps down the learner's open case.
+    a support contract steps down the learner's open case, where its version has a step-down
+    move from the case's stage.
 
     Locks the learner's row, then the case's; raises ValidationError or LearnerClosedError,
     writing nothing."""
@@ -151,6 +152,8 @@ def support_agree(
             record.kind == SupportKind.SUPPORT_CONTRACT
             and case is not None
             and case.status == CaseStatus.OPEN
+            # Where the case's version has a contract step the case down (Makers' does not).
+            and case_policy(case).moves_from(case.stage, kind="step_down")
         ):
             stepped = case_step_down(case=case, by=by, reason="Support contract agreed.")
     return SupportAgreed(record=record, stepped_down=stepped)

@@ -19,7 +19,6 @@ from escalation.services import case_policy
 from learners.access import learners_visible_to
 from learners.models import BreakInLearning, Learner
 from learners.record_kinds import timeline_filters
-from learners.roles import roles_of
 from riskcases.models import ContactLogEntry
 from riskcases.selectors import TimelineItem, caseload_for
 
@@ -47,6 +46,16 @@ def case_history(*, case: EscalationCase) -> list[StageChange]:
         change.version_id = change.policy_version_id or case.policy_version_id
         previous = change.version_id
     return changes
+
+
+def case_history_with_recommendations(*, case: EscalationCase) -> list:
+    """The case's changes (case_history) and the recommendations recorded at its stages, in
+    the order they happened; a recommendation has ``is_recommendation`` set."""
+    recommendations = list(case.recommendations.select_related("by"))
+    for recommendation in recommendations:
+        recommendation.is_recommendation = True
+    entries = [*case_history(case=case), *recommendations]
+    return sorted(entries, key=lambda entry: entry.at)
 
 
 @dataclass
@@ -79,12 +88,6 @@ def case_checklist(*, case: EscalationCase) -> list[ChecklistItem]:
         ]
         items.append(ChecklistItem(requirement.label, requirement.count, len(matching), matching))
     return items
-
-
-def case_may_act(*, user: AbstractBaseUser, case: EscalationCase) -> bool:
-    """Policy: a stage is moved on by the role the preset names for it."""
-    stage = case_policy(case).stage(case.stage)
-    return user.is_superuser or bool(roles_of(user) & set(stage.actor_roles))
 
 
 def caseload_with_cases(

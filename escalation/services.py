@@ -1,6 +1,11 @@
-"""Case writes. Every move is in TRANSITIONS; a refused move raises; every move writes one
-append-only StageChange row. Deadlines come from the case's policy version and the working-day
-calendar.
+"""Case writes. Every change of status is in TRANSITIONS; a refused move raises; every move
+writes one append-only StageChange row. Deadlines come from the case's policy version and the
+working-day calendar.
+
+The moves a version declares are made by escalation/case_moves.py (the engine: which move,
+who, what must be on the record). ``case_advance``, ``case_step_down``, ``case_re_escalate``
+and ``case_close_on_track`` stay here for their callers (the sweeps' one-case path, support
+agreements, imports, seed_demo, tests) as thin wrappers over that engine.
 """
 
 import datetime as dt
@@ -9,6 +14,7 @@ from dataclasses import dataclass
 from django.contrib.auth.models import AbstractBaseUser
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.db.models import F, Q
 from django.utils import timezone
 
 from escalation.calendar import add_working_days
@@ -26,7 +32,6 @@ from learners.policy_reading import learner_policy
 from learners.services import learner_lock
 from policies.selectors import version_spec
 from policies.spec import PolicySpec, Stage
-from riskcases.models import SupportKind
 
 
 class IllegalMove(ValidationError):
@@ -43,11 +48,24 @@ TRANSITIONS: dict[str, tuple[frozenset[str], str]] = {
     ChangeKind.WITHDRAWAL_REJECTED: (frozenset({CaseStatus.OPEN}), CaseStatus.OPEN),
     ChangeKind.WITHDRAWN: (frozenset({CaseStatus.OPEN}), CaseStatus.WITHDRAWN),
     ChangeKind.REINSTATED: (frozenset({CaseStatus.WITHDRAWN}), CaseStatus.OPEN),
+    ChangeKind.MOVED_BACK: (frozenset({CaseStatus.OPEN}), CaseStatus.OPEN),
+    ChangeKind.EXTENDED: (frozenset({CaseStatus.OPEN}), CaseStatus.OPEN),
+    # A break in learning rests the case (see case_moves.py for why it is not closed).
+    ChangeKind.BREAK_STARTED: (frozenset(ACTIVE_STATUSES), CaseStatus.STEPPED_DOWN),
+    # Raising a withdrawal leaves the case open at its stage until a director decides.
+    ChangeKind.WITHDRAWAL_RAISED: (frozenset({CaseStatus.OPEN}), CaseStatus.OPEN),
+    ChangeKind.TERMINATION_NOTIFIED: (frozenset({CaseStatus.OPEN}), CaseStatus.OPEN),
 }
 
 # Moves that bring a case to the withdrawal stage afresh, so they raise its Notification of
 # Withdrawal. A rejection or a reinstatement does not: a person raises the next one by hand.
-RAISES_WITHDRAWAL = frozenset({ChangeKind.OPENED, ChangeKind.ADVANCED, ChangeKind.RE_ESCALATED})
+RAISES_WITHDRAWAL = frozenset(
+    {ChangeKind.OPENED, ChangeKind.ADVANCED, ChangeKind.RE_ESCALATED, ChangeKind.MOVED_BACK}
+)
+# Changes that end a withdrawal still in progress: success, or a break instead of leaving.
+CANCELS_WITHDRAWAL = frozenset(
+    {ChangeKind.STEPPED_DOWN, ChangeKind.CLOSED, ChangeKind.BREAK_STARTED}
+)
 
 
 def case_policy(case: EscalationCase) -> PolicySpec:
@@ -138,6 +156,7 @@ def stage_change_record(
     by: AbstractBaseUser | None,
     reason: str,
     at: dt.datetime,
+    move_key: str = "",
 ) -> StageChange:
     """Write the case's next history row (and save the case it describes)."""
     change = stage_change_build(
@@ -148,12 +167,13 @@ def stage_change_record(
         by=by,
         reason=reason,
         at=at,
+        move_key=move_key,
     )
     case.save()
     change.save(force_insert=True)
     if change_raises_withdrawal(case=case, kind=kind):
         withdrawal_request_create(case=case, by=by, grounds=reason, at=at)
-    elif kind in (ChangeKind.STEPPED_DOWN, ChangeKind.CLOSED):
+    elif kind in CANCELS_WITHDRAWAL:
         # Success (stepped down, back on track) ends any withdrawal still in progress.
         withdrawal_requests_cancel(case=case, by=by, reason=reason, at=at)
     return change
@@ -177,13 +197,17 @@ STAGE_STARTS = (
     ChangeKind.ADVANCED,
     ChangeKind.RE_ESCALATED,
     ChangeKind.REINSTATED,
+    ChangeKind.MOVED_BACK,
 )
 
 
 def stage_start_sequence(case: EscalationCase) -> int:
-    """The sequence of the StageChange that started the case's current stage."""
+    """The sequence of the StageChange that started the case's current stage (an extension
+    starts one only when it moved the case to another stage, as Makers' "extend the formal
+    support at stage 3" from stage 4 does)."""
+    extension_restarted = Q(kind=ChangeKind.EXTENDED) & ~Q(from_stage=F("to_stage"))
     return (
-        case.changes.filter(kind__in=STAGE_STARTS)
+        case.changes.filter(Q(kind__in=STAGE_STARTS) | extension_restarted)
         .order_by("-sequence")
         .values_list("sequence", flat=True)
         .first()
@@ -256,6 +280,14 @@ def _locked(case: EscalationCase) -> EscalationCase:
     return EscalationCase.objects.select_for_update().select_related("learner").get(pk=case.pk)
 
 
+def _engine():
+    # case_moves sits above this module (it reads the version's moves and announces); these
+    # wrappers are kept for their callers and make their moves through it.
+    from escalation import case_moves
+
+    return case_moves
+
+
 def case_advance(
     *,
     case: EscalationCase,
@@ -264,125 +296,48 @@ def case_advance(
     due_on: dt.date | None = None,
     expected_stage: str | None = None,
 ) -> EscalationCase:
-    """Move to the next stage (by the stage's role with a reason, or by the sweep). A person's
-    move is announced by escalation.case_moves.case_move, which calls this.
+    """The version's forward move from the case's stage: a person's (its requirements checked,
+    the stage letter among them where the version says so), or with ``by`` None the sweep's.
+    Tells nobody: escalation.case_moves.case_move is the action that announces.
 
-    Locks: the case row (SELECT ... FOR UPDATE) until the transaction ends."""
-    if not reason.strip():
-        raise ValidationError({"reason": "Say why the case moves to the next stage."})
-    with transaction.atomic():
-        case = _locked(case)
-        if expected_stage is not None and case.stage != expected_stage:
-            raise IllegalMove("The case has moved on since this page was loaded.")
-        _check_move(case, ChangeKind.ADVANCED)
-        next_stage = case_policy(case).next_stage(case.stage)
-        if next_stage is None:
-            raise IllegalMove(
-                f"{case_policy(case).stage(case.stage).name} is the last stage: it hands over "
-                "to the withdrawal process."
-            )
-        # People record the stage as notified first; the sweep (by=None) still moves overdue
-        # cases on, as the policy's deadlines require.
-        if by is not None and not case_stage_notified(case):
-            stage = case_policy(case).stage(case.stage)
-            raise IllegalMove(
-                f"{stage.name} has not been notified: send its letter, or record why it was not "
-                "sent, before moving the case on."
-            )
-        from_stage, from_status = case.stage, case.status
-        now = timezone.now()
-        case_stage_start(case, next_stage, now, due_on=due_on)
-        stage_change_record(
-            case=case,
-            kind=ChangeKind.ADVANCED,
-            from_stage=from_stage,
-            from_status=from_status,
-            by=by,
-            reason=reason.strip(),
-            at=now,
-        )
-    return case
+    Locks: the learner's and the case's rows until the transaction ends."""
+    return _engine().case_move_make(
+        case=case,
+        by=by,
+        reason=reason,
+        kind="forward",
+        due_on=due_on,
+        expected_stage=expected_stage,
+        check_roles=False,
+    )
 
 
 def case_step_down(*, case: EscalationCase, by: AbstractBaseUser, reason: str) -> EscalationCase:
     """Policy: "if this intervention is successful, a support contract is to be put in place"
-    and the case steps down. Needs a support contract agreed since the case opened.
-
-    Locks: the case row (SELECT ... FOR UPDATE) until the transaction ends."""
-    with transaction.atomic():
-        case = _locked(case)
-        _check_move(case, ChangeKind.STEPPED_DOWN)
-        has_contract = case.learner.support_records.filter(
-            kind=SupportKind.SUPPORT_CONTRACT, created_at__gte=case.opened_at
-        ).exists()
-        if not has_contract:
-            raise IllegalMove("Agree a support contract with the learner before stepping down.")
-        from_status = case.status
-        case.status, case.stage_due_on = CaseStatus.STEPPED_DOWN, None
-        case.due_rule = "Support contract in place: no stage deadline"
-        stage_change_record(
-            case=case,
-            kind=ChangeKind.STEPPED_DOWN,
-            from_stage=case.stage,
-            from_status=from_status,
-            by=by,
-            reason=reason.strip() or "Support contract agreed.",
-            at=timezone.now(),
-        )
-    return case
+    and the case steps down: the version's step_down move from the case's stage (needing, as
+    the shipped versions say, a support contract agreed since the case opened)."""
+    return _engine().case_move_make(
+        case=case, by=by, reason=reason, kind="step_down", check_roles=False
+    )
 
 
 def case_re_escalate(
     *, case: EscalationCase, by: AbstractBaseUser, reason: str, due_on: dt.date | None = None
 ) -> EscalationCase:
-    """The support contract has not worked: resume the stage the case stepped down from.
-
-    Locks: the case row (SELECT ... FOR UPDATE) until the transaction ends."""
-    if not reason.strip():
-        raise ValidationError({"reason": "Say why the case is escalated again."})
-    with transaction.atomic():
-        case = _locked(case)
-        _check_move(case, ChangeKind.RE_ESCALATED)
-        from_status = case.status
-        now = timezone.now()
-        case.status = CaseStatus.OPEN
-        case_stage_start(case, case_policy(case).stage(case.stage), now, due_on=due_on)
-        stage_change_record(
-            case=case,
-            kind=ChangeKind.RE_ESCALATED,
-            from_stage=case.stage,
-            from_status=from_status,
-            by=by,
-            reason=reason.strip(),
-            at=now,
-        )
-    return case
+    """The support contract has not worked: the version's re_escalate move (the stage the case
+    stepped down from starts again)."""
+    return _engine().case_move_make(
+        case=case, by=by, reason=reason, kind="re_escalate", due_on=due_on, check_roles=False
+    )
 
 
 def case_close_on_track(
     *, case: EscalationCase, by: AbstractBaseUser, reason: str
 ) -> EscalationCase:
-    """Back on track: the case closes and the learner leaves the at-risk register.
-
-    Locks: the case row (SELECT ... FOR UPDATE) until the transaction ends."""
-    if not reason.strip():
-        raise ValidationError({"reason": "Say why the learner is back on track."})
-    with transaction.atomic():
-        case = _locked(case)
-        _check_move(case, ChangeKind.CLOSED)
-        from_status = case.status
-        now = timezone.now()
-        case.status, case.closed_at, case.stage_due_on = CaseStatus.CLOSED_ON_TRACK, now, None
-        stage_change_record(
-            case=case,
-            kind=ChangeKind.CLOSED,
-            from_stage=case.stage,
-            from_status=from_status,
-            by=by,
-            reason=reason.strip(),
-            at=now,
-        )
-    return case
+    """Back on track: the version's close move; the learner leaves the at-risk register."""
+    return _engine().case_move_make(
+        case=case, by=by, reason=reason, kind="close", check_roles=False
+    )
 
 
 def case_withdrawal_rejected(
@@ -404,11 +359,26 @@ def case_withdrawal_rejected(
     return case
 
 
+# Moves that put a case forward for withdrawal through a director (policies/spec.py).
+WITHDRAWAL_MOVE_KINDS = ("withdrawal", "termination")
+
+
+def stage_may_end_in_withdrawal(*, policy: PolicySpec, stage_key: str) -> bool:
+    """A withdrawal stage, or one a withdrawal or termination move is made from or leads to."""
+    if policy.stage(stage_key).withdrawal:
+        return True
+    return any(
+        move.kind in WITHDRAWAL_MOVE_KINDS
+        and (move.allowed_from(stage_key) or move.to_stage == stage_key)
+        for move in policy.moves
+    )
+
+
 def case_withdraw(*, case: EscalationCase, by: AbstractBaseUser, reason: str) -> EscalationCase:
     """The withdrawal is complete (approved, and agreed by the employer where needed)."""
     case = _locked(case)
     _check_move(case, ChangeKind.WITHDRAWN)
-    if not case_policy(case).stage(case.stage).withdrawal:
+    if not stage_may_end_in_withdrawal(policy=case_policy(case), stage_key=case.stage):
         raise IllegalMove("Only a case at the withdrawal stage can end in a withdrawal.")
     from_status = case.status
     now = timezone.now()

@@ -190,6 +190,17 @@ RECORD_KINDS: tuple[RecordKind, ...] = (
         activity=("at",),
     ),
     RecordKind(
+        "recommendations",
+        "escalation.CaseRecommendation",
+        "case__learner",
+        "Stage recommendations",
+        # The outcome is one of the policy's words, or a person's where a stage lists none.
+        personal=("outcome", "reason"),
+        audit="stage",
+        retention=Retention.REDACT,
+        erase=(("outcome", ERASED), ("reason", ERASED)),
+    ),
+    RecordKind(
         "risk_notifications",
         "escalation.RiskNotification",
         "learner",

@@ -1,4 +1,5 @@
-"""The case page's forms: a move with its reason, and the stage letter's send and "not sent"."""
+"""The case page's forms: a move with its reason, a stage's recommendation, and the stage
+letter's send and "not sent"."""
 
 from django import forms
 
@@ -16,9 +17,43 @@ class CaseMoveForm(CleanForm):
         required=False,
         label="Due date (time plan)",
         widget=forms.DateInput(attrs={"type": "date"}),
-        help_text="Only for stages whose policy has the person starting them set the due date.",
+        help_text="For a stage whose policy has the person starting it set the due date.",
+    )
+    expected_return_on = forms.DateField(
+        required=False,
+        label="Expected return date",
+        widget=forms.DateInput(attrs={"type": "date"}),
+        help_text="For a break in learning: the day the learner expects to return.",
     )
     expected_stage = forms.CharField(widget=forms.HiddenInput, required=False)
+
+    def __init__(self, *args, **kwargs):
+        # Its own ids: the letter's "not sent" form on the same page has a "reason" too.
+        kwargs.setdefault("auto_id", "move_%s")
+        super().__init__(*args, **kwargs)
+
+
+class RecommendationForm(CleanForm):
+    """The recommendation a stage ends in: one of its outcomes (free text where it lists
+    none), and why."""
+
+    outcome = forms.CharField(label="Recommendation", max_length=200)
+    reason = forms.CharField(
+        widget=forms.Textarea(attrs={"rows": 3}),
+        max_length=TEXT_LIMIT,
+        label="Why",
+        help_text="What the reviews found, and why this is the right next step.",
+    )
+    expected_stage = forms.CharField(widget=forms.HiddenInput, required=False)
+
+    def __init__(self, *args, outcomes: tuple[str, ...] = (), **kwargs):
+        # Its own ids: the move form on the same page has a "reason" too.
+        kwargs.setdefault("auto_id", "recommend_%s")
+        super().__init__(*args, **kwargs)
+        if outcomes:
+            self.fields["outcome"] = forms.ChoiceField(
+                label="Recommendation", choices=[("", "Choose…"), *((o, o) for o in outcomes)]
+            )
 
 
 class LetterSendForm(CleanForm):

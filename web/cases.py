@@ -1,7 +1,9 @@
 """The case pages: the list of cases, a case's page, and the moves made from it.
 
-A case's page shows its stage, checklist, history, withdrawal requests and the stage letter card
-(sent, not sent with a reason, or still to do). The letter's own pages are web/case_letters.py;
+A case's page shows its stage, checklist, history, withdrawal requests, the stage letter card
+(sent, not sent with a reason, or still to do), the moves its policy version allows this user
+from the stage (escalation/move_selectors.py) and, at a stage that ends in one, the
+recommendation form. The letter's own pages are web/case_letters.py;
 they render this page through ``case_page_context`` when the "not sent" form has errors."""
 
 from django.contrib import messages
@@ -12,23 +14,24 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
 
-from escalation.case_moves import CASE_MOVES, case_move
+from escalation.case_moves import case_move
 from escalation.letter_sending import case_letter_template
 from escalation.models import CaseStatus, EscalationCase
+from escalation.move_selectors import case_move_options
+from escalation.recommendations import case_may_recommend, case_recommendation_record
 from escalation.selectors import (
     case_checklist,
     case_get_for_user,
-    case_history,
-    case_may_act,
+    case_history_with_recommendations,
     cases_for,
     today_local,
 )
-from escalation.services import IllegalMove, case_policy, case_stage_letter, case_stage_notified
+from escalation.services import case_policy, case_stage_letter, case_stage_notified
 from escalation.sweeps.selectors import case_success_since_stage_start
 from learners.access import role_required
-from learners.roles import WRITERS, Role
+from learners.roles import WRITERS, Role, roles_of
 from policies.spec import Stage
-from web.case_forms import CaseMoveForm, LetterSkipForm
+from web.case_forms import CaseMoveForm, LetterSkipForm, RecommendationForm
 from web.pages import apply_form_errors, can_write
 from withdrawals.forms import WithdrawalRaiseForm, may_record_withdrawal
 from withdrawals.selectors import case_has_live_withdrawal, case_withdrawal_requests
@@ -43,26 +46,31 @@ def case_list(request: HttpRequest) -> HttpResponse:
 
 
 def case_page_context(
-    request: HttpRequest, case: EscalationCase, form: CaseMoveForm | None = None
+    request: HttpRequest,
+    case: EscalationCase,
+    form: CaseMoveForm | None = None,
+    recommendation_form: RecommendationForm | None = None,
 ) -> dict:
-    """Everything the case page shows, and what the user may do there. ``form``: the move form
-    as typed, to show again with its errors."""
+    """Everything the case page shows, and what the user may do there. ``form`` and
+    ``recommendation_form``: a form as typed, to show again with its errors."""
     policy = case_policy(case)
     stage = policy.stage(case.stage)
-    next_stage = policy.next_stage(case.stage)
-    may_act = case_may_act(user=request.user, case=case)
+    moves = case_move_options(case=case, user=request.user) if can_move(request) else []
+    may_recommend = can_move(request) and case_may_recommend(user=request.user, case=case)
     return {
         "case": case,
         "learner": case.learner,
         "policy": policy,
         "stage": stage,
         "stage_number": policy.stage_number(case.stage),
-        "next_stage": next_stage,
+        "next_stage": policy.next_stage(case.stage),
         "stages": policy.stages,
-        "history": case_history(case=case),
+        "history": case_history_with_recommendations(case=case),
         "checklist": case_checklist(case=case),
         "success": case_success_since_stage_start(case) if case.is_active else None,
-        "may_advance": may_act and case.status == CaseStatus.OPEN and next_stage is not None,
+        "moves": moves,
+        "asks_due_on": any(option.asks_due_on for option in moves),
+        "asks_return_date": any(option.asks_return_date for option in moves),
         "may_manage": can_write(request) and case.is_active,
         "withdrawal_requests": case_withdrawal_requests(case=case),
         "may_raise": case.status == CaseStatus.OPEN
@@ -71,9 +79,17 @@ def case_page_context(
         and not case_has_live_withdrawal(case=case),
         "raise_form": WithdrawalRaiseForm(),
         "form": form or CaseMoveForm(initial={"expected_stage": case.stage}),
+        "may_recommend": may_recommend,
+        "recommendation_form": recommendation_form
+        or RecommendationForm(outcomes=stage.outcomes, initial={"expected_stage": case.stage}),
         "actor_title": stage.actor_title(case.learner.nation),
         "today": today_local(),
     } | _stage_letter_context(request, case, stage)
+
+
+def can_move(request: HttpRequest) -> bool:
+    """Who reaches the move views at all (each move then names its own roles)."""
+    return request.user.is_superuser or bool({*WRITERS, Role.DIRECTOR} & roles_of(request.user))
 
 
 def _stage_letter_context(request: HttpRequest, case: EscalationCase, stage: Stage) -> dict:
@@ -100,32 +116,54 @@ def case_detail(request: HttpRequest, pk: int) -> HttpResponse:
 @role_required(*WRITERS, Role.DIRECTOR)
 @require_POST
 def case_move_view(request: HttpRequest, pk: int, move: str) -> HttpResponse:
-    """One move (``move`` in the URL: a key of CASE_MOVES) with its reason. A refused move is
-    shown as an error on the case page; a missing reason or due date, on the form as typed."""
+    """One move (``move`` in the URL: a move key of the case's version) with its reason. A
+    refused move shows the case page again with the form as typed and the reason above it."""
     case = case_get_for_user(user=request.user, pk=pk)
-    context = case_page_context(request, case)
-    allowed = context["may_advance"] if move == "advance" else context["may_manage"]
-    if move not in CASE_MOVES or not allowed:
-        messages.error(request, "Your role cannot make that move at this stage.")
-        return redirect("case_detail", pk=case.pk)
     form = CaseMoveForm(request.POST)
     if form.is_valid():
         data = form.cleaned_data
         try:
             case_move(
                 case=case,
-                move=move,
+                move_key=move,
                 by=request.user,
                 reason=data["reason"],
                 due_on=data["due_on"],
                 expected_stage=data["expected_stage"] or None,
+                expected_return_on=data["expected_return_on"],
             )
-        except IllegalMove as exc:
-            messages.error(request, exc.messages[0])
-            return redirect("case_detail", pk=case.pk)
-        except ValidationError as exc:
+        except ValidationError as exc:  # IllegalMove too: above the form
             apply_form_errors(form, exc)
         else:
             messages.success(request, "Case updated.")
             return redirect("case_detail", pk=case.pk)
+    case.refresh_from_db()
     return render(request, "web/cases/case_detail.html", case_page_context(request, case, form))
+
+
+@login_required
+@role_required(*WRITERS, Role.DIRECTOR)
+@require_POST
+def case_recommendation_view(request: HttpRequest, pk: int) -> HttpResponse:
+    """Record the recommendation the case's stage ends in; refused or mistyped, the page again
+    with the form as typed."""
+    case = case_get_for_user(user=request.user, pk=pk)
+    stage = case_policy(case).stage(case.stage)
+    form = RecommendationForm(request.POST, outcomes=stage.outcomes)
+    if form.is_valid():
+        data = form.cleaned_data
+        try:
+            case_recommendation_record(
+                case=case,
+                by=request.user,
+                outcome=data["outcome"],
+                reason=data["reason"],
+                expected_stage=data["expected_stage"] or None,
+            )
+        except ValidationError as exc:
+            apply_form_errors(form, exc)
+        else:
+            messages.success(request, "Recommendation recorded.")
+            return redirect("case_detail", pk=case.pk)
+    context = case_page_context(request, case, recommendation_form=form)
+    return render(request, "web/cases/case_detail.html", context)

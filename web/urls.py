@@ -112,7 +112,12 @@ case_urlpatterns = [
                     case_letters.case_letter_skip,
                     name="case_letter_skip",
                 ),
-                path("<int:pk>/<slug:move>/", cases.case_move_view, name="case_move"),
+                path("<int:pk>/move/<slug:move>/", cases.case_move_view, name="case_move"),
+                path(
+                    "<int:pk>/recommendation/",
+                    cases.case_recommendation_view,
+                    name="case_recommendation",
+                ),
             ]
         ),
     ),

@@ -1,6 +1,6 @@
-"""Escalation data: cases and their append-only history, risk notifications (cases.py), and
-stage letters (letters.py). The withdrawal process that follows the last stage is the
-withdrawals app's."""
+"""Escalation data: cases and their append-only history, risk notifications (cases.py), stage
+letters (letters.py) and the recommendations a stage ends in (recommendations.py). The
+withdrawal process that follows the last stage is the withdrawals app's."""
 
 from escalation.models.cases import (
     ACTIVE_STATUSES,
@@ -12,9 +12,11 @@ from escalation.models.cases import (
     StageChange,
 )
 from escalation.models.letters import StageLetter
+from escalation.models.recommendations import CaseRecommendation
 
 __all__ = [
     "ACTIVE_STATUSES",
+    "CaseRecommendation",
     "CaseStatus",
     "ChangeKind",
     "Decision",

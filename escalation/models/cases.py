@@ -72,6 +72,12 @@ class ChangeKind(models.TextChoices):
     # A manager moved the open case to a newer version of its policy (stage by stage mapping).
     VERSION_CHANGED = "version_changed", "Moved to a new policy version"
     MOVED = "moved", "Moved"
+    # Moves a version declares (policies/spec.py MOVE_KINDS) beyond the four above.
+    MOVED_BACK = "moved_back", "Moved back"
+    EXTENDED = "extended", "Stage extended"
+    BREAK_STARTED = "break_started", "Break in learning started"
+    WITHDRAWAL_RAISED = "withdrawal_raised", "Withdrawal raised"
+    TERMINATION_NOTIFIED = "termination_notified", "Termination notified"
 
 
 class StageChange(models.Model):

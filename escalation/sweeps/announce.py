@@ -1,6 +1,6 @@
-"""Telling people a case moved: the people who act at its stage now, and the tutor (not the
-person who moved it). The overdue sweep announces the cases it advances; a person's move is
-announced the same way.
+"""Telling people a case moved: the people who act at its stage now, those the stage names to
+be told, and the tutor (not the person who moved it). The overdue sweep announces the cases it
+advances; a person's move is announced the same way.
 """
 
 from collections.abc import Sequence
@@ -29,8 +29,13 @@ def cases_change_announce(
     the person who moved it). Once per change: the key is the change's sequence number.
     ``changes`` are each case's latest, with ``change.case`` its case (and its learner)."""
     stages = [case_policy(change.case).stage(change.case.stage) for change in changes]
+    # Those acting at the new stage, the tutor, and those the stage says are told on arrival.
     audiences = [
-        Audience.stage(learner=change.case.learner, stage=stage, with_tutor=True)
+        Audience(
+            learner=change.case.learner,
+            roles=Audience.stage(learner=change.case.learner, stage=stage, with_tutor=True).roles
+            | frozenset(stage.tell_roles),
+        )
         for change, stage in zip(changes, stages, strict=True)
     ]
     items = []

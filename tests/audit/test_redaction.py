@@ -38,7 +38,7 @@ DUE = dt.date(2032, 12, 7)  # six years after the journey's last activity
 # case's policy version.
 NOT_PERSONAL = {
     "file", "sha256", "content_type", "policy_key", "move_key", "due_rule", "stage", "from_stage",
-    "to_stage", "from_status", "to_status", "reinstated_at_stage",
+    "to_stage", "from_status", "to_status", "reinstated_at_stage", "stage_key",
 }  # fmt: skip
 
 

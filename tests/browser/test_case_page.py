@@ -43,3 +43,39 @@ def test_the_policy_page_is_accessible(page: Page, live_server, tutor, artifacts
     expect(page.get_by_role("heading", level=1)).to_contain_text("Aspiration")
     page.screenshot(path=artifacts_dir / "policy.png", full_page=True)
     assert axe_violations(page) == []
+
+
+@pytest.mark.parametrize("width", [1280, 390])
+def test_a_tutor_records_a_makers_recommendation_and_moves_down(
+    page: Page, live_server, tutor, learner, artifacts_dir, width
+):
+    """Makers stage 3: the moves card lists the version's moves from the stage, each greyed
+    out with what it still needs until the recommendation is recorded."""
+    from escalation.case_moves import case_move
+    from tests.policy_helpers import team_follows
+
+    team_follows(learner.team, "makers")
+    with time_machine.travel(dt.datetime(2026, 11, 2, 10, tzinfo=dt.UTC), tick=False):
+        case = open_case(learner)
+        for key in ("stage_1_forward", "stage_2_forward"):
+            case = case_move(
+                case=case, move_key=key, by=tutor, reason="No change", due_on=dt.date(2026, 12, 4)
+            )
+    page.set_viewport_size({"width": width, "height": 900})
+    log_in(page, live_server.url, tutor.username)
+    page.goto(f"{live_server.url}/cases/{case.pk}/")
+    down = page.get_by_role("button", name="Move back down to Stage 2")
+    expect(down).to_be_disabled()
+    page.screenshot(path=artifacts_dir / f"case-moves-makers-{width}.png", full_page=True)
+    assert axe_violations(page) == []
+    page.get_by_role("combobox", name="Recommendation").select_option(
+        "Move back down to stage 1, 2 or off support"
+    )
+    page.get_by_role("textbox", name="Why").fill("Attending again after two reviews")
+    page.get_by_role("button", name="Record the recommendation").click()
+    expect(page.get_by_text("Recommendation recorded.")).to_be_visible()
+    page.get_by_role("textbox", name="Reason").fill("Recommended at the stage 3 review")
+    page.get_by_role("button", name="Move back down to Stage 2").click()
+    expect(page.get_by_role("heading", level=1)).to_contain_text("Stage 2 (informal)")
+    page.screenshot(path=artifacts_dir / f"case-moved-down-makers-{width}.png", full_page=True)
+    assert axe_violations(page) == []

@@ -82,6 +82,7 @@ URL_ARGUMENTS: dict[str, Callable[[SimpleNamespace, str, str], dict]] = {
     "case_letter": _on("case"),
     "case_letter_skip": _on("case"),
     "case_move": _on("case", move="close"),
+    "case_recommendation": _on("case"),
     "withdrawal_raise": _on("case"),
     "withdrawal_detail": _on("withdrawal"),
     "withdrawal_decide": _on("withdrawal"),

@@ -28,6 +28,7 @@ from demo.factories import (
     WorkAbsenceFactory,
     open_case,
 )
+from escalation.models import CaseRecommendation
 from learners.models import ImportStatus, Learner
 from notifications.models import EmailDelivery
 from riskcases.services import contact_log, rating_change
@@ -66,7 +67,19 @@ def history(journey, tutor, manager):
     activity(learner, "LILY")
     activity(other, OTHER)
     rating_change(learner=other, level="high", reason=f"Reason {OTHER}", set_by=tutor)
-    open_case(other, reason=f"Case {OTHER}")
+    for case, tag in (
+        (learner.cases.first(), "LILY"),
+        (open_case(other, reason=f"Case {OTHER}"), OTHER),
+    ):
+        CaseRecommendation.objects.create(
+            case=case,
+            stage_key=case.stage,
+            policy_version_id=case.policy_version_id,
+            outcome="Escalate",
+            reason=f"Recommended {tag}",
+            by=tutor,
+            at=timezone.now(),
+        )
     contact_log(
         learner=other,
         author=tutor,

@@ -262,6 +262,19 @@ ENDPOINTS: list[Endpoint] = [
         kwargs=lambda w: {"pk": w.lettered_case.pk},
     ),
     Endpoint(
+        "case_recommendation",
+        "tutor",
+        {"outcome": "choice", "reason": "text", "expected_stage": "text"},
+        valid=lambda w: {
+            "outcome": "Escalate to stage 4",
+            "reason": "Two reviews missed",
+            "expected_stage": "stage_3",
+        },
+        kwargs=lambda w: {"pk": w.recommending_case.pk},
+        show=lambda w: reverse("case_detail", args=[w.recommending_case.pk]),
+    ),
+    _case_move("stage_1_forward", "makers_case"),
+    Endpoint(
         "case_letter_skip",
         "tutor",
         {"reason": "text", "expected_stage": "text"},
@@ -557,7 +570,7 @@ NO_INPUT = {
     "policy": "a static list of the policies, their teams and versions",
     "policy_version": "a static page generated from a policy version (its id is the only input)",
     "break_list": "a list with no filters",
-    "case_detail": "a page; its forms post to case_move and case_letter_skip",
+    "case_detail": "a page; its forms post to case_move, case_recommendation, case_letter_skip",
     "withdrawal_queue": "a list with no filters",
     "withdrawal_detail": "a page; its forms post to the withdrawal rows above",
     "team_workload": "a table with no filters",

@@ -19,6 +19,7 @@ from demo.factories import (
     open_case,
 )
 from escalation.breaks import break_start
+from escalation.case_moves import case_move_make
 from escalation.record_imports import records_import_preview
 from escalation.services import case_step_down
 from escalation.triggers.base import Firing
@@ -33,6 +34,7 @@ from withdrawals.models import Appeal
 
 # The suite runs on this Monday (frozen); setting-up steps travel back from it.
 NOW = dt.datetime(2026, 11, 23, 10, 0, tzinfo=dt.UTC)
+LATER = dt.date(2026, 12, 18)  # a time plan's due date
 
 
 def _at(moment: dt.datetime):
@@ -77,6 +79,27 @@ class World:
     @cached_property
     def stepped_down_case(self):
         return case_step_down(case=self._contracted(), by=self.tutor, reason="Contract agreed")
+
+    def _makers_learner(self):
+        from tests.policy_helpers import team_follows
+
+        team = team_follows(TeamFactory(name="Makers Team"), "makers")
+        return LearnerFactory(tutor=self.tutor, team=team)
+
+    @cached_property
+    def makers_case(self):
+        """A Makers case at stage 1, which the tutor may move to stage 2."""
+        return open_case(self._makers_learner(), by=self.tutor)
+
+    @cached_property
+    def recommending_case(self):
+        """A Makers case at stage 3 (formal), which ends in a recommendation."""
+        case = open_case(self._makers_learner(), by=self.tutor)
+        for key in ("stage_1_forward", "stage_2_forward"):
+            case = case_move_make(
+                case=case, by=self.tutor, reason="No change", move_key=key, due_on=LATER
+            )
+        return case
 
     @cached_property
     def lettered_case(self):
