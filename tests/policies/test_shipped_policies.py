@@ -55,7 +55,10 @@ def test_rule_bpn_inactivity_ladder_weeks_2_3_4_5_8():
     assert [s.deadline_for("apprenticeship") for s in bpn.stages] == [5, 5, 5, 15, None]
     assert bpn.stages[-1].withdrawal
     assert bpn.label("low") == "Green" and bpn.label("high") == "Red"
-    assert bpn.trigger("inactivity").days == 14
+    # Two weeks' inactivity starts the ladder itself (10 working days), not as a trigger; the
+    # Green/Amber/Red rating runs beside it and opens no case.
+    assert bpn.drivers.inactivity_days == 10 and bpn.drivers.rating_levels == frozenset()
+    assert "inactivity" not in {rule.key for rule in bpn.triggers}
 
 
 def test_rule_makers_five_stages_two_informal_two_reviews_per_formal_stage():
