@@ -39,10 +39,11 @@ class _Move:
 
 def cases_for_firings(
     *, firings: Sequence[Firing], learners: dict[int, Learner]
-) -> list[EscalationCase]:
+) -> list[EscalationCase | None]:
     """The case each firing joins or opens, in the firings' order, with every opening and
     advance written (history rows, and a Notification of Withdrawal where a move reaches the
-    withdrawal stage). A learner with several firings in the batch gets one case."""
+    withdrawal stage). A learner with several firings in the batch gets one case. None for a
+    firing of a version whose triggers do not drive its ladder (drivers.triggers False)."""
     now = timezone.now()
     cases = {
         case.learner_id: case
@@ -61,6 +62,9 @@ def cases_for_firings(
         # The rule is of the version the learner's team follows today; its stage keys mean
         # something only in that version.
         policy = version_spec(firing.rule.version_id)
+        if not policy.drivers.triggers:
+            joined.append(None)
+            continue
         target = firing.rule.opens_at or policy.stages[0].key
         case = cases.get(firing.learner_id)
         if case is None:

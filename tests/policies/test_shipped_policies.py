@@ -113,6 +113,27 @@ def test_the_policy_page_says_what_the_preset_runs(client, tutor, key):
         assert escape(rule.name) in page
 
 
+@pytest.mark.parametrize(
+    ("key", "says", "does_not_say"),
+    [
+        ("aspiration", "A rating of Medium or High opens an escalation case.", "runs beside"),
+        ("mtt", "opens an escalation case.", "No recorded activity for"),
+        (
+            "bpn",
+            "The rating does not open a case: it runs beside the ladder. No recorded activity "
+            "for 10 working days starts the ladder; it moves on only while the inactivity "
+            "lasts, and activity recorded stops it",
+            "opens (or joins) the learner",
+        ),
+    ],
+)
+def test_the_policy_page_says_what_drives_the_ladder(client, tutor, key, says, does_not_say):
+    client.force_login(tutor)
+    page = client.get(reverse("policy_version", args=[preset_version_id(key)])).content.decode()
+    assert escape(says) in page
+    assert escape(does_not_say) not in page
+
+
 def test_rule_aspiration_stage_1_triggers_open_cases_at_stage_1():
     aspiration = PRESETS["aspiration"]
     at_stage_1 = {r.key for r in aspiration.triggers if r.opens_at == "stage_1"}
