@@ -338,6 +338,31 @@ class TestInactivityLadder:
         case.refresh_from_db()
         assert case.status == CaseStatus.CLOSED_ON_TRACK
 
+    def test_a_reply_logged_on_the_contact_page_closes_it_at_once(
+        self, case, learner, tutor, client
+    ):
+        with at(dt.date(2026, 11, 26), hour=14):
+            client.force_login(tutor)
+            url = reverse("contact_create", args=[learner.pk])
+            form = client.get(url).context["form"]
+            client.post(
+                url,
+                {
+                    "submission_token": form.initial["submission_token"],
+                    "occurred_at": "2026-11-26T13:30",
+                    "contact_type": "phone",
+                    "contact_with": "learner",
+                    "direction": "outbound",
+                    "outcome": "responded",
+                    "notes": "Called back: she has been ill and is back on Monday.",
+                },
+            )
+        case.refresh_from_db()
+        assert case.status == CaseStatus.CLOSED_ON_TRACK
+        assert case.changes.get(kind="closed").reason == (
+            "Activity recorded on Thu 26 Nov 2026 stops the ladder."
+        )
+
     def test_the_overdue_sweep_closes_rather_than_advances_after_activity(self, case, learner):
         # Recorded after the 06:00 sweep: the 06:30 sweep finds it before moving the case on.
         attended(learner, dt.date(2026, 11, 30))
