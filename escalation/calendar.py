@@ -60,3 +60,20 @@ def previous_working_day(day: dt.date, *, nation: str) -> dt.date:
     while not is_working_day(day, nation=nation):
         day -= dt.timedelta(days=1)
     return day
+
+
+# Cached: the inactivity sweep asks once per (day, limit, nation) for every learner at once.
+@lru_cache(maxsize=256)
+def working_days_back(end: dt.date, days: int, *, nation: str) -> dt.date:
+    """The latest date from which ``days`` working days have passed by ``end``: for any date
+    ``d`` on or before it, working_days_between(d, end) >= days. With ``days`` working days
+    from Monday to Friday and none missed, working_days_back(Friday, 5) is the Sunday before."""
+    if days < 0:
+        raise ValueError("days must not be negative")
+    day = end
+    remaining = days
+    while remaining:
+        if is_working_day(day, nation=nation):
+            remaining -= 1
+        day -= dt.timedelta(days=1)
+    return day

@@ -172,9 +172,11 @@ class Move:
 class Drivers:
     """What starts and moves a case. ``rating_levels``: a rating at one of these opens a case
     (and the learner page prompts a support plan). ``triggers``: the version's triggers open or
-    join cases. ``inactivity_days``: no recorded activity for this many working days opens a
-    case at the first stage; the ladder advances only while the inactivity lasts, and activity
-    recorded closes the case (the clock stops)."""
+    join cases; when False they still raise risk notifications proposing a rating, but the
+    rating runs beside the ladder and no trigger opens or joins a case.
+    ``inactivity_days``: no recorded activity for this many working days opens a case at the
+    first stage; the ladder advances only while the inactivity lasts, and activity recorded
+    closes the case (escalation/sweeps/inactivity.py)."""
 
     rating_levels: frozenset[str] = frozenset()
     triggers: bool = True

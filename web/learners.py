@@ -9,6 +9,7 @@ from django.contrib.auth import get_user_model
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
+from django.db import transaction
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
@@ -26,6 +27,7 @@ from escalation.selectors import (
     today_local,
 )
 from escalation.services import case_active, case_policy
+from escalation.sweeps.inactivity import inactivity_evaluate
 from learners.access import learner_get_for_user, role_required
 from learners.filters import LearnerListFilter
 from learners.models import Learner, Team
@@ -279,21 +281,24 @@ def contact_create(request: HttpRequest, pk: int) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         try:
-            contact_log(
-                learner=learner,
-                author=request.user,
-                occurred_at=data["occurred_at"],
-                contact_type=data["contact_type"],
-                contact_with=data["contact_with"],
-                direction=data["direction"],
-                outcome=data["outcome"],
-                welfare_check=data["welfare_check"],
-                notes=data["notes"],
-                confidential=data["confidential"],
-                risk_factors=data["risk_factors"],
-                attachments=data["attachments"],
-                submission_token=data["submission_token"],
-            )
+            # A reply from the learner is activity: it stops an inactivity ladder at once.
+            with transaction.atomic():
+                contact_log(
+                    learner=learner,
+                    author=request.user,
+                    occurred_at=data["occurred_at"],
+                    contact_type=data["contact_type"],
+                    contact_with=data["contact_with"],
+                    direction=data["direction"],
+                    outcome=data["outcome"],
+                    welfare_check=data["welfare_check"],
+                    notes=data["notes"],
+                    confidential=data["confidential"],
+                    risk_factors=data["risk_factors"],
+                    attachments=data["attachments"],
+                    submission_token=data["submission_token"],
+                )
+                inactivity_evaluate(today=today_local(), learner_ids=[learner.pk])
         except ValidationError as exc:
             apply_form_errors(form, exc)
         else:

@@ -67,6 +67,10 @@ def policy_version_page(request: HttpRequest, pk: int) -> HttpResponse:
         {
             "version": version,
             "policy": policy,
+            # The ratings that open a case, lowest first: "Medium or High".
+            "opening_ratings": [
+                label for level, label, _ in policy.ratings if level in policy.drivers.rating_levels
+            ],
             "triggers": _trigger_rows(policy),
             "moves": _move_rows(policy),
             "versions": version.policy.versions.order_by("-number"),

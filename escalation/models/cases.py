@@ -38,6 +38,11 @@ class EscalationCase(models.Model):
     # Back on track: the day the triggers sweep proposed removal from the register (a manager
     # confirms by closing the case). Cleared when a trigger holds again.
     removal_proposed_on = models.DateField(null=True, blank=True)
+    # Opened by the inactivity clock (its version's drivers.inactivity_days): the day the
+    # silence began (the last activity, or the start, a return or a closed case before it).
+    # Activity recorded after it stops the ladder; the sweep moves the case on only while there
+    # is none. None: opened by a rating, a trigger or a person.
+    inactive_since = models.DateField(null=True, blank=True)
 
     class Meta:
         ordering = ["stage_due_on", "pk"]

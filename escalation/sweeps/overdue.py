@@ -25,6 +25,7 @@ from escalation.services import (
 )
 from escalation.sweeps.announce import cases_change_announce
 from escalation.sweeps.batches import BatchResult, ids_not_locked, locked_cases, sweep_in_batches
+from escalation.sweeps.inactivity import case_close_for_activity, cases_inactivity_read
 from escalation.sweeps.selectors import cases_success_since_stage_start
 from escalation.withdrawal_records import withdrawal_requests_create_many
 from learners.services import CLOSED_STATUSES
@@ -85,11 +86,24 @@ def cases_advance_overdue(
 ) -> BatchResult:
     """Advance by the sweep, in one transaction, those of these cases that under their row
     locks are still open and overdue, at an auto-advancing stage, with a current learner and
-    no success recorded since the stage began; then tell each new stage's people."""
+    no success recorded since the stage began; then tell each new stage's people.
+
+    A case the inactivity clock opened moves on only while the inactivity lasts: with activity
+    recorded since its silence began it closes back on track instead, and while its learner is
+    on a break it waits (escalation/sweeps/inactivity.py)."""
     with transaction.atomic():
         overdue = EscalationCase.objects.filter(status=CaseStatus.OPEN, stage_due_on__lt=today)
         locked = locked_cases(overdue, case_ids=case_ids, skip_locked=skip_locked)
         candidates = [case for case in locked if _advanceable(case)]
+        ladder = cases_inactivity_read(cases=candidates, today=today)
+        for case in candidates:
+            if case.pk in ladder.active_again:
+                case_close_for_activity(case=case, on=ladder.active_again[case.pk])
+        candidates = [
+            case
+            for case in candidates
+            if case.pk not in ladder.active_again and case.pk not in ladder.on_break
+        ]
         successes = cases_success_since_stage_start(cases=candidates)
         moving = [case for case in candidates if case.pk not in successes]
         if moving:
@@ -106,9 +120,14 @@ def _cases_advance(cases: list[EscalationCase]) -> None:
         policy = case_policy(case)
         stage = policy.stage(case.stage)
         move = policy.automatic_forward(case.stage)
+        still = (
+            f" and no activity since {case.inactive_since:%d %b %Y}"
+            if case.inactive_since is not None
+            else ""
+        )
         reason = (
             f"{stage.name} was due on {case.stage_due_on:%d %b %Y} ({case.due_rule}) "
-            "and no success was recorded, so the sweep moved the case on."
+            f"and no success was recorded{still}, so the sweep moved the case on."
         )
         from_stage, from_status = case.stage, case.status
         case_stage_start(case, policy.move_target(move, case.stage), now)

@@ -39,10 +39,11 @@ class _Move:
 
 def cases_for_firings(
     *, firings: Sequence[Firing], learners: dict[int, Learner]
-) -> list[EscalationCase]:
+) -> list[EscalationCase | None]:
     """The case each firing joins or opens, in the firings' order, with every opening and
     advance written (history rows, and a Notification of Withdrawal where a move reaches the
-    withdrawal stage). A learner with several firings in the batch gets one case."""
+    withdrawal stage). A learner with several firings in the batch gets one case. None for a
+    firing of a version whose triggers do not drive its ladder (drivers.triggers False)."""
     now = timezone.now()
     cases = {
         case.learner_id: case
@@ -61,6 +62,9 @@ def cases_for_firings(
         # The rule is of the version the learner's team follows today; its stage keys mean
         # something only in that version.
         policy = version_spec(firing.rule.version_id)
+        if not policy.drivers.triggers:
+            joined.append(None)
+            continue
         target = firing.rule.opens_at or policy.stages[0].key
         case = cases.get(firing.learner_id)
         if case is None:
@@ -77,6 +81,21 @@ def cases_for_firings(
     if moves:
         _write(moves, now=now)
     return joined
+
+
+def cases_open_many(
+    *, cases: Sequence[EscalationCase], reasons: Sequence[str]
+) -> list[StageChange]:
+    """Open these new cases (unsaved, each with its learner and pinned version) at their
+    version's first stage, with their history rows, in a few statements whatever their number
+    (as case_open does one at a time). The caller holds the learners' row locks, has checked
+    that none has an active case, and holds the transaction. Returns the opening changes."""
+    now = timezone.now()
+    moves = []
+    for case, reason in zip(cases, reasons, strict=True):
+        case.opened_at = now
+        moves.append(_start(case, case_policy(case).stages[0], ChangeKind.OPENED, reason, now))
+    return _write(moves, now=now) if moves else []
 
 
 def _start(case, stage, kind: str, reason: str, now: dt.datetime) -> _Move:
@@ -108,7 +127,7 @@ def _moves_up_to(case: EscalationCase, *, target: str, reason: str, now) -> list
     return moves
 
 
-def _write(moves: list[_Move], *, now: dt.datetime) -> None:
+def _write(moves: list[_Move], *, now: dt.datetime) -> list[StageChange]:
     changes = [
         stage_change_build(
             case=move.case,
@@ -134,3 +153,4 @@ def _write(moves: list[_Move], *, now: dt.datetime) -> None:
         by=None,
         at=now,
     )
+    return changes

@@ -1,12 +1,15 @@
-"""Evaluating the preset's triggers: the daily sweep over every open learner (06:00, the
-Celery task escalation.tasks.sweep_triggers) or the learners just given new records. Fires
-what is new (escalation/triggers/firing.py), withdraws back-on-track proposals a trigger now
-contradicts, and proposes removal for the cases back on track (back_on_track.py).
+"""Evaluating the triggers and the inactivity clock: the daily sweep over every open learner
+(06:00, the Celery task escalation.tasks.sweep_triggers) or the learners just given new
+records. Runs the inactivity driver (escalation/sweeps/inactivity.py: activity closes the
+cases it opened, a long enough silence opens one), fires what is new
+(escalation/triggers/firing.py), withdraws back-on-track proposals a trigger now contradicts,
+and proposes removal for the cases back on track (back_on_track.py).
 """
 
 import datetime as dt
 
 from escalation.models import EscalationCase, RiskNotification
+from escalation.sweeps.inactivity import inactivity_evaluate
 from escalation.triggers.back_on_track import cases_back_on_track, cases_propose_removal
 from escalation.triggers.firing import triggers_fire_many
 from escalation.triggers.registry import learners_evaluated, triggers_holding
@@ -18,9 +21,13 @@ FIRING_BATCH_SIZE = 100
 
 
 def triggers_evaluate(*, today: dt.date, learner_ids: list[int] | None = None) -> dict:
-    """Evaluate the preset's triggers for every open learner (the daily sweep) or for the
-    learners just given new records. Fires what is new, withdraws stale back-on-track
-    proposals, and proposes removal for cases that are back on track."""
+    """Evaluate the inactivity clock and the triggers for every open learner (the daily sweep)
+    or for the learners just given new records. Closes or opens the inactivity clock's cases,
+    fires what is new, withdraws stale back-on-track proposals, and proposes removal for cases
+    that are back on track."""
+    # The inactivity clock first: a case it opens is the one a trigger then joins, and so
+    # stays driven by the clock (activity recorded closes it).
+    inactivity = inactivity_evaluate(today=today, learner_ids=learner_ids)
     learners = Learner.objects.all()
     if learner_ids is not None:
         learners = learners.filter(pk__in=learner_ids)
@@ -64,4 +71,5 @@ def triggers_evaluate(*, today: dt.date, learner_ids: list[int] | None = None) -
         "holding": len(holding),
         "fired": fired,
         "proposed_removal": proposed,
+        **inactivity,
     }

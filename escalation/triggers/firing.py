@@ -3,7 +3,9 @@
 Policy: a trigger puts the learner at risk. The product raises a risk notification saying which
 rule fired on which records, opens (or joins) the learner's case at first risk identified (or at
 stage 1 for the rules the preset lists), and proposes a rating that the tutor accepts or
-overrides with a reason. Inside the first days on programme the directors are told at once.
+overrides with a reason. Where the version's triggers do not drive its ladder
+(drivers.triggers False) the notification and the proposed rating are all there is. Inside the
+first days on programme the directors are told at once.
 """
 
 import datetime as dt
@@ -109,7 +111,7 @@ def _note_for(
     *,
     firing: Firing,
     learner: Learner,
-    case: EscalationCase,
+    case: EscalationCase | None,
     current_level: str | None,
     today: dt.date,
 ) -> RiskNotification:

@@ -22,7 +22,7 @@ from django.db.models import (
     Subquery,
     Window,
 )
-from django.db.models.functions import FirstValue, RowNumber
+from django.db.models.functions import Coalesce, FirstValue, Greatest, RowNumber
 
 from escalation.triggers.base import Firing, day
 from learners.models import (
@@ -188,6 +188,17 @@ def last_reply(today: dt.date, *, learner: str = "pk") -> Subquery:
         occurred_at__date__lte=today,
     )
     return Subquery(replies.order_by("-occurred_at").values("occurred_at__date")[:1])
+
+
+def last_activity(today: dt.date) -> Greatest:
+    """An annotation on a Learner query: the date of the learner's latest recorded activity
+    (ACTIVITY) or reply up to today, or their start date when there is none: the one
+    definition of "activity" that the inactivity trigger kind and the inactivity driver
+    (escalation/sweeps/inactivity.py) share. Coalesce: Greatest is NULL on some databases when
+    any argument is."""
+    dates = [latest(model, today, **conditions) for model, conditions in ACTIVITY.values()]
+    dates.append(last_reply(today))
+    return Greatest(*(Coalesce(date, F("start_date")) for date in dates), F("start_date"))
 
 
 # --- breaks in learning ------------------------------------------------------------------------

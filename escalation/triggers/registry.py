@@ -65,7 +65,11 @@ def triggers_holding(
     team follows today: each rule's kind's query over the learners of the teams following the
     rule's version, in the rule's scope (its programme types and nations). Queries per rule of
     each version in use, never per learner. ``policy``: that version's rules over every one of
-    ``learners`` instead (a policy's page, the tests)."""
+    ``learners`` instead (a policy's page, the tests).
+
+    A version whose drivers.triggers is False runs its triggers too: they raise risk
+    notifications proposing a rating, but open or join no case (escalation/triggers/cases.py),
+    as where the rating runs beside a ladder something else drives (BPN's section 7)."""
     scopes: list[tuple[PolicySpec, QuerySet[Learner]]] = []
     if policy is not None:
         scopes.append((policy, learners_evaluated(learners)))
@@ -73,9 +77,8 @@ def triggers_holding(
         teams_by_version: dict[int, list[int]] = {}
         specs = {}
         for team_id, spec in team_specs(today=today).items():
-            if spec.drivers.triggers:
-                teams_by_version.setdefault(spec.version_id, []).append(team_id)
-                specs[spec.version_id] = spec
+            teams_by_version.setdefault(spec.version_id, []).append(team_id)
+            specs[spec.version_id] = spec
         for version_id, team_ids in teams_by_version.items():
             scope = learners_evaluated(learners).filter(team_id__in=team_ids)
             scopes.append((specs[version_id], scope))

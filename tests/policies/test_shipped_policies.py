@@ -56,7 +56,10 @@ def test_rule_bpn_inactivity_ladder_weeks_2_3_4_5_8():
     assert [s.deadline_for("apprenticeship") for s in bpn.stages] == [5, 5, 5, 15, None]
     assert bpn.stages[-1].withdrawal
     assert bpn.label("low") == "Green" and bpn.label("high") == "Red"
-    assert bpn.trigger("inactivity").days == 14
+    # Two weeks' inactivity starts the ladder itself (10 working days), not as a trigger; the
+    # Green/Amber/Red rating runs beside it and opens no case.
+    assert bpn.drivers.inactivity_days == 10 and bpn.drivers.rating_levels == frozenset()
+    assert "inactivity" not in {rule.key for rule in bpn.triggers}
 
 
 def test_rule_makers_five_stages_two_informal_two_reviews_per_formal_stage():
@@ -109,6 +112,27 @@ def test_the_policy_page_says_what_the_preset_runs(client, tutor, key):
             assert f"{stage.default_deadline} working days" in page
     for rule in preset.triggers:
         assert escape(rule.name) in page
+
+
+@pytest.mark.parametrize(
+    ("key", "says", "does_not_say"),
+    [
+        ("aspiration", "A rating of Medium or High opens an escalation case.", "runs beside"),
+        ("mtt", "opens an escalation case.", "No recorded activity for"),
+        (
+            "bpn",
+            "The rating does not open a case: it runs beside the ladder. No recorded activity "
+            "for 10 working days starts the ladder; it moves on only while the inactivity "
+            "lasts, and activity recorded stops it",
+            "opens (or joins) the learner",
+        ),
+    ],
+)
+def test_the_policy_page_says_what_drives_the_ladder(client, tutor, key, says, does_not_say):
+    client.force_login(tutor)
+    page = client.get(reverse("policy_version", args=[preset_version_id(key)])).content.decode()
+    assert escape(says) in page
+    assert escape(does_not_say) not in page
 
 
 def test_rule_aspiration_stage_1_triggers_open_cases_at_stage_1():
