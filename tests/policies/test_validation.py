@@ -7,6 +7,7 @@ import pytest
 from policies.seeding import catalogue, seed_document
 from policies.validation import version_problems
 
+WHOLE = "must be a whole number of working days above zero"
 SHIPPED = [version["file"] for entry in catalogue() for version in entry["versions"]]
 
 
@@ -96,19 +97,19 @@ def test_a_ladder_that_never_ends_is_refused():
     [
         (
             {"default_deadline": 0},
-            "The deadline must be a whole number of working days above zero (it is 0).",
+            f"The deadline {WHOLE} (it is 0).",
         ),
         (
             {"default_deadline": 2.5},
-            "The deadline must be a whole number of working days above zero (it is 2.5).",
+            f"The deadline {WHOLE} (it is 2.5).",
         ),
         (
             {"deadlines": {"traineeship": -1}},
-            "The deadline for traineeships must be a whole number of working days above zero (it is -1).",
+            f"The deadline for traineeships {WHOLE} (it is -1).",
         ),
         (
             {"nation_deadlines": {"WLS": {"*": "ten"}}},
-            "The deadline in WLS must be a whole number of working days above zero (it is 'ten').",
+            f"The deadline in WLS {WHOLE} (it is 'ten').",
         ),
         ({"deadlines": {"degree": 5}}, "A deadline names an unknown programme type 'degree'."),
     ],
