@@ -21,9 +21,6 @@ from policies.selectors import spec_cache_clear, today_local
 from policies.spec import DIRECTOR
 from policies.validation import Problem, version_problems
 
-LABEL_LENGTH = PolicyVersion._meta.get_field("label").max_length
-
-
 def _is_director(user: AbstractBaseUser) -> bool:
     return user.is_superuser or user.groups.filter(name=DIRECTOR).exists()
 
@@ -54,7 +51,8 @@ def version_draft_create(
         return PolicyVersion.objects.create(
             policy=policy,
             number=last + 1,
-            label=f"Draft {last + 1} (from {based_on.label})"[:LABEL_LENGTH],
+            # Renamed in the admin while a draft ("2027 (ATL 1.3)"); it outlives the draft.
+            label=f"Version {last + 1}",
             status=VersionStatus.DRAFT,
             document=copy.deepcopy(based_on.document),
             based_on=based_on,

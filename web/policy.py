@@ -98,7 +98,7 @@ def _rows(policy: PolicySpec | None) -> dict:
 def _render(request: HttpRequest, version: PolicyVersion, **forms) -> HttpResponse:
     policy, problems = _readable_spec(version)
     director = _is_director(request.user)
-    if director and version.status == VersionStatus.DRAFT:
+    if director and version.status == VersionStatus.DRAFT and not problems:
         forms.setdefault("publish_form", VersionPublishForm())
     if director and version.status == VersionStatus.PUBLISHED:
         forms.setdefault("retire_form", VersionRetireForm())
