@@ -21,6 +21,7 @@ from policies.selectors import spec_cache_clear, today_local
 from policies.spec import DIRECTOR
 from policies.validation import Problem, version_problems
 
+
 def _is_director(user: AbstractBaseUser) -> bool:
     return user.is_superuser or user.groups.filter(name=DIRECTOR).exists()
 
