@@ -35,6 +35,9 @@ AUDITED: tuple[Audited, ...] = (
     *(Audited(kind.model, kind.audit, kind.learner, kind.personal) for kind in audited_kinds()),
     Audited("reports.RegisterExport", "report", None),
     Audited("reports.LeaverReport", "report", None),
+    # Who published or retired which version of a policy, and what a draft said.
+    Audited("policies.Policy", "policy", None),
+    Audited("policies.PolicyVersion", "policy", None),
 )
 
 GROUPS: dict[str, str] = {
@@ -46,6 +49,7 @@ GROUPS: dict[str, str] = {
     "withdrawal": "Withdrawals",
     "appeal": "Appeals",
     "report": "Reports",
+    "policy": "Policies",
 }
 
 

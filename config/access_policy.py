@@ -137,6 +137,11 @@ ACCESS_POLICY: dict[str, Rule] = {
     "logout": post("all=>login anonymous=>login"),
     "policy": get("all=ok"),
     "policy_version": get("all=ok"),
+    # Directors publish and retire versions (an empty form: the page shows its errors).
+    "policy_version_publish": post("all=403 director=ok admin=ok"),
+    "policy_version_retire": post("all=403 director=ok admin=ok"),
+    # Managers move their teams' open cases onto a newer version; directors anyone's.
+    "policy_version_move_cases": get("all=403 manager=ok director=ok admin=ok"),
     # --- learners (lists show only the user's scope, so every role may open them)
     "learner_list": get("all=ok"),
     "learner_enrol": get("all=403 manager=ok admin=ok"),

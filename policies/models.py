@@ -63,6 +63,10 @@ class PolicyVersion(models.Model):
     )
     publish_reason = models.TextField(blank=True)
     retired_at = models.DateTimeField(null=True, blank=True)
+    retired_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    retire_reason = models.TextField(blank=True)
 
     class Meta:
         ordering = ["policy", "number"]

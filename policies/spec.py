@@ -16,7 +16,8 @@ ENGLAND, WALES = "ENG", "WLS"
 NATIONS = (ENGLAND, WALES)
 
 # Staff roles as stored (learners.roles.Role uses the same values; a test checks).
-ROLES = ("tutor", "manager", "director", "safeguarding", "leaver panel", "quality")
+TUTOR, MANAGER, DIRECTOR = "tutor", "manager", "director"
+ROLES = (TUTOR, MANAGER, DIRECTOR, "safeguarding", "leaver panel", "quality")
 
 # Contact-log types and channels as stored (riskcases.ContactType uses the same values).
 CONTACT_TYPES = (

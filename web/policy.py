@@ -1,14 +1,26 @@
 """The policy pages: every policy with its teams and versions, and each version generated from
-the data the engine runs (stages, moves, deadlines, triggers, periods), in its own words."""
+the data the engine runs (stages, moves, deadlines, triggers, periods), in its own words. A
+director publishes a draft (its problems listed first) or retires a version here; managers and
+directors move open cases onto a newer version (web/policy_moves.py)."""
 
+from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
 from django.http import HttpRequest, HttpResponse
-from django.shortcuts import get_object_or_404, render
+from django.shortcuts import get_object_or_404, redirect, render
+from django.views.decorators.http import require_POST
 
+from escalation.version_moves import cases_on_older_versions
+from learners.access import role_required
 from learners.models import ProgrammeType, Team
-from policies.models import Policy, PolicyVersion
+from learners.roles import Role, has_role
+from policies.models import Policy, PolicyVersion, VersionStatus
 from policies.selectors import policies_current_version_ids, version_to_spec
+from policies.services import draft_problems, version_publish, version_retire
 from policies.spec import SWEEP, PolicySpec
+from policies.validation import Problem
+from web.pages import apply_form_errors
+from web.policy_forms import VersionPublishForm, VersionRetireForm
 
 ROLE_WORDS = {SWEEP: "the daily sweep, when the deadline passes"}
 
@@ -57,10 +69,42 @@ def _move_rows(policy: PolicySpec) -> list[dict]:
     return rows
 
 
-@login_required
-def policy_version_page(request: HttpRequest, pk: int) -> HttpResponse:
-    version = get_object_or_404(PolicyVersion.objects.select_related("policy"), pk=pk)
-    policy = version_to_spec(version)
+def _is_director(user) -> bool:
+    return user.is_superuser or has_role(user, Role.DIRECTOR)
+
+
+def _version_get(pk: int) -> PolicyVersion:
+    return get_object_or_404(PolicyVersion.objects.select_related("policy"), pk=pk)
+
+
+def _readable_spec(version: PolicyVersion) -> tuple[PolicySpec | None, list[Problem]]:
+    """The version's spec, and (a draft's) problems; a draft that does not read has no spec."""
+    problems = draft_problems(version=version) if version.status == VersionStatus.DRAFT else []
+    try:
+        return version_to_spec(version), problems
+    except ValueError:
+        return None, problems
+
+
+def _rows(policy: PolicySpec | None) -> dict:
+    """The triggers' and moves' tables; a draft naming a stage it lacks shows them once its
+    problems (listed above them) are put right."""
+    try:
+        return {"triggers": _trigger_rows(policy), "moves": _move_rows(policy)} if policy else {}
+    except (KeyError, ValueError):
+        return {}
+
+
+def _render(request: HttpRequest, version: PolicyVersion, **forms) -> HttpResponse:
+    policy, problems = _readable_spec(version)
+    director = _is_director(request.user)
+    if director and version.status == VersionStatus.DRAFT and not problems:
+        forms.setdefault("publish_form", VersionPublishForm())
+    if director and version.status == VersionStatus.PUBLISHED:
+        forms.setdefault("retire_form", VersionRetireForm())
+    may_move = version.status == VersionStatus.PUBLISHED and (
+        director or has_role(request.user, Role.MANAGER)
+    )
     return render(
         request,
         "web/policy/policy.html",
@@ -70,11 +114,58 @@ def policy_version_page(request: HttpRequest, pk: int) -> HttpResponse:
             # The ratings that open a case, lowest first: "Medium or High".
             "opening_ratings": [
                 label for level, label, _ in policy.ratings if level in policy.drivers.rating_levels
-            ],
-            "triggers": _trigger_rows(policy),
-            "moves": _move_rows(policy),
+            ]
+            if policy
+            else [],
+            "problems": problems,
+            **_rows(policy),
             "versions": version.policy.versions.order_by("-number"),
             "teams": Team.objects.filter(policy=version.policy_id).order_by("name"),
             "current_version_id": policies_current_version_ids().get(version.policy_id),
+            "older_cases": (
+                cases_on_older_versions(version=version, user=request.user).count()
+                if may_move
+                else 0
+            ),
+            **forms,
         },
     )
+
+
+@login_required
+def policy_version_page(request: HttpRequest, pk: int) -> HttpResponse:
+    return _render(request, _version_get(pk))
+
+
+@login_required
+@role_required(Role.DIRECTOR)
+@require_POST
+def policy_version_publish(request: HttpRequest, pk: int) -> HttpResponse:
+    version = _version_get(pk)
+    form = VersionPublishForm(request.POST)
+    if form.is_valid():
+        try:
+            version_publish(version=version, by=request.user, **form.cleaned_data)
+        except ValidationError as exc:
+            apply_form_errors(form, exc)
+        else:
+            messages.success(request, f"{version} is published.")
+            return redirect("policy_version", pk=version.pk)
+    return _render(request, version, publish_form=form)
+
+
+@login_required
+@role_required(Role.DIRECTOR)
+@require_POST
+def policy_version_retire(request: HttpRequest, pk: int) -> HttpResponse:
+    version = _version_get(pk)
+    form = VersionRetireForm(request.POST)
+    if form.is_valid():
+        try:
+            version_retire(version=version, by=request.user, reason=form.cleaned_data["reason"])
+        except ValidationError as exc:
+            apply_form_errors(form, exc)
+        else:
+            messages.success(request, f"{version} is retired.")
+            return redirect("policy_version", pk=version.pk)
+    return _render(request, version, retire_form=form)

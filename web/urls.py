@@ -16,6 +16,7 @@ from web import (
     leaver_panel,
     notifications,
     policy,
+    policy_moves,
     register,
     subject_access,
     withdrawals,
@@ -132,7 +133,27 @@ case_urlpatterns = [
         ),
     ),
     path("policy/", policy.policy_page, name="policy"),
-    path("policy/versions/<int:pk>/", policy.policy_version_page, name="policy_version"),
+    path(
+        "policy/versions/",
+        include(
+            [
+                path("<int:pk>/", policy.policy_version_page, name="policy_version"),
+                path(
+                    "<int:pk>/publish/",
+                    policy.policy_version_publish,
+                    name="policy_version_publish",
+                ),
+                path(
+                    "<int:pk>/retire/", policy.policy_version_retire, name="policy_version_retire"
+                ),
+                path(
+                    "<int:pk>/move-cases/",
+                    policy_moves.policy_version_move_cases,
+                    name="policy_version_move_cases",
+                ),
+            ]
+        ),
+    ),
 ]
 
 # Withdrawals and appeals (web/withdrawals.py).

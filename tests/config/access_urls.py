@@ -64,6 +64,10 @@ def _action(world, variant, role) -> dict:
     return {"pk": side.learner.pk, "action_pk": action.pk}
 
 
+def _first_version(world, variant, role) -> dict:
+    return {"pk": PolicyVersion.objects.order_by("pk").values_list("pk", flat=True).first()}
+
+
 URL_ARGUMENTS: dict[str, Callable[[SimpleNamespace, str, str], dict]] = {
     "learner_detail": _on("learner"),
     "subject_access": _on("learner"),
@@ -97,9 +101,10 @@ URL_ARGUMENTS: dict[str, Callable[[SimpleNamespace, str, str], dict]] = {
     "import_detail": _on("batch"),
     "import_apply": _on("batch"),
     "register_export": lambda world, variant, role: {"fmt": "csv"},
-    "policy_version": lambda world, variant, role: {
-        "pk": PolicyVersion.objects.order_by("pk").values_list("pk", flat=True).first()
-    },
+    "policy_version": _first_version,
+    "policy_version_publish": _first_version,
+    "policy_version_retire": _first_version,
+    "policy_version_move_cases": _first_version,
     "leaver_report_detail": lambda world, variant, role: {"pk": world.leaver_report.pk},
     "leaver_report_status": lambda world, variant, role: {"pk": world.leaver_report.pk},
     "leaver_report_download": lambda world, variant, role: {"pk": world.leaver_report.pk},

@@ -564,6 +564,37 @@ ENDPOINTS: list[Endpoint] = [
     ),
 ]
 
+ENDPOINTS += [
+    Endpoint(
+        "policy_version_publish",
+        "second_director",
+        {"effective_from": "date", "reason": "text"},
+        valid=lambda w: {"effective_from": "2026-11-30", "reason": "Annual review"},
+        kwargs=lambda w: {"pk": w.draft.pk},
+        show=lambda w: reverse("policy_version", args=[w.draft.pk]),
+    ),
+    Endpoint(
+        "policy_version_retire",
+        "director",
+        {"reason": "text"},
+        valid=lambda w: {"reason": "Replaced"},
+        kwargs=lambda w: {"pk": w.retirable.pk},
+        show=lambda w: reverse("policy_version", args=[w.retirable.pk]),
+    ),
+    Endpoint(
+        "policy_version_move_cases",
+        "manager",
+        {"cases": "multi", "reason": "text", "stage_first_risk": "choice"},
+        valid=lambda w: {
+            "cases": [w.case.pk],
+            "reason": "The new version applies",
+            "stage_first_risk": "first_risk",
+        },
+        kwargs=lambda w: {"pk": w.newer_version.pk},
+        show=lambda w: reverse("case_detail", args=[w.case.pk]),
+    ),
+]
+
 # URL names that take nothing but their path (ids the resolver already checks are numbers).
 NO_INPUT = {
     "home": "redirects to the caseload",

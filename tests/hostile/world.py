@@ -5,6 +5,7 @@ import datetime as dt
 from functools import cached_property
 
 import time_machine
+from django.conf import settings
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.utils import timezone
 
@@ -26,7 +27,9 @@ from escalation.triggers.base import Firing
 from escalation.triggers.firing import trigger_fire
 from learners.roles import Role
 from notifications.models import Notification
-from policies.selectors import default_spec
+from policies.models import Policy
+from policies.selectors import default_spec, policy_current_version_id, spec_cache_clear
+from policies.services import version_draft_create, version_publish
 from riskcases.models import SupportKind
 from tests.escalation.withdrawal_steps import agreement, approve, at_withdrawal_stage
 from withdrawals.appeals import appeal_lodge
@@ -214,3 +217,34 @@ class World:
             uploaded_file=SimpleUploadedFile("attendance.csv", content.encode()),
             by=self.manager,
         )
+
+    # --- policy versions (the aspiration policy the team follows by default)
+
+    def _current_version(self, key: str):
+        policy = Policy.objects.get(key=key)
+        return policy.versions.get(pk=policy_current_version_id(policy_id=policy.pk))
+
+    @cached_property
+    def draft(self):
+        """A draft of the team's policy, written by the director (the second one publishes)."""
+        current = self._current_version(settings.DEFAULT_POLICY)
+        return version_draft_create(policy=current.policy, based_on=current, by=self.director)
+
+    @cached_property
+    def retirable(self):
+        """The version in effect of a policy no team follows: it may be retired."""
+        policy = Policy.objects.filter(teams__isnull=True).order_by("pk").first()
+        return self._current_version(policy.key)
+
+    @cached_property
+    def newer_version(self):
+        """The team's policy's next version, published today after ``case`` opened."""
+        assert self.case.pk  # opened under the version before
+        version = version_publish(
+            version=self.draft,
+            by=self.second_director,
+            effective_from=timezone.localdate(),
+            reason="Annual review",
+        )
+        spec_cache_clear()
+        return version

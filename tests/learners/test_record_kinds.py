@@ -99,10 +99,12 @@ def test_it_gives_the_audit_trail_its_learner_tables():
     assert [(a.label, a.group, a.learner, a.personal) for a in from_kinds] == [
         (k.model, k.audit, k.learner, k.personal) for k in RECORD_KINDS if k.audit
     ]
-    # The audited tables about no learner are the reports that list many.
+    # The audited tables about no learner: the reports that list many, and the policies.
     assert {a.label for a in AUDITED if a.learner is None} == {
         "reports.RegisterExport",
         "reports.LeaverReport",
+        "policies.Policy",
+        "policies.PolicyVersion",
     }
 
 

@@ -5,7 +5,7 @@ from django.db import migrations, models
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("escalation", "0008_cases_pin_policy_versions"),
+        ("escalation", "0009_case_recommendations_and_move_kinds"),
     ]
 
     operations = [
