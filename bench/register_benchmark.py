@@ -216,11 +216,16 @@ def seed_staff(counts: dict[str, int]):
 
     from learners.models import Team
     from learners.roles import Role
+    from policies.selectors import default_policy
 
     User = get_user_model()
     password = make_password("bench-password")
+    # Every team on the default policy (Aspiration), as the benchmark's figures have always been.
+    policy = default_policy()
     teams = _bulk(
-        Team, [Team(name=f"{name} Team", nation=nation) for name, nation in TEAMS], counts
+        Team,
+        [Team(name=f"{name} Team", nation=nation, policy=policy) for name, nation in TEAMS],
+        counts,
     )
 
     def user(username: str, first: str, last: str):

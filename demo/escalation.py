@@ -20,12 +20,11 @@ from demo import breaks as demo_breaks
 from demo import ladders as demo_ladders
 from demo import letters as demo_letters
 from demo import withdrawals as demo_withdrawals
+from demo.moves import case_move_on
 from demo.timeline import at, on
-from escalation.case_moves import case_move
 from escalation.learner_actions import support_agree
-from escalation.letter_sending import case_letter_template, letter_send, stage_letter_skip
 from escalation.models import CaseStatus, EscalationCase
-from escalation.services import case_policy, case_stage_notified
+from escalation.services import case_policy
 from escalation.sweeps.overdue import case_advance_if_overdue
 from learners.models import BreakInLearning, LearnerStatus, ScheduledSession
 from riskcases.models import RiskLevel, SupportKind
@@ -33,23 +32,10 @@ from riskcases.models import RiskLevel, SupportKind
 TUTOR_REASON = "No response to the contact attempts; moved on by the tutor."
 
 
-def _tutor_advance(case: EscalationCase, when: dt.datetime) -> None:
-    """As on the case page: the stage letter goes out the day the stage began, then the tutor
-    moves the case on."""
-    tutor = case.learner.tutor
-    if not case_stage_notified(case):
-        template = case_letter_template(case)
-        with on(case.stage_started_at + dt.timedelta(hours=2)):
-            if template is None:  # an admin removed the stage's letter template
-                stage_letter_skip(case=case, by=tutor, reason="No letter template for the stage.")
-            else:
-                letter_send(case=case, template=template, by=tutor)
-    following = case_policy(case).next_stage(case.stage)
-    due_on = None
-    if following is not None and following.deadline_set_by_person:
-        due_on = timezone.localtime(when).date() + dt.timedelta(days=28)  # the time plan
-    with on(when):
-        case_move(case=case, move="advance", by=tutor, reason=TUTOR_REASON, due_on=due_on)
+def _tutor_advance(case: EscalationCase, when: dt.datetime) -> bool:
+    """As on the case page: the stage letter (and whatever else the move requires) first, then
+    the version's forward move. False when no person may move the case on from its stage."""
+    return case_move_on(case, when, TUTOR_REASON) is not None
 
 
 def _story(case: EscalationCase, level: str, rated_at: dt.datetime, now: dt.datetime) -> None:
@@ -75,8 +61,8 @@ def _story(case: EscalationCase, level: str, rated_at: dt.datetime, now: dt.date
                 moved = case_advance_if_overdue(case_id=case.pk, today=start.date())
             if not moved:
                 break  # success was recorded at this stage: the sweep leaves it
-        else:
-            _tutor_advance(case, start)
+        elif not _tutor_advance(case, start):
+            break
         case.refresh_from_db()
         when = start
     if steps and rng.random() < 0.2 and not preset.stage(case.stage).withdrawal:
@@ -116,6 +102,7 @@ def seed(*, stdout) -> None:
         _story(case, rating.level, rating.started_at, now)
         count += 1
     stdout.write(f"escalation: {count} cases carried on from the ratings that opened them")
+    demo_withdrawals.advance_overdue_to_withdrawal(timezone.localdate())
     placed, to_withdraw = demo_ladders.seed(stdout=stdout)
     demo_activity.seed(stdout=stdout, today=timezone.localdate())
     demo_breaks.seed(stdout=stdout, today=timezone.localdate())

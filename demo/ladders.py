@@ -13,17 +13,15 @@ Keyed on the stages already occupied, so a rerun adds nothing."""
 
 import datetime as dt
 
-from django.contrib.auth import get_user_model
 from django.db.models import Exists, OuterRef
 from django.utils import timezone
 
+from demo.moves import case_move_on
 from demo.timeline import at, on
 from escalation.calendar import is_working_day
-from escalation.case_moves import case_move
 from escalation.learner_actions import learner_rate
-from escalation.letter_sending import case_letter_template, letter_send, stage_letter_skip
 from escalation.models import ACTIVE_STATUSES, EscalationCase
-from escalation.services import case_open, case_stage_notified
+from escalation.services import case_open
 from learners.models import (
     Attendance,
     BreakInLearning,
@@ -34,8 +32,7 @@ from learners.models import (
     Team,
 )
 from learners.policy_reading import team_policy
-from learners.roles import Role
-from policies.spec import PolicySpec, Stage
+from policies.spec import PolicySpec
 
 # Working days each demo case spends at a stage before it is moved on (under every shipped
 # deadline, so only the case waiting at its current stage can be overdue).
@@ -52,40 +49,6 @@ def _working_days_back(day: dt.date, days: int, nation: str) -> dt.date:
         if is_working_day(day, nation=nation):
             days -= 1
     return day
-
-
-def _people(team: Team) -> dict[str, object]:
-    users = get_user_model().objects
-    return {
-        Role.MANAGER: team.managers.order_by("username").first(),
-        Role.DIRECTOR: users.filter(groups__name=Role.DIRECTOR).order_by("username").first(),
-        Role.SAFEGUARDING: users.filter(groups__name=Role.SAFEGUARDING).first(),
-    }
-
-
-def _mover(case: EscalationCase, stage: Stage, people: dict) -> object:
-    """Someone the version lets act at ``stage``: the tutor where the tutor acts, else the
-    team's manager, else a director."""
-    roles = stage.actor_roles or (Role.TUTOR,)
-    if Role.TUTOR in roles:
-        return case.learner.tutor
-    for role in roles:
-        if people.get(role) is not None:
-            return people[role]
-    return people[Role.MANAGER] or case.learner.tutor
-
-
-def _notify(case: EscalationCase, by, when: dt.datetime) -> None:
-    """The stage letter goes out the morning the stage began, as the tutor does from the case
-    page (or is skipped with a reason where no template exists)."""
-    if case_stage_notified(case):
-        return
-    template = case_letter_template(case)
-    with on(when):
-        if template is None:
-            stage_letter_skip(case=case, by=by, reason="Told in person at the review meeting.")
-        else:
-            letter_send(case=case, template=template, by=by)
 
 
 def _open(learner: Learner, policy: PolicySpec, when: dt.datetime) -> EscalationCase:
@@ -106,7 +69,7 @@ def _open(learner: Learner, policy: PolicySpec, when: dt.datetime) -> Escalation
         )
 
 
-def _walk(learner: Learner, policy: PolicySpec, target: int, people: dict, *, day: dt.date) -> None:
+def _walk(learner: Learner, policy: PolicySpec, target: int, *, day: dt.date) -> None:
     """Open the learner's case on ``day`` and move it on to the ``target``-th stage, a stage
     every DAYS_PER_STAGE working days."""
     nation = learner.nation
@@ -120,24 +83,12 @@ def _walk(learner: Learner, policy: PolicySpec, target: int, people: dict, *, da
     )
     case = _open(learner, policy, at(day, 10))
     for _ in range(target):
-        stage = policy.stage(case.stage)
-        following = policy.next_stage(case.stage)
-        if following is None:
-            break
-        by = _mover(case, stage, people)
-        _notify(case, by, at(day, 11))
         day = _next_working_day(day, DAYS_PER_STAGE, nation)
-        due_on = None
-        if following.deadline_set_by_person:
-            due_on = day + dt.timedelta(days=28)  # the time plan agreed at the stage
-        with on(at(day, 14)):
-            case = case_move(
-                case=case,
-                move="advance",
-                by=by,
-                reason="No improvement at this stage; moved on as the policy sets out.",
-                due_on=due_on,
-            )
+        reason = "No improvement at this stage; moved on as the policy sets out."
+        moved = case_move_on(case, at(day, 14), reason)
+        if moved is None:
+            break
+        case = moved
 
 
 def _next_working_day(day: dt.date, days: int, nation: str) -> dt.date:
@@ -187,7 +138,6 @@ def seed(*, stdout) -> tuple[set[int], set[int]]:
                 policy_version_id=policy.version_id,
             ).values_list("stage", flat=True)
         )
-        people = _people(team)
         candidates = iter(list(_candidates(team)[: len(policy.stages) + 1]))
         for index, stage in enumerate(policy.stages):
             if stage.key in occupied:
@@ -199,7 +149,7 @@ def seed(*, stdout) -> tuple[set[int], set[int]]:
             extra = OVERDUE_EXTRA_DAYS if index == 0 else 0
             days_back = DAYS_PER_STAGE * (index + 1) + extra
             day = _working_days_back(today, days_back, learner.nation)
-            _walk(learner, policy, index, people, day=day)
+            _walk(learner, policy, index, day=day)
             placed.add(learner.pk)
         withdrawal = [i for i, stage in enumerate(policy.stages) if stage.withdrawal]
         learner = next(candidates, None)
@@ -208,7 +158,7 @@ def seed(*, stdout) -> tuple[set[int], set[int]]:
             # last cycle has them (demo/escalation.py completes the withdrawal).
             days_back = DAYS_PER_STAGE * withdrawal[0] + WITHDRAWN_WORKING_DAYS_AGO
             day = _working_days_back(today, days_back, learner.nation)
-            _walk(learner, policy, withdrawal[0], people, day=day)
+            _walk(learner, policy, withdrawal[0], day=day)
             placed.add(learner.pk)
             to_withdraw.add(learner.pk)
     stdout.write(f"ladders: {len(placed)} learners placed so every stage of every ladder is used")

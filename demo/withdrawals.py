@@ -54,9 +54,11 @@ def _working_day_after(day: dt.date, days: int) -> dt.date:
     return day
 
 
-def _advance_overdue_to_withdrawal(today: dt.date) -> None:
+def advance_overdue_to_withdrawal(today: dt.date) -> None:
     """Cases long overdue at the stage before their version's withdrawal stage: the sweep moved
-    them on to it, raising the Notification of Withdrawal."""
+    them on to it, raising the Notification of Withdrawal. Once: not after the stories ran."""
+    if WithdrawalRequest.objects.exclude(status=RequestStatus.PENDING).exists():
+        return
     overdue = EscalationCase.objects.filter(
         status=CaseStatus.OPEN, stage_due_on__lt=today - dt.timedelta(days=20)
     ).order_by("learner__uln")
@@ -171,7 +173,6 @@ def seed(*, stdout, leave_waiting: set[int] = frozenset()) -> None:
     told = WithdrawalRequest.objects.exclude(status=RequestStatus.PENDING).exists()
     if director is None or told:
         return
-    _advance_overdue_to_withdrawal(today)
     waiting = (
         WithdrawalRequest.objects.filter(status=RequestStatus.PENDING)
         .exclude(learner_id__in=leave_waiting)
