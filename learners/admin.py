@@ -5,8 +5,10 @@ from learners.models import Course, Employer, ImportBatch, Learner, Team
 
 @admin.register(Team)
 class TeamAdmin(admin.ModelAdmin):
-    list_display = ["name", "nation"]
-    list_filter = ["nation"]
+    # The policy the team's learners follow: changing it applies to cases opened from then on
+    # (open cases keep their version until a manager moves them).
+    list_display = ["name", "nation", "policy"]
+    list_filter = ["nation", "policy"]
     search_fields = ["name"]
     filter_horizontal = ["managers"]
 

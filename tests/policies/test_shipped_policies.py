@@ -162,3 +162,24 @@ def test_the_learner_page_names_the_policy_version_that_applies(client, tutor, l
     page = client.get(url).content.decode()
     # The open case keeps its version; a new case would open under the team's new policy.
     assert "Case under" in page and "Aspiration 2022 (ATL 1.2)" in page and "MTT 2025" in page
+
+
+def test_an_admin_sets_a_teams_policy_and_the_default_for_new_teams(admin_client, team):
+    from learners.models import Team
+
+    mtt = Policy.objects.get(key="mtt")
+    response = admin_client.post(
+        reverse("admin:learners_team_change", args=[team.pk]),
+        {"name": team.name, "nation": team.nation, "policy": mtt.pk, "managers": []},
+    )
+    assert response.status_code == 302
+    team.refresh_from_db()
+    assert team.policy == mtt
+    # A second default is a form error, not a server error.
+    response = admin_client.post(
+        reverse("admin:policies_policy_change", args=[mtt.pk]),
+        {"key": "mtt", "short_name": "MTT", "name": mtt.name, "default_for_new_teams": "on"},
+    )
+    assert response.status_code == 200
+    assert "already the default" in response.content.decode()
+    assert Team.objects.create(name="New team").policy.key == "aspiration"
