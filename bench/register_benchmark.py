@@ -808,7 +808,6 @@ def seed_fired_notifications(rng: random.Random, today: dt.date, plans, seeded: 
         learners=Learner.objects.all(),
         holding={f.learner_id for f in holding},
         today=today,
-        preset=preset,
     )
     fresh_back = set(rng.sample(back, min(FRESH_REMOVALS, len(back))))
     proposed_on: dict[dt.date, list[int]] = {}
@@ -1410,7 +1409,18 @@ def main() -> None:
         help="which measurements: a (register page), b (sweeps), c (CSV export); the results "
         "file is written only when all three run",
     )
+    parser.add_argument(
+        "--today",
+        type=dt.date.fromisoformat,
+        help="run as if it were this day (YYYY-MM-DD, from 09:00, the clock ticking): a working "
+        "day's figures are comparable with another working day's, not with a weekend's",
+    )
     args = parser.parse_args()
+    if args.today:
+        import time_machine
+
+        start = dt.datetime.combine(args.today, dt.time(9), tzinfo=dt.UTC)
+        time_machine.travel(start, tick=True).start()
     load_before = os.getloadavg()
     import django
 

@@ -9,6 +9,7 @@ from policies.selectors import (
     default_spec,
     policies_current_version_ids,
     policy_current_spec,
+    remembered,
     version_specs,
 )
 from policies.spec import PolicySpec
@@ -31,11 +32,12 @@ def learner_policy(*, learner: Learner, today: dt.date | None = None) -> PolicyS
 def team_specs(
     *, team_ids: Iterable[int] | None = None, today: dt.date | None = None
 ) -> dict[int, PolicySpec]:
-    """team pk -> the version it follows today, for every team (or these), in two queries."""
-    teams = Team.objects.all()
+    """team pk -> the version it follows today, for every team (or these): no query once the
+    teams' policies and the versions in effect are remembered (a page asks several times)."""
+    team_policy_ids = _team_policy_ids()
     if team_ids is not None:
-        teams = teams.filter(pk__in=list(team_ids))
-    team_policy_ids = dict(teams.values_list("pk", "policy_id"))
+        wanted = set(team_ids)
+        team_policy_ids = {pk: p for pk, p in team_policy_ids.items() if pk in wanted}
     current = policies_current_version_ids(today=today)
     specs = version_specs(current.values())
     return {
@@ -43,6 +45,10 @@ def team_specs(
         for team_id, policy_id in team_policy_ids.items()
         if policy_id in current
     }
+
+
+def _team_policy_ids() -> dict[int, int]:
+    return remembered(("team policies",), lambda: dict(Team.objects.values_list("pk", "policy_id")))
 
 
 def rating_labels_by_team() -> Mapping[int, Mapping[str, str]]:

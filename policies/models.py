@@ -30,6 +30,12 @@ class Policy(models.Model):
     def __str__(self) -> str:
         return self.short_name
 
+    def save(self, *args, **kwargs):
+        super().save(*args, **kwargs)
+        from policies.selectors import spec_cache_clear
+
+        spec_cache_clear()  # the default for new teams is remembered briefly
+
 
 class VersionStatus(models.TextChoices):
     DRAFT = "draft", "Draft"

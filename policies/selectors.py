@@ -20,13 +20,34 @@ _SPECS: dict[int, PolicySpec] = {}
 # asks once, not once per learner. Publishing in this process forgets it at once; another
 # process (a worker) sees a newly published version within this many seconds.
 CURRENT_VERSION_SECONDS = 30
-_CURRENT: dict[tuple[int, dt.date], tuple[int | None, float]] = {}
+_CURRENT: dict[tuple, tuple[object, float]] = {}
+# What higher layers remember about policies (which policy each team follows) and forget with
+# the rest: callables registered with ``on_cache_clear``.
+_FORGET: list = []
+
+
+def on_cache_clear(forget) -> None:
+    _FORGET.append(forget)
+
+
+def remembered(key: tuple, load):
+    """``load()``, remembered for CURRENT_VERSION_SECONDS under ``key`` (cheap reads a page
+    asks for several times; a change elsewhere is seen within that time)."""
+    found = _CURRENT.get(key)
+    if found is not None and found[1] > time.monotonic():
+        return found[0]
+    value = load()
+    _CURRENT[key] = (value, time.monotonic() + CURRENT_VERSION_SECONDS)
+    return value
 
 
 def spec_cache_clear() -> None:
-    """Forget what was read (after a publication; tests that recreate versions)."""
+    """Forget what was read (after a publication, a change of a team's policy or of the
+    default; tests that recreate versions)."""
     _SPECS.clear()
     _CURRENT.clear()
+    for forget in _FORGET:
+        forget()
 
 
 def version_to_spec(version: PolicyVersion) -> PolicySpec:
@@ -68,54 +89,32 @@ def _in_effect(today: dt.date) -> Q:
     return Q(status=VersionStatus.PUBLISHED, effective_from__lte=today)
 
 
-def policy_current_version_id(*, policy_id: int, today: dt.date | None = None) -> int | None:
-    """The version of the policy new cases open under today: the published one that took
-    effect most recently. Before any version took effect (a learner enrolled before the team
-    adopted the policy), the policy's first version: a team never goes without one."""
-    today = today or today_local()
-    remembered = _CURRENT.get((policy_id, today))
-    if remembered is not None and remembered[1] > time.monotonic():
-        return remembered[0]
-    version_id = (
-        PolicyVersion.objects.filter(_in_effect(today), policy_id=policy_id)
-        .order_by("-effective_from", "-number")
-        .values_list("pk", flat=True)
-        .first()
-    ) or _first_version_id(policy_id)
-    _CURRENT[(policy_id, today)] = (version_id, time.monotonic() + CURRENT_VERSION_SECONDS)
-    return version_id
-
-
-def policies_current_version_ids(*, today: dt.date | None = None) -> dict[int, int]:
-    """policy pk -> the version in effect today, for every policy, in one query."""
-    current: dict[int, int] = {}
+def _current_table(today: dt.date) -> dict[int, int]:
+    """policy pk -> the version new cases open under on ``today``: the published one that took
+    effect most recently; before any took effect (a learner enrolled before the team adopted
+    the policy), the policy's first version, so a team never goes without one. One query."""
     rows = (
-        PolicyVersion.objects.filter(_in_effect(today or today_local()))
-        .order_by("policy_id", "-effective_from", "-number")
-        .values_list("policy_id", "pk")
+        PolicyVersion.objects.exclude(status=VersionStatus.DRAFT)
+        .order_by("policy_id", "effective_from", "number")
+        .values_list("policy_id", "pk", "status", "effective_from")
     )
-    for policy_id, pk in rows:
-        current.setdefault(policy_id, pk)
-    if len(current) < Policy.objects.count():  # a policy not yet in effect: its first version
-        firsts = (
-            PolicyVersion.objects.exclude(status=VersionStatus.DRAFT)
-            .exclude(policy_id__in=current)
-            .order_by("policy_id", "effective_from", "number")
-            .values_list("policy_id", "pk")
-        )
-        for policy_id, pk in firsts:
-            current.setdefault(policy_id, pk)
+    current: dict[int, int] = {}
+    for policy_id, pk, status, effective_from in rows:
+        in_effect = status == VersionStatus.PUBLISHED and effective_from <= today
+        if in_effect or policy_id not in current:
+            current[policy_id] = pk  # later rows are newer: the last in effect wins
     return current
 
 
-def _first_version_id(policy_id: int) -> int | None:
-    return (
-        PolicyVersion.objects.filter(policy_id=policy_id)
-        .exclude(status=VersionStatus.DRAFT)
-        .order_by("effective_from", "number")
-        .values_list("pk", flat=True)
-        .first()
-    )
+def policies_current_version_ids(*, today: dt.date | None = None) -> dict[int, int]:
+    """policy pk -> the version in effect today, for every policy (remembered briefly)."""
+    today = today or today_local()
+    return remembered(("current", today), lambda: _current_table(today))
+
+
+def policy_current_version_id(*, policy_id: int, today: dt.date | None = None) -> int | None:
+    """The version of the policy new cases open under today (see _current_table)."""
+    return policies_current_version_ids(today=today).get(policy_id)
 
 
 def policy_current_spec(*, policy_id: int, today: dt.date | None = None) -> PolicySpec:
@@ -127,7 +126,10 @@ def policy_current_spec(*, policy_id: int, today: dt.date | None = None) -> Poli
 
 
 def default_policy() -> Policy | None:
-    return Policy.objects.filter(default_for_new_teams=True).first() or Policy.objects.first()
+    return remembered(
+        ("default",),
+        lambda: Policy.objects.filter(default_for_new_teams=True).first() or Policy.objects.first(),
+    )
 
 
 def default_spec() -> PolicySpec:

@@ -43,7 +43,7 @@ from escalation.models import ACTIVE_STATUSES, CaseStatus, EscalationCase
 from learners.access import learners_visible_to
 from learners.models import Learner, LearnerStatus
 from learners.policy_reading import organisation_policy, team_specs
-from policies.selectors import version_specs
+from policies.selectors import remembered, version_specs
 from policies.spec import RISK_LEVELS, ContactRequirement, PolicySpec
 from riskcases.models import AgreedAction, ContactLogEntry
 
@@ -129,12 +129,16 @@ def _entries_logged(requirement: ContactRequirement) -> Coalesce:
 def versions_in_use(*, today: dt.date | None = None) -> list[PolicySpec]:
     """The versions of active cases (a case keeps the version it is pinned to) and each team's
     current one, by pk. Expressions that branch on a case's version name only these, which
-    keeps the SQL short."""
-    ids = set(
-        EscalationCase.objects.filter(status__in=ACTIVE_STATUSES)
-        .order_by()
-        .values_list("policy_version_id", flat=True)
-        .distinct()
+    keeps the SQL short. The cases' versions are remembered briefly (a page asks twice; a new
+    version reaches cases only by publishing, which forgets them in this process)."""
+    ids = remembered(
+        ("versions of active cases",),
+        lambda: set(
+            EscalationCase.objects.filter(status__in=ACTIVE_STATUSES)
+            .order_by()
+            .values_list("policy_version_id", flat=True)
+            .distinct()
+        ),
     )
     specs = {spec.version_id: spec for spec in team_specs(today=today).values()}
     specs.update(version_specs(ids - set(specs)))

@@ -48,6 +48,9 @@ class Team(models.Model):
 
             self.policy = default_policy()
         super().save(*args, **kwargs)
+        from policies.selectors import spec_cache_clear
+
+        spec_cache_clear()  # which policy each team follows is remembered briefly
 
 
 class Employer(models.Model):
