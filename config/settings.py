@@ -132,6 +132,20 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
     # (bench/results/register.md). Web pages are short queries: compile nothing.
     DATABASES["default"].setdefault("OPTIONS", {})
     DATABASES["default"]["OPTIONS"]["options"] = "-c jit=off"
+if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
+    # SQLite (the run command's database) must serve several people at once. Every request is
+    # a transaction (ATOMIC_REQUESTS); SQLite's default DEFERRED one reads, then asks for the
+    # write lock, and fails at once with "database is locked" if another request holds it, as
+    # a read lock cannot wait. IMMEDIATE takes the write lock at BEGIN, so requests queue for
+    # it; the timeout is how long one waits; WAL lets reads go on while one writes.
+    DATABASES["default"].setdefault("OPTIONS", {})
+    DATABASES["default"]["OPTIONS"].update(
+        {
+            "transaction_mode": "IMMEDIATE",
+            "timeout": 20,
+            "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;",
+        }
+    )
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 CACHES = {"default": env.cache_url("CACHE_URL", default="locmemcache://")}
