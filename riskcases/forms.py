@@ -7,7 +7,7 @@ from django.utils import timezone
 
 from learners.models import Learner, LearnerStatus
 from learners.policy_reading import organisation_policy
-from learners.validators import CleanForm
+from learners.validators import BoundedModelMultipleChoiceField, CleanForm
 from policies.spec import PolicySpec
 from riskcases.attachments import ALLOWED_DESCRIPTION, CheckedAttachment, attachment_check
 from riskcases.models import (
@@ -48,7 +48,7 @@ class TokenForm(CleanForm):
             self.initial.setdefault("submission_token", uuid.uuid4())
 
 
-class FactorChoiceField(forms.ModelMultipleChoiceField):
+class FactorChoiceField(BoundedModelMultipleChoiceField):
     widget = forms.CheckboxSelectMultiple
 
     def label_from_instance(self, obj: RiskFactor) -> str:
@@ -164,7 +164,7 @@ class SupportRecordForm(TokenForm):
         required=False, label="Review date", widget=forms.DateInput(attrs={"type": "date"})
     )
     shared_with_employer = forms.BooleanField(required=False, label="Shared with the employer")
-    interventions = forms.ModelMultipleChoiceField(
+    interventions = BoundedModelMultipleChoiceField(
         queryset=Intervention.objects.filter(active=True),
         required=False,
         widget=forms.CheckboxSelectMultiple,
