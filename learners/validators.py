@@ -1,3 +1,4 @@
+import datetime as dt
 import re
 
 from django import forms
@@ -99,3 +100,24 @@ class BoundedModelMultipleChoiceField(forms.ModelMultipleChoiceField):
                 code="too_many_choices",
             )
         return super()._check_values(values)
+
+
+def years_from(day: dt.date, years: int) -> dt.date:
+    """The same day ``years`` later (or earlier); 29 February falls back to the 28th."""
+    try:
+        return day.replace(year=day.year + years)
+    except ValueError:
+        return day.replace(year=day.year + years, day=28)
+
+
+def validate_date_window(value: dt.date | None, *, earliest: dt.date, latest: dt.date) -> None:
+    """Dates a person types are kept to a sane window: 0001-01-01 or 9999-12-31 is a typo, and
+    one stored breaks every "days until" and every report's date range."""
+    if value is None:
+        return
+    if not earliest <= value <= latest:
+        raise ValidationError(
+            "Enter a date between %(earliest)s and %(latest)s.",
+            code="date_out_of_window",
+            params={"earliest": f"{earliest:%d/%m/%Y}", "latest": f"{latest:%d/%m/%Y}"},
+        )
