@@ -3,9 +3,15 @@ from django.db.models import Q, QuerySet
 
 from learners.models import Learner, LearnerStatus, ProgrammeType
 
+# Longer than any name; each word becomes a LIKE pattern, and 60,000 characters of them made
+# SQLite give up ("pattern too complex", a 500). Longer is a filter error the page shows.
+SEARCH_MAX_CHARS = 100
+
 
 class LearnerListFilter(django_filters.FilterSet):
-    q = django_filters.CharFilter(method="filter_search", label="Name or ULN")
+    q = django_filters.CharFilter(
+        method="filter_search", label="Name or ULN", max_length=SEARCH_MAX_CHARS
+    )
     status = django_filters.ChoiceFilter(choices=LearnerStatus.choices, empty_label="Any status")
     programme_type = django_filters.ChoiceFilter(
         choices=ProgrammeType.choices, label="Programme", empty_label="Any programme"

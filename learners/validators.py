@@ -1,7 +1,9 @@
+import datetime as dt
 import re
 
 from django import forms
 from django.core.exceptions import ValidationError
+from django.db import connection
 
 # ILR rule ULN_04 (DerivedData_01): weights 10..2 over the first nine digits, total mod 11;
 # the check digit is 10 minus that remainder, and a remainder of 0 (check digit 10) is invalid.
@@ -62,3 +64,60 @@ class CleanForm(CleanTextMixin, forms.Form):
 
 class CleanModelForm(CleanTextMixin, forms.ModelForm):
     pass
+
+
+# Up to this many ticked choices are checked against the catalogue with no extra query.
+FEW_CHOICES = 20
+
+
+class BoundedModelMultipleChoiceField(forms.ModelMultipleChoiceField):
+    """Django hands every submitted value to ``pk__in``: 99999999999999999999999 overflowed the
+    database's integer (a 500) and 5,000 values made a huge query. A value that is not a whole
+    number in the primary key's range, or more choices than the catalogue holds, is a form
+    error before any query. Every multiple-choice field of the app uses this class
+    (tests/hostile/test_bounded_choices.py checks)."""
+
+    def _check_values(self, value):
+        values = list(dict.fromkeys(str(v).strip() for v in value))
+        pk = self.queryset.model._meta.pk
+        if pk.get_internal_type() in {
+            "AutoField",
+            "BigAutoField",
+            "IntegerField",
+            "BigIntegerField",
+        }:
+            low, high = connection.ops.integer_field_range(pk.get_internal_type())
+            for v in values:
+                if not (v.isascii() and v.isdigit() and low <= int(v) <= high):
+                    raise ValidationError(
+                        self.error_messages["invalid_choice"],
+                        code="invalid_choice",
+                        params={"value": v[:20]},
+                    )
+        if len(values) > FEW_CHOICES and len(values) > self.queryset.count():
+            raise ValidationError(
+                "More choices than the list offers; tick only the ones shown.",
+                code="too_many_choices",
+            )
+        return super()._check_values(values)
+
+
+def years_from(day: dt.date, years: int) -> dt.date:
+    """The same day ``years`` later (or earlier); 29 February falls back to the 28th."""
+    try:
+        return day.replace(year=day.year + years)
+    except ValueError:
+        return day.replace(year=day.year + years, day=28)
+
+
+def validate_date_window(value: dt.date | None, *, earliest: dt.date, latest: dt.date) -> None:
+    """Dates a person types are kept to a sane window: 0001-01-01 or 9999-12-31 is a typo, and
+    one stored breaks every "days until" and every report's date range."""
+    if value is None:
+        return
+    if not earliest <= value <= latest:
+        raise ValidationError(
+            "Enter a date between %(earliest)s and %(latest)s.",
+            code="date_out_of_window",
+            params={"earliest": f"{earliest:%d/%m/%Y}", "latest": f"{latest:%d/%m/%Y}"},
+        )

@@ -7,7 +7,12 @@ from django.utils import timezone
 
 from learners.models import Learner, LearnerStatus
 from learners.policy_reading import organisation_policy
-from learners.validators import CleanForm
+from learners.validators import (
+    BoundedModelMultipleChoiceField,
+    CleanForm,
+    validate_date_window,
+    years_from,
+)
 from policies.spec import PolicySpec
 from riskcases.attachments import ALLOWED_DESCRIPTION, CheckedAttachment, attachment_check
 from riskcases.models import (
@@ -48,7 +53,7 @@ class TokenForm(CleanForm):
             self.initial.setdefault("submission_token", uuid.uuid4())
 
 
-class FactorChoiceField(forms.ModelMultipleChoiceField):
+class FactorChoiceField(BoundedModelMultipleChoiceField):
     widget = forms.CheckboxSelectMultiple
 
     def label_from_instance(self, obj: RiskFactor) -> str:
@@ -152,6 +157,19 @@ class ContactForm(TokenForm):
         return when
 
 
+# How far from today (in years) a date typed on these forms may be.
+START_YEARS_BACK, START_YEARS_AHEAD = 10, 1
+PROGRAMME_MAX_YEARS = 10
+DUE_YEARS = 5
+
+
+def due_date_window(value: dt.date | None) -> None:
+    today = timezone.localdate()
+    validate_date_window(
+        value, earliest=years_from(today, -DUE_YEARS), latest=years_from(today, DUE_YEARS)
+    )
+
+
 class SupportRecordForm(TokenForm):
     kind = forms.ChoiceField(label="Type", choices=SupportKind.choices)
     summary = forms.CharField(
@@ -161,10 +179,13 @@ class SupportRecordForm(TokenForm):
     )
     agreed_on = forms.DateField(widget=forms.DateInput(attrs={"type": "date"}))
     review_on = forms.DateField(
-        required=False, label="Review date", widget=forms.DateInput(attrs={"type": "date"})
+        required=False,
+        label="Review date",
+        widget=forms.DateInput(attrs={"type": "date"}),
+        validators=[due_date_window],
     )
     shared_with_employer = forms.BooleanField(required=False, label="Shared with the employer")
-    interventions = forms.ModelMultipleChoiceField(
+    interventions = BoundedModelMultipleChoiceField(
         queryset=Intervention.objects.filter(active=True),
         required=False,
         widget=forms.CheckboxSelectMultiple,
@@ -189,7 +210,10 @@ class AgreedActionForm(CleanForm):
     description = forms.CharField(max_length=300, required=False, label="Action")
     owner = forms.ChoiceField(choices=[("", "Who"), *ActionOwner.choices], required=False)
     due_on = forms.DateField(
-        required=False, label="Due", widget=forms.DateInput(attrs={"type": "date"})
+        required=False,
+        label="Due",
+        widget=forms.DateInput(attrs={"type": "date"}),
+        validators=[due_date_window],
     )
 
     def clean(self):
@@ -257,8 +281,26 @@ class EnrolForm(TokenForm, forms.ModelForm):
         self.instance.status = LearnerStatus.ON_PROGRAMME
         self.user = user
 
+    def clean_start_date(self) -> dt.date:
+        start, today = self.cleaned_data["start_date"], timezone.localdate()
+        validate_date_window(
+            start,
+            earliest=years_from(today, -START_YEARS_BACK),
+            latest=years_from(today, START_YEARS_AHEAD),
+        )
+        return start
+
     def clean(self):
         data = super().clean()
+        start, end = data.get("start_date"), data.get("planned_end_date")
+        if start and end:
+            if end <= start:
+                self.add_error("planned_end_date", "The planned end must be after the start.")
+            elif end > years_from(start, PROGRAMME_MAX_YEARS):
+                self.add_error(
+                    "planned_end_date",
+                    f"The planned end must be within {PROGRAMME_MAX_YEARS} years of the start.",
+                )
         factors, level = data.get("start_factors"), data.get("level")
         if level and level != RiskLevel.LOW and not (data.get("rating_reason") or "").strip():
             self.add_error("rating_reason", "Say why the learner starts above Low.")

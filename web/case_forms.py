@@ -4,7 +4,7 @@ letter's send and "not sent"."""
 from django import forms
 
 from learners.validators import CleanForm
-from riskcases.forms import TEXT_LIMIT
+from riskcases.forms import TEXT_LIMIT, due_date_window
 
 
 class CaseMoveForm(CleanForm):
@@ -18,12 +18,14 @@ class CaseMoveForm(CleanForm):
         label="Due date (time plan)",
         widget=forms.DateInput(attrs={"type": "date"}),
         help_text="For a stage whose policy has the person starting it set the due date.",
+        validators=[due_date_window],
     )
     expected_return_on = forms.DateField(
         required=False,
         label="Expected return date",
         widget=forms.DateInput(attrs={"type": "date"}),
         help_text="For a break in learning: the day the learner expects to return.",
+        validators=[due_date_window],
     )
     expected_stage = forms.CharField(widget=forms.HiddenInput, required=False)
 

@@ -3,7 +3,7 @@ version (a stage of the new version for each stage the cases are at)."""
 
 from django import forms
 
-from learners.validators import CleanForm
+from learners.validators import BoundedModelMultipleChoiceField, CleanForm
 from policies.selectors import version_spec
 from riskcases.forms import TEXT_LIMIT
 
@@ -38,7 +38,7 @@ class CasesVersionMoveForm(CleanForm):
     """``cases``: the cases the user may move; ``stages``: (key, label) of the stages they are
     at; ``targets``: (key, label) of the target version's stages; ``proposed``: key -> key."""
 
-    cases = forms.ModelMultipleChoiceField(
+    cases = BoundedModelMultipleChoiceField(
         queryset=None,
         widget=forms.CheckboxSelectMultiple,
         label="Cases to move",

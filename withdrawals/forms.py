@@ -4,7 +4,7 @@ review, the written confirmation, appeals, and raising a withdrawal by hand."""
 from django import forms
 
 from learners.roles import WRITERS, Role, roles_of
-from learners.validators import CleanForm
+from learners.validators import BoundedModelMultipleChoiceField, CleanForm
 from riskcases.attachments import ALLOWED_DESCRIPTION
 from riskcases.forms import TEXT_LIMIT
 from withdrawals.models import AgreementMethod, Appellant, ExitTheme, WithdrawalReason
@@ -84,7 +84,7 @@ class EmployerAgreementForm(CleanForm):
 
 class ExitReviewForm(CleanForm):
     reasons = _text("Reasons for leaving, in the learner's words", rows=4)
-    themes = forms.ModelMultipleChoiceField(
+    themes = BoundedModelMultipleChoiceField(
         queryset=ExitTheme.objects.filter(active=True),
         widget=forms.CheckboxSelectMultiple,
         label="Themes",

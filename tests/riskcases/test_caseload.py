@@ -93,3 +93,16 @@ def test_the_learner_page_query_count_does_not_grow_with_history(client, tutor, 
     with CaptureQueriesContext(connection) as many:
         client.get(url)
     assert len(many) == len(few)
+
+
+def test_a_search_longer_than_any_name_is_a_message_not_a_server_error(client, tutor, team):
+    ava = LearnerFactory(tutor=tutor, team=team, first_name="Ava", last_name="Ng")
+    client.force_login(tutor)
+
+    response = client.get(reverse("learner_list"), {"q": "ava " * 15_000})
+
+    assert response.status_code == 200
+    assert "at most 100 characters" in response.content.decode()
+    assert list(response.context["page"]) == [ava]  # the search is ignored, not applied
+    found = client.get(reverse("learner_list"), {"q": "Ava"})
+    assert list(found.context["page"]) == [ava]

@@ -54,7 +54,9 @@ class TestSupportRecords:
 
     def test_a_review_before_the_agreement_is_refused(self, client, tutor, learner):
         client.force_login(tutor)
-        data = support_form(client, learner, review_on="2020-01-01")
+        # A year before today: inside the window review dates are kept to, before the agreement.
+        last_year = timezone.localdate() - dt.timedelta(days=365)
+        data = support_form(client, learner, review_on=last_year.isoformat())
         response = client.post(reverse("support_create", args=[learner.pk]), data)
         assert "The review date cannot be before the date agreed." in response.content.decode()
 
