@@ -18,7 +18,7 @@ from django.utils import timezone
 
 from demo.moves import case_move_on
 from demo.timeline import at, on
-from escalation.calendar import is_working_day
+from escalation.calendar import add_working_days, is_working_day
 from escalation.learner_actions import learner_rate
 from escalation.models import ACTIVE_STATUSES, EscalationCase
 from escalation.services import case_open
@@ -83,20 +83,12 @@ def _walk(learner: Learner, policy: PolicySpec, target: int, *, day: dt.date) ->
     )
     case = _open(learner, policy, at(day, 10))
     for _ in range(target):
-        day = _next_working_day(day, DAYS_PER_STAGE, nation)
+        day = add_working_days(day, DAYS_PER_STAGE, nation=nation)
         reason = "No improvement at this stage; moved on as the policy sets out."
         moved = case_move_on(case, at(day, 14), reason)
         if moved is None:
             break
         case = moved
-
-
-def _next_working_day(day: dt.date, days: int, nation: str) -> dt.date:
-    while days > 0:
-        day += dt.timedelta(days=1)
-        if is_working_day(day, nation=nation):
-            days -= 1
-    return day
 
 
 def _candidates(team: Team):
