@@ -120,6 +120,7 @@ def spec_from_document(
             triggers=tuple(_trigger(t, version_id) for t in document.get("triggers", ())),
             periods=Periods(**document.get("periods", {})),
             notes=tuple(document.get("notes", ())),
+            additions={str(k): str(v) for k, v in document.get("additions", {}).items()},
         )
     except DocumentError:
         raise
@@ -186,4 +187,5 @@ def document_from_spec(spec: PolicySpec) -> dict:
         ],
         "triggers": triggers,
         "notes": list(spec.notes),
+        **({"additions": dict(spec.additions)} if spec.additions else {}),
     }

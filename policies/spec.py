@@ -281,8 +281,16 @@ class PolicySpec:
     triggers: tuple[TriggerRule, ...] = ()
     periods: Periods = field(default_factory=Periods)
     notes: tuple[str, ...] = ()  # where the document is ambiguous and how this version reads it
+    # What this version runs that its document does not state ("our additions"), each with why:
+    # path -> words. Paths: "periods.<name>", "triggers.<kind>", "stages.<key>", "moves.<key>",
+    # "drivers.<name>". The policy page shows each beside what it marks.
+    additions: Mapping[str, str] = field(default_factory=dict)
 
     # -- the engine's questions ------------------------------------------------------------
+    def addition(self, path: str) -> str:
+        """Why ``path`` is our addition to the provider's words ("": the document states it)."""
+        return self.additions.get(path, "")
+
     @property
     def title(self) -> str:
         """ "Aspiration 2022 (ATL 1.2)": the policy and version, as pages name it."""

@@ -286,9 +286,30 @@ def _other_problems(spec: PolicySpec) -> list[Problem]:
                     f"It opens cases at an unknown stage '{rule.opens_at}'.",
                 )
             )
+    problems += _addition_problems(spec)
     for level in RISK_LEVELS:
         if not str(spec.rating_labels.get(level) or "").strip():
             problems.append(Problem("Risk ratings", f"The {level} rating has no label."))
+    return problems
+
+
+def _addition_problems(spec: PolicySpec) -> list[Problem]:
+    """Each "our addition" names something the version has, and says why."""
+    named = {
+        "periods": set(_PERIOD_NAMES),
+        "drivers": {"rating_levels", "triggers", "inactivity_days"},
+        "triggers": {rule.key for rule in spec.triggers},
+        "stages": {stage.key for stage in spec.stages},
+        "moves": {move.key for move in spec.moves},
+    }
+    problems = []
+    for path, why in spec.additions.items():
+        section, _, name = path.partition(".")
+        where = f"Our addition '{path}'"
+        if name.partition(".")[0] not in named.get(section, ()):
+            problems.append(Problem(where, "It names nothing this version has."))
+        elif not why.strip():
+            problems.append(Problem(where, "Say why it is added: the document does not state it."))
     return problems
 
 

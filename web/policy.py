@@ -47,8 +47,32 @@ def _trigger_rows(policy: PolicySpec) -> list[dict]:
             if rule.programme_types
             else "all learners",
             "proposes": policy.label(rule.proposes),
+            "addition": policy.addition(f"triggers.{rule.key}"),
         }
         for rule in policy.triggers
+    ]
+
+
+def _addition_words(policy: PolicySpec, path: str) -> str:
+    section, _, name = path.partition(".")
+    name = name.partition(".")[0]
+    try:
+        if section == "triggers":
+            return f"Trigger: {policy.trigger(name).name}"
+        if section == "stages":
+            return f"Stage: {policy.stage(name).name}"
+        if section == "moves":
+            return f"Move: {policy.move(name).label}"
+    except KeyError:
+        return path
+    return name.replace("_", " ").capitalize()
+
+
+def _addition_rows(policy: PolicySpec) -> list[dict]:
+    """What the version runs that its document does not state, in words, with why."""
+    return [
+        {"what": _addition_words(policy, path), "why": why}
+        for path, why in policy.additions.items()
     ]
 
 
@@ -90,7 +114,15 @@ def _rows(policy: PolicySpec | None) -> dict:
     """The triggers' and moves' tables; a draft naming a stage it lacks shows them once its
     problems (listed above them) are put right."""
     try:
-        return {"triggers": _trigger_rows(policy), "moves": _move_rows(policy)} if policy else {}
+        if not policy:
+            return {}
+        return {
+            "triggers": _trigger_rows(policy),
+            "moves": _move_rows(policy),
+            "additions": _addition_rows(policy),
+            # "periods.back_on_track_days" -> "periods__back_on_track_days": template lookups.
+            "added": {path.replace(".", "__"): why for path, why in policy.additions.items()},
+        }
     except (KeyError, ValueError):
         return {}
 

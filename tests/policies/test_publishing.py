@@ -230,3 +230,16 @@ def test_a_director_retires_a_version_from_its_page(client, aspiration, director
     assert response.status_code == 302
     retired_candidate.refresh_from_db()
     assert retired_candidate.status == VersionStatus.RETIRED
+
+
+def test_it_shows_our_additions_on_the_version_page(draft, client, director):
+    draft.document = {
+        **draft.document,
+        "additions": {"triggers.missed_homework": "The document names no homework count."},
+    }
+    draft.save()
+    client.force_login(director)
+    page = client.get(reverse("policy_version", args=[draft.pk])).content.decode()
+    assert "Our additions" in page
+    assert "The document names no homework count." in page
+    assert "our addition</span>" in page

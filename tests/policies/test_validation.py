@@ -203,3 +203,31 @@ def test_periods_are_positive():
         "Periods: 'appeal working days' must be a whole number above zero (0).",
         "Periods: There is no period called 'coffee breaks'.",
     ]
+
+
+def test_it_refuses_an_addition_naming_nothing_the_version_has():
+    document = aspiration()
+    document["additions"] = {"triggers.no_such_kind": "why"}
+    assert said(document) == [
+        "Our addition 'triggers.no_such_kind': It names nothing this version has."
+    ]
+
+
+def test_it_refuses_an_addition_without_a_reason():
+    document = aspiration()
+    document["additions"] = {"periods.back_on_track_days": " "}
+    assert said(document) == [
+        "Our addition 'periods.back_on_track_days': Say why it is added: the document does not "
+        "state it."
+    ]
+
+
+def test_it_accepts_additions_naming_what_the_version_has():
+    document = aspiration()
+    document["additions"] = {
+        "periods.back_on_track_days": "The policy says 'consistently'; we read 4 weeks.",
+        "triggers.missed_homework": "Not in the document.",
+        "stages.stage_1": "x",
+        "moves.close": "y",
+    }
+    assert said(document) == []
