@@ -22,7 +22,8 @@ from escalation.services import (
     stage_change_record,
 )
 from escalation.withdrawal_records import withdrawal_request_create
-from policies.spec import Move
+from policies.spec import LOW, Move
+from riskcases.services import rating_change, rating_current
 
 # The history row each kind of move writes.
 CHANGE_KINDS: dict[str, str] = {
@@ -148,7 +149,22 @@ def _withdrawal(case, move, given, now) -> None:
 
 
 def _close(case, move, given, now) -> None:
+    """Back on track. Where the version's ratings drive its ladder (a Medium or High rating
+    opens the case), the rating returns to the lowest level with its contact-log entry, so the
+    learner leaves the at-risk register with the case (the register is: an active case, or a
+    rating at a level that opens one). Where the rating runs beside the ladder (BPN's inactivity
+    clock), closing the case leaves the rating alone: it has its own rule."""
     case.status, case.closed_at, case.stage_due_on = CaseStatus.CLOSED_ON_TRACK, now, None
+    opening_levels = case_policy(case).drivers.rating_levels
+    current = rating_current(learner=case.learner)
+    if current is not None and current.level in opening_levels and given.by is not None:
+        label = case_policy(case).label(LOW)
+        rating_change(
+            learner=case.learner,
+            level=LOW,
+            reason=f"Back on track: the case is closed ({given.reason}). Rating returns to {label}.",
+            set_by=given.by,
+        )
 
 
 KIND_WRITES = {
