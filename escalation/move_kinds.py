@@ -162,7 +162,8 @@ def _close(case, move, given, now) -> None:
         rating_change(
             learner=case.learner,
             level=LOW,
-            reason=f"Back on track: the case is closed ({given.reason}). Rating returns to {label}.",
+            reason=f"Back on track: the case is closed ({given.reason}). "
+            f"Rating returns to {label}.",
             set_by=given.by,
         )
 

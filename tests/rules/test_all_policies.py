@@ -39,9 +39,7 @@ def on_register(learner, user) -> bool:
     return register_for(user=user).filter(pk=learner.pk).exists()
 
 
-def test_rule_aspiration_only_the_sector_manager_closes_a_case_back_on_track(
-    team, tutor, manager
-):
+def test_rule_aspiration_only_the_sector_manager_closes_a_case_back_on_track(team, tutor, manager):
     team_follows(team, "aspiration")
     learner = rated_high(team, tutor)
     with pytest.raises(IllegalMove, match="Only a manager may make this move"):
