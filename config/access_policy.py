@@ -152,6 +152,9 @@ ACCESS_POLICY: dict[str, Rule] = {
     "record_create": scoped(WRITE_PAGE),
     "contact_create": scoped(WRITE_PAGE),
     "break_start": scoped(WRITE_PAGE),
+    # The learner decided to leave (tutor, manager, director); the safeguarding team raises
+    # only an ending under another policy, where the version has one (not the default's).
+    "withdrawal_outside_ladder": scoped("all=403 writers=ok safeguarding=>learner_detail"),
     "break_return": scoped(WRITE_PAGE),
     "break_return_date": scoped(WRITE_PAGE),
     "risk_notification_decide": scoped(WRITE_PAGE, method="POST"),

@@ -108,4 +108,5 @@ def seed(*, stdout) -> None:
     demo_breaks.seed(stdout=stdout, today=timezone.localdate())
     demo_withdrawals.seed(stdout=stdout, leave_waiting=placed)
     demo_withdrawals.withdrawals_complete(learner_ids=to_withdraw)
+    demo_withdrawals.outside_the_ladder(stdout=stdout, today=timezone.localdate())
     demo_letters.seed(stdout=stdout)

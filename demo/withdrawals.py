@@ -194,3 +194,55 @@ def withdrawals_complete(*, learner_ids: set[int]) -> None:
     ).select_related("learner__team", "learner__employer", "learner__tutor", "case")
     for request in requests.order_by("learner__uln"):
         _story(request, "withdrawn_complete", director, timezone.localdate())
+
+
+def outside_the_ladder(*, stdout, today: dt.date) -> None:
+    """Two withdrawals raised outside the ladder: a Manchester (MTT) learner who decided to
+    leave, withdrawn with the exit review; a London (Makers) apprentice whose programme ends
+    under the code of conduct, waiting for a director. Once: a rerun finds them raised."""
+    from escalation.withdrawal_routes import learner_withdrawal_raise
+    from learners.models import Learner, LearnerStatus
+
+    if WithdrawalRequest.objects.filter(grounds__startswith="Withdraw: ").exists():
+        return
+    users = {u.username: u for u in get_user_model().objects.filter(username__in=["director"])}
+    stories = [
+        ("Manchester Apprenticeships", "learner_leaving", "tutor", "short_course"),
+        ("London Software Apprenticeships", "other_policy", "manager5", "apprenticeship"),
+    ]
+    raised = 0
+    for team, route, username, programme in stories:
+        candidates = Learner.objects.filter(
+            team__name=team,
+            status=LearnerStatus.ON_PROGRAMME,
+            archived=False,
+            cases__isnull=True,
+            withdrawal_requests__isnull=True,
+        ).order_by("uln")
+        learner = candidates.filter(programme_type=programme).first() or candidates.first()
+        by = get_user_model().objects.filter(username=username).first()
+        if learner is None or by is None:
+            continue
+        day = _working_day_after(today - dt.timedelta(days=14), 0)
+        with _at(day):
+            learner_withdrawal_raise(
+                learner=learner,
+                move_key=route,
+                by=by,
+                reason="Phoned the tutor: has taken a full-time job outside the sector and will "
+                "not continue; the employer knows."
+                if route == "learner_leaving"
+                else "Code of conduct hearing on the 20th upheld gross misconduct at the "
+                "placement; the programme ends under that policy.",
+            )
+        raised += 1
+        request = learner.withdrawal_requests.get()
+        director = users.get("director")
+        if route == "learner_leaving" and director is not None:
+            with _at(_working_day_after(day, 2)):
+                if learner.programme_type == "apprenticeship":
+                    _agree(request, by, _working_day_after(day, 2))
+                _approve(request, director, _working_day_after(day, 2))
+                request.refresh_from_db()
+                _review(request, by)
+    stdout.write(f"escalation: {raised} withdrawals raised outside the ladder")

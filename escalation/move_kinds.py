@@ -81,7 +81,9 @@ def move_apply(*, case: EscalationCase, move: Move, given: MoveInput) -> Escalat
     )
     # As reaching a "raise" stage does: a director decides (the withdrawals app).
     raises = move.kind in ("withdrawal", "termination")
-    if raises and withdrawal_request_create(case=case, by=given.by, grounds=reason, at=now) is None:
+    grounds = f"{move.label}. {reason}" if move.outside_ladder else reason
+    raised = raises and withdrawal_request_create(case=case, by=given.by, grounds=grounds, at=now)
+    if raises and raised is None:
         raise IllegalMove("This case already has a withdrawal request in progress.")
     return case
 
@@ -143,9 +145,13 @@ def _break(case, move, given, now) -> None:
 
 def _withdrawal(case, move, given, now) -> None:
     """The request itself is raised once the history row is written (move_apply); a move
-    naming a stage brings the case there first."""
+    naming a stage brings the case there first. A withdrawal raised outside the ladder stops
+    the case where it is, its deadline paused, until a director decides."""
     if move.to_stage and move.to_stage != case.stage:
         case_stage_start(case, case_policy(case).stage(move.to_stage), now, due_on=given.due_on)
+    elif move.outside_ladder:
+        case.status, case.stage_due_on = CaseStatus.OPEN, None
+        case.due_rule = f"{move.label}: the stages wait for a director's decision"
 
 
 def _close(case, move, given, now) -> None:

@@ -52,8 +52,9 @@ TRANSITIONS: dict[str, tuple[frozenset[str], str]] = {
     ChangeKind.EXTENDED: (frozenset({CaseStatus.OPEN}), CaseStatus.OPEN),
     # A break in learning rests the case (see case_moves.py for why it is not closed).
     ChangeKind.BREAK_STARTED: (frozenset(ACTIVE_STATUSES), CaseStatus.STEPPED_DOWN),
-    # Raising a withdrawal leaves the case open at its stage until a director decides.
-    ChangeKind.WITHDRAWAL_RAISED: (frozenset({CaseStatus.OPEN}), CaseStatus.OPEN),
+    # Raising a withdrawal leaves the case open at its stage until a director decides (one
+    # raised outside the ladder may come from a stepped-down case: the learner decided to go).
+    ChangeKind.WITHDRAWAL_RAISED: (frozenset(ACTIVE_STATUSES), CaseStatus.OPEN),
     ChangeKind.TERMINATION_NOTIFIED: (frozenset({CaseStatus.OPEN}), CaseStatus.OPEN),
 }
 
@@ -343,10 +344,17 @@ def case_close_on_track(
 def case_withdrawal_rejected(
     *, case: EscalationCase, by: AbstractBaseUser, reason: str
 ) -> EscalationCase:
-    """A director rejected the Notification of Withdrawal: the case stays at its last stage,
-    and its history says why."""
+    """A director rejected the Notification of Withdrawal: the case stays at its stage, and its
+    history says why. A withdrawal raised outside the ladder paused the stage's deadline: the
+    stage's deadline runs again from today."""
     case = _locked(case)
     _check_move(case, ChangeKind.WITHDRAWAL_REJECTED)
+    stage = case_policy(case).stage(case.stage)
+    if case.stage_due_on is None and not stage.withdrawal:
+        deadline = stage_deadline(
+            policy=case_policy(case), stage=stage, learner=case.learner, start=timezone.localdate()
+        )
+        case.stage_due_on, case.due_rule = deadline.due_on, deadline.rule
     stage_change_record(
         case=case,
         kind=ChangeKind.WITHDRAWAL_REJECTED,

@@ -1,6 +1,32 @@
+from django import forms
 from django.contrib import admin
 
-from learners.models import Course, Employer, ImportBatch, Learner, Team
+from learners.models import Course, Employer, ImportBatch, Learner, LearnerStatus, Team
+
+# Statuses that only their own process sets or clears: a withdrawal goes through a director,
+# the ILR reason, the written confirmation, the appeal window and the leaver panel; a break in
+# learning through its page (an expected return date, the contact reminders).
+PROCESS_STATUSES = {
+    LearnerStatus.WITHDRAWN: "a withdrawal is raised on the learner page and decided by a director",
+    LearnerStatus.BREAK_IN_LEARNING: "a break in learning is started and ended on the learner page",
+}
+
+
+class LearnerAdminForm(forms.ModelForm):
+    class Meta:
+        model = Learner
+        fields = "__all__"  # noqa: DJ007 (the admin chooses the fields it shows)
+
+    def clean_status(self) -> str:
+        new, old = self.cleaned_data["status"], self.instance.status
+        if new != old:
+            for status, how in PROCESS_STATUSES.items():
+                if status in (new, old):
+                    raise forms.ValidationError(
+                        f"The status cannot be changed to or from "
+                        f"“{LearnerStatus(status).label}” here: {how}."
+                    )
+        return new
 
 
 @admin.register(Team)
@@ -28,6 +54,7 @@ class CourseAdmin(admin.ModelAdmin):
 
 @admin.register(Learner)
 class LearnerAdmin(admin.ModelAdmin):
+    form = LearnerAdminForm
     list_display = [
         "__str__",
         "uln",

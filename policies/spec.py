@@ -165,6 +165,13 @@ class Move:
         return SWEEP in self.by_roles
 
     @property
+    def outside_ladder(self) -> bool:
+        """A withdrawal the version allows from any stage, and for a learner with no case (the
+        learner decided to leave; ended under another policy): it skips the stages, not the
+        withdrawal process (a director, the ILR reason, confirmation, appeals, leaver panel)."""
+        return self.kind == "withdrawal" and not self.from_stages and not self.to_stage
+
+    @property
     def people(self) -> tuple[str, ...]:
         return tuple(role for role in self.by_roles if role != SWEEP)
 
@@ -365,6 +372,9 @@ class PolicySpec:
             if move.key == key:
                 return move
         raise KeyError(f"{self.title} has no move {key!r}")
+
+    def move_or_none(self, key: str | None) -> Move | None:
+        return next((move for move in self.moves if move.key == key), None)
 
     def moves_from(self, stage_key: str, *, kind: str | None = None) -> list[Move]:
         return [

@@ -90,6 +90,11 @@ def _history(request: Withdrawal) -> list[dict]:
         for stage in policy.stages
         if stage.key in reached and not (stage.key == first_stage and opened_there)
     ]
+    # A withdrawal raised outside the ladder (the learner decided to leave, another policy).
+    for change in case.changes.all():
+        move = policy.move_or_none(change.move_key)
+        if change.kind == ChangeKind.WITHDRAWAL_RAISED and move and move.outside_ladder:
+            history.append({"label": move.label, "date": _day(change.at)})
     history.append({"label": "Director's approval", "date": _day(request.decided_at)})
     return history
 

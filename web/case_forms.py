@@ -74,3 +74,20 @@ class LetterSkipForm(CleanForm):
         help_text="For example: told in person at a three-way meeting, with the notes logged.",
     )
     expected_stage = forms.CharField(widget=forms.HiddenInput)
+
+
+class WithdrawalOutsideLadderForm(CleanForm):
+    """A withdrawal raised outside the ladder: which of the version's routes, and why."""
+
+    route = forms.ChoiceField(label="Why the programme ends", widget=forms.RadioSelect)
+    reason = forms.CharField(
+        widget=forms.Textarea(attrs={"rows": 4}),
+        max_length=TEXT_LIMIT,
+        label="What happened",
+        help_text="For example: the learner told us on the phone on 3 December that they have "
+        "taken a job outside the sector; the employer knows.",
+    )
+
+    def __init__(self, *args, routes=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["route"].choices = [(move.key, move.label) for move in routes]

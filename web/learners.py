@@ -28,6 +28,7 @@ from escalation.selectors import (
 )
 from escalation.services import case_active, case_policy
 from escalation.sweeps.inactivity import inactivity_evaluate
+from escalation.withdrawal_routes import withdrawal_routes_for
 from learners.access import learner_get_for_user, role_required
 from learners.filters import LearnerListFilter
 from learners.models import Learner, Team
@@ -162,6 +163,9 @@ def learner_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "risk_notifications": learner_risk_notifications(learner=learner),
         "records": learner_recent_records(learner=learner),
         "withdrawal": learner_withdrawal_latest(learner=learner),
+        "withdrawal_routes": withdrawal_routes_for(learner=learner, user=request.user)
+        if can_write(request)
+        else [],
         "record_kinds": ACTIVITY_RECORD_FORMS,
         "risk_levels": [(level, policy.label(level)) for level in RISK_LEVELS],
         "policy": policy,

@@ -76,6 +76,29 @@ def _addition_rows(policy: PolicySpec) -> list[dict]:
     ]
 
 
+def _withdrawal_routes(policy: PolicySpec) -> list[str]:
+    """How a Notification of Withdrawal is raised under the version, in words."""
+    said = [
+        f"Reaching {stage.name} raises the Notification of Withdrawal."
+        for stage in policy.stages
+        if stage.withdrawal
+    ]
+    for move in policy.moves:
+        if move.kind not in ("withdrawal", "termination"):
+            continue
+        who = ", ".join(ROLE_WORDS.get(role, role) for role in move.by_roles)
+        if move.outside_ladder:
+            said.append(
+                f"Outside the ladder, from any stage or with no case: “{move.label}” ({who}) "
+                "raises it without the stages."
+            )
+        else:
+            names = [policy.stage(k).name for k in move.from_stages if policy.has_stage(k)]
+            stages = ", ".join(names)
+            said.append(f"“{move.label}” at {stages or 'any stage'} ({who}) raises it.")
+    return said
+
+
 def _move_rows(policy: PolicySpec) -> list[dict]:
     rows = []
     for move in policy.moves:
@@ -119,6 +142,7 @@ def _rows(policy: PolicySpec | None) -> dict:
         return {
             "triggers": _trigger_rows(policy),
             "moves": _move_rows(policy),
+            "withdrawal_routes": _withdrawal_routes(policy),
             "additions": _addition_rows(policy),
             # "periods.back_on_track_days" -> "periods__back_on_track_days": template lookups.
             "added": {path.replace(".", "__"): why for path, why in policy.additions.items()},

@@ -19,6 +19,7 @@ from web import (
     policy_moves,
     register,
     subject_access,
+    withdrawal_outside,
     withdrawals,
 )
 
@@ -55,6 +56,11 @@ learner_urlpatterns = [
                     name="record_create",
                 ),
                 path("<int:pk>/break/start/", breaks.break_start_view, name="break_start"),
+                path(
+                    "<int:pk>/withdrawal/",
+                    withdrawal_outside.withdrawal_outside_ladder,
+                    name="withdrawal_outside_ladder",
+                ),
                 path("<int:pk>/break/return/", breaks.break_return_view, name="break_return"),
                 path(
                     "<int:pk>/break/return-date/",

@@ -196,6 +196,11 @@ def learner_withdrawal_latest(*, learner: Learner) -> WithdrawalRequest | None:
     return learner.withdrawal_requests.order_by("-raised_at", "-pk").first()
 
 
+def learner_live_withdrawal(*, learner: Learner) -> WithdrawalRequest | None:
+    """The request still waiting for a director or the employer, if any."""
+    return learner.withdrawal_requests.filter(status__in=LIVE_REQUEST_STATUSES).first()
+
+
 def case_withdrawal_requests(*, case: EscalationCase) -> QuerySet[WithdrawalRequest]:
     """The case page's withdrawal card: every request with its history, newest first."""
     return (

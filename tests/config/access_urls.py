@@ -76,6 +76,7 @@ URL_ARGUMENTS: dict[str, Callable[[SimpleNamespace, str, str], dict]] = {
     "record_create": _on("learner", kind="session"),
     "contact_create": _on("learner"),
     "break_start": _on("learner"),
+    "withdrawal_outside_ladder": _on("learner"),
     "break_return": _on("on_break"),
     "break_return_date": _on("on_break"),
     "risk_notification_decide": _on("risk_notification"),

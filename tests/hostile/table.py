@@ -229,6 +229,14 @@ ENDPOINTS: list[Endpoint] = [
         show=_learner_page,
     ),
     Endpoint(
+        "withdrawal_outside_ladder",
+        "tutor",
+        {"route": "choice", "reason": "text"},
+        valid=lambda w: {"route": "learner_leaving", "reason": "Took a job outside the sector"},
+        kwargs=_learner,
+        show=_learner_page,
+    ),
+    Endpoint(
         "break_return",
         "tutor",
         {"returned_on": "date"},

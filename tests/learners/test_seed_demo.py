@@ -92,6 +92,11 @@ class TestSeedDemo:
             returned_on__isnull=True, expected_return_on__lt=timezone.localdate()
         ).exists()
         assert Learner.objects.filter(breaks__in=recorded, tutor__username="tutor").exists()
+        # Withdrawals raised outside the ladder: one withdrawn (MTT), one waiting (Makers).
+        from withdrawals.models import WithdrawalRequest
+
+        outside = WithdrawalRequest.objects.filter(grounds__startswith="Withdraw: ")
+        assert set(outside.values_list("status", flat=True)) == {"withdrawn", "pending"}
         # The demo passwords are printed for the person running it.
         # The register's export audit shows copies taken by a manager and a director.
         exporters = set(RegisterExport.objects.values_list("exported_by__username", flat=True))
