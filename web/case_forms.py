@@ -91,3 +91,5 @@ class WithdrawalOutsideLadderForm(CleanForm):
     def __init__(self, *args, routes=(), **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["route"].choices = [(move.key, move.label) for move in routes]
+        if len(routes) == 1:  # the only way open to this user: chosen already
+            self.fields["route"].initial = routes[0].key
