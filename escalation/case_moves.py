@@ -45,7 +45,20 @@ def user_may_make(*, user: AbstractBaseUser, move: Move) -> bool:
 
 def roles_said(roles: tuple[str, ...]) -> str:
     names = [Role(role).label.lower() if role in Role.values else role for role in roles]
+    if not names:
+        return ""
     return names[0] if len(names) == 1 else f"{', '.join(names[:-1])} or {names[-1]}"
+
+
+def roles_making(*, policy: PolicySpec, kind: str, stage_key: str | None = None) -> str:
+    """Who may make the version's moves of ``kind`` (from ``stage_key``), in words: "manager
+    or safeguarding" ("" for nobody)."""
+    moves = (
+        policy.moves_from(stage_key, kind=kind)
+        if stage_key
+        else [m for m in policy.moves if m.kind == kind]
+    )
+    return roles_said(tuple(dict.fromkeys(role for move in moves for role in move.people)))
 
 
 def move_status_refusal(*, case: EscalationCase, kind: str) -> str | None:

@@ -14,7 +14,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
 
-from escalation.case_moves import case_move, roles_said
+from escalation.case_moves import case_move, roles_making
 from escalation.letter_sending import case_letter_template
 from escalation.models import CaseStatus, EscalationCase
 from escalation.move_selectors import case_move_options
@@ -84,15 +84,7 @@ def case_page_context(
         or RecommendationForm(outcomes=stage.outcomes, initial={"expected_stage": case.stage}),
         "actor_title": stage.actor_title(case.learner.nation),
         # Who may close the case as back on track from here: "manager or safeguarding".
-        "closed_by": roles_said(
-            tuple(
-                dict.fromkeys(
-                    r for m in policy.moves_from(case.stage, kind="close") for r in m.people
-                )
-            )
-        )
-        if policy.moves_from(case.stage, kind="close")
-        else "",
+        "closed_by": roles_making(policy=policy, kind="close", stage_key=case.stage),
         "today": today_local(),
     } | _stage_letter_context(request, case, stage)
 

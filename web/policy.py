@@ -10,6 +10,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_POST
 
+from escalation.case_moves import roles_making
 from escalation.version_moves import cases_on_older_versions
 from learners.access import role_required
 from learners.models import ProgrammeType, Team
@@ -143,6 +144,11 @@ def _rows(policy: PolicySpec | None) -> dict:
             "triggers": _trigger_rows(policy),
             "moves": _move_rows(policy),
             "withdrawal_routes": _withdrawal_routes(policy),
+            "has_automatic_moves": any(move.automatic for move in policy.moves),
+            "contract_steps_down": any(
+                move.kind == "step_down" and move.requires.support_contract for move in policy.moves
+            ),
+            "closed_by": roles_making(policy=policy, kind="close"),
             "additions": _addition_rows(policy),
             # "periods.back_on_track_days" -> "periods__back_on_track_days": template lookups.
             "added": {path.replace(".", "__"): why for path, why in policy.additions.items()},
