@@ -70,11 +70,11 @@ def _record(kind: str, fields: dict[str, str], valid: dict) -> Endpoint:
     )
 
 
-def _case_move(move: str, case: str = "case") -> Endpoint:
-    """``case``: the World's case on which ``move`` is allowed."""
+def _case_move(move: str, case: str = "case", user: str = "tutor") -> Endpoint:
+    """``case``: the World's case on which ``move`` is allowed; ``user``: who may make it."""
     return Endpoint(
         "case_move",
-        "tutor",
+        user,
         {"reason": "text", "due_on": "date", "expected_stage": "text"},
         valid=lambda w: {
             "reason": "Checked",
@@ -259,7 +259,7 @@ ENDPOINTS: list[Endpoint] = [
         show=_learner_page,
     ),
     _case_move("advance"),
-    _case_move("close"),
+    _case_move("close", user="manager"),  # the policy's at-risk log keepers close
     _case_move("step_down", "contracted_case"),
     _case_move("re_escalate", "stepped_down_case"),
     Endpoint(
