@@ -2,6 +2,7 @@ from django import forms
 from django.contrib import admin
 
 from learners.models import Course, Employer, ImportBatch, Learner, LearnerStatus, Team
+from learners.validators import CleanModelForm
 
 # Statuses that only their own process sets or clears: a withdrawal goes through a director,
 # the ILR reason, the written confirmation, the appeal window and the leaver panel; a break in
@@ -12,10 +13,10 @@ PROCESS_STATUSES = {
 }
 
 
-class LearnerAdminForm(forms.ModelForm):
+class LearnerAdminForm(CleanModelForm):
     class Meta:
         model = Learner
-        fields = "__all__"  # noqa: DJ007 (the admin chooses the fields it shows)
+        fields = "__all__"  # the admin chooses the fields it shows
 
     def clean_status(self) -> str:
         new, old = self.cleaned_data["status"], self.instance.status
