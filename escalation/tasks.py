@@ -11,13 +11,13 @@ from django.utils import timezone
 from escalation.case_tasks import case_tasks_tell_overdue
 from escalation.sweeps.digest import digest_managers, manager_digest_send
 from escalation.sweeps.overdue import cases_advance_all_overdue, cases_due_for_advance
+from escalation.sweeps.rating_review import rating_reviews_flag
 from escalation.sweeps.reminders import (
     cases_due_for_reminder,
     cases_overdue_announce_all,
     cases_overdue_to_announce,
     cases_remind_all,
 )
-from escalation.sweeps.rating_review import rating_reviews_flag
 from escalation.triggers.evaluate import triggers_evaluate
 
 

@@ -74,3 +74,19 @@ class LetterSkipForm(CleanForm):
         help_text="For example: told in person at a three-way meeting, with the notes logged.",
     )
     expected_stage = forms.CharField(widget=forms.HiddenInput)
+
+
+class CaseTaskDoneForm(CleanForm):
+    """A dated task ticked off, with what was agreed."""
+
+    note = forms.CharField(
+        widget=forms.Textarea(attrs={"rows": 2}),
+        max_length=TEXT_LIMIT,
+        label="What was agreed",
+        help_text="The interventions agreed, and who does what.",
+    )
+
+    def __init__(self, *args, **kwargs):
+        # Its own ids: the page has several forms.
+        kwargs.setdefault("auto_id", "task_%s")
+        super().__init__(*args, **kwargs)

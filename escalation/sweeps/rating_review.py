@@ -39,7 +39,7 @@ def learners_without_rating_review(*, today: dt.date) -> list[Learner]:
                 team_id__in=team_ids,
                 status=LearnerStatus.ON_PROGRAMME,
                 archived=False,
-                start_date__lte=today - dt.timedelta(days=days),
+                start_date__lt=today - dt.timedelta(days=days),
             )
             .exclude(Exists(rated))
             .exclude(Exists(reviewed))

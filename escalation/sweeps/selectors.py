@@ -16,7 +16,6 @@ from learners.roles import Role
 from policies.spec import Stage
 from riskcases.models import ContactLogEntry, Outcome, SupportKind, SupportRecord
 
-
 # Roles held for a team's learners (resolved through the learner), not organisation-wide.
 TEAM_ROLES = frozenset({Role.TUTOR, Role.MANAGER, Role.OPERATIONAL_SUPPORT})
 

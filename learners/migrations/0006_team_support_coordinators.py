@@ -3,7 +3,6 @@
 from django.conf import settings
 from django.db import migrations, models
 
-
 # Frozen: the role group this migration adds (learners.roles.Role.OPERATIONAL_SUPPORT).
 ROLE_GROUPS = ["operational support"]
 
