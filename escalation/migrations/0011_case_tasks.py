@@ -6,32 +6,62 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('escalation', '0010_case_inactive_since'),
+        ("escalation", "0010_case_inactive_since"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='CaseTask',
+            name="CaseTask",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('stage_key', models.CharField(max_length=40)),
-                ('change_sequence', models.PositiveIntegerField()),
-                ('label', models.CharField(max_length=300)),
-                ('due_on', models.DateField()),
-                ('set_at', models.DateTimeField()),
-                ('done_at', models.DateTimeField(blank=True, null=True)),
-                ('done_note', models.TextField(blank=True)),
-                ('overdue_told_on', models.DateField(blank=True, null=True)),
-                ('case', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='tasks', to='escalation.escalationcase')),
-                ('done_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL)),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("stage_key", models.CharField(max_length=40)),
+                ("change_sequence", models.PositiveIntegerField()),
+                ("label", models.CharField(max_length=300)),
+                ("due_on", models.DateField()),
+                ("set_at", models.DateTimeField()),
+                ("done_at", models.DateTimeField(blank=True, null=True)),
+                ("done_note", models.TextField(blank=True)),
+                ("overdue_told_on", models.DateField(blank=True, null=True)),
+                (
+                    "case",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="tasks",
+                        to="escalation.escalationcase",
+                    ),
+                ),
+                (
+                    "done_by",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
             ],
             options={
-                'ordering': ['due_on', 'pk'],
-                'indexes': [models.Index(condition=models.Q(('done_at__isnull', True)), fields=['due_on'], name='open_tasks')],
-                'constraints': [models.UniqueConstraint(fields=('case', 'change_sequence', 'label'), name='one_task_per_stage_start')],
+                "ordering": ["due_on", "pk"],
+                "indexes": [
+                    models.Index(
+                        condition=models.Q(("done_at__isnull", True)),
+                        fields=["due_on"],
+                        name="open_tasks",
+                    )
+                ],
+                "constraints": [
+                    models.UniqueConstraint(
+                        fields=("case", "change_sequence", "label"), name="one_task_per_stage_start"
+                    )
+                ],
             },
         ),
     ]

@@ -18,17 +18,18 @@ def remove_role_groups(apps, schema_editor):
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('learners', '0005_team_policy'),
+        ("learners", "0005_team_policy"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.AddField(
-            model_name='team',
-            name='support_coordinators',
-            field=models.ManyToManyField(blank=True, related_name='coordinated_teams', to=settings.AUTH_USER_MODEL),
+            model_name="team",
+            name="support_coordinators",
+            field=models.ManyToManyField(
+                blank=True, related_name="coordinated_teams", to=settings.AUTH_USER_MODEL
+            ),
         ),
         migrations.RunPython(create_role_groups, remove_role_groups),
     ]

@@ -4,15 +4,27 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('riskcases', '0002_catalogues'),
+        ("riskcases", "0002_catalogues"),
     ]
 
     operations = [
         migrations.AlterField(
-            model_name='contactlogentry',
-            name='contact_type',
-            field=models.CharField(choices=[('phone', 'Phone call'), ('email', 'E-mail'), ('meeting', 'Meeting'), ('three_way', 'Three-way meeting with employer'), ('visit', 'Visit'), ('welfare_check', 'Welfare check'), ('letter', 'Letter'), ('risk_rating', 'Risk rating'), ('case_discussion', 'Case discussion (staff, with the steps agreed)')], max_length=20),
+            model_name="contactlogentry",
+            name="contact_type",
+            field=models.CharField(
+                choices=[
+                    ("phone", "Phone call"),
+                    ("email", "E-mail"),
+                    ("meeting", "Meeting"),
+                    ("three_way", "Three-way meeting with employer"),
+                    ("visit", "Visit"),
+                    ("welfare_check", "Welfare check"),
+                    ("letter", "Letter"),
+                    ("risk_rating", "Risk rating"),
+                    ("case_discussion", "Case discussion (staff, with the steps agreed)"),
+                ],
+                max_length=20,
+            ),
         ),
     ]

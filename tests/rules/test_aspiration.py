@@ -184,3 +184,9 @@ def _current(policy: Policy) -> int:
     from policies.selectors import policy_current_version_id
 
     return policy_current_version_id(policy_id=policy.pk)
+
+
+def test_rule_aspiration_back_on_track_period_is_our_addition():
+    for spec in (shipped_spec("aspiration"), spec_2021()):
+        assert spec.back_on_track_days == 28
+        assert "Consistently at or above" in spec.addition("periods.back_on_track_days")

@@ -227,3 +227,10 @@ def test_every_mtt_task_is_unique_per_stage_start(mtt_learner):
     case = open_case(mtt_learner)
     assert CaseTask.objects.filter(case=case).count() == 1
     assert EscalationCase.objects.get(pk=case.pk).stage == "first_risk"
+
+
+def test_rule_mtt_back_on_track_period_is_our_addition():
+    mtt = shipped_spec("mtt")
+    assert mtt.back_on_track_days == 28
+    assert "Consistently at or above" in mtt.addition("periods.back_on_track_days")
+    assert any(move.kind == "close" for move in mtt.moves)
