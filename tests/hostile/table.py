@@ -609,7 +609,8 @@ NO_INPUT = {
     "policy": "a static list of the policies, their teams and versions",
     "policy_version": "a static page generated from a policy version (its id is the only input)",
     "break_list": "a list with no filters",
-    "case_detail": "a page; its forms post to case_move, case_recommendation, case_letter_skip, case_task_done",
+    "case_detail": "a page; its forms post to case_move, case_recommendation, case_letter_skip,"
+    " case_task_done",
     "withdrawal_queue": "a list with no filters",
     "withdrawal_detail": "a page; its forms post to the withdrawal rows above",
     "team_workload": "a table with no filters",
