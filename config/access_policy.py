@@ -186,6 +186,7 @@ ACCESS_POLICY: dict[str, Rule] = {
     # refused one shows the case page again with the reason (a director's close, say).
     "case_move": scoped(RECORD_PAGE, method="POST"),
     "case_recommendation": scoped(RECORD_PAGE, method="POST"),
+    "case_task_done": scoped(RECORD_PAGE, method="POST"),
     # --- withdrawals and appeals (directors decide; managers and quality read the queue)
     "withdrawal_queue": get("all=403 manager=ok director=ok quality=ok admin=ok"),
     "withdrawal_detail": get(**SCOPED_READ),

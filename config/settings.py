@@ -262,6 +262,12 @@ CELERY_BEAT_SCHEDULE: dict[str, dict] = {
         "task": "escalation.tasks.sweep_stage_reminders",
         "schedule": crontab(hour=7, minute=0),
     },
+    # Learners past their policy's rating-review days with none recorded (MTT: 6 weeks) are
+    # flagged to their tutor, and dated case tasks past due are announced; each once.
+    "flag-rating-reviews-and-overdue-tasks": {
+        "task": "escalation.tasks.sweep_rating_reviews_and_tasks",
+        "schedule": crontab(hour=7, minute=5),
+    },
     # Managers' digest of their teams' overdue cases and those due the next working day.
     "send-manager-digests": {
         "task": "escalation.tasks.send_manager_digests",

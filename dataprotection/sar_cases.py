@@ -6,6 +6,7 @@ from collections.abc import Iterator
 from dataprotection.sar_records import CHUNK, Scope, person
 from escalation.models import (
     CaseRecommendation,
+    CaseTask,
     EscalationCase,
     RiskNotification,
     StageChange,
@@ -65,6 +66,20 @@ def recommendations(scope: Scope) -> Iterator[dict]:
             "reason": r.reason,
             "by": person(r.by),
             "at": r.at,
+        }
+
+
+def case_tasks(scope: Scope) -> Iterator[dict]:
+    qs = CaseTask.objects.filter(case__learner=scope.learner).select_related("done_by")
+    for t in qs.order_by("set_at", "pk"):
+        yield {
+            "case_id": t.case_id,
+            "stage": t.stage_key,
+            "task": t.label,
+            "due_on": t.due_on,
+            "done_at": t.done_at,
+            "done_by": person(t.done_by),
+            "agreed": t.done_note,
         }
 
 

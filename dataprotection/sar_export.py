@@ -52,6 +52,7 @@ ROWS = {
     "cases": cases.cases,
     "stage_changes": cases.stage_changes,
     "recommendations": cases.recommendations,
+    "case_tasks": cases.case_tasks,
     "risk_notifications": cases.risk_notifications,
     "letters": cases.letters,
     "withdrawals": cases.withdrawals,

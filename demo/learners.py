@@ -56,6 +56,13 @@ DEMO_USERS: tuple[DemoUser, ...] = (
     DemoUser("manager3", "Marcus", "Reid", (Role.MANAGER,), "manager, Birmingham team"),
     DemoUser("manager4", "Joanne", "Pickering", (Role.MANAGER,), "manager, Leeds team"),
     DemoUser("manager5", "Ravi", "Shah", (Role.MANAGER,), "manager, London team"),
+    DemoUser(
+        "coordinator",
+        "Carys",
+        "Jenkins",
+        (Role.OPERATIONAL_SUPPORT,),
+        "Operational Support Coordinator, Cardiff (Wales): acts at stages 1 to 3",
+    ),
     DemoUser("director", "Alison", "Grant", (Role.DIRECTOR,), "director: approves withdrawals"),
     DemoUser("safeguarding", "Nadia", "Khan", (Role.SAFEGUARDING,), "safeguarding lead"),
     DemoUser("panel", "Robert", "Lowe", (Role.LEAVER_PANEL,), "leaver panel"),
@@ -149,7 +156,8 @@ def demo_user_policy(user: DemoUser) -> str:
     """ ", on MTT" for a login whose team follows MTT; "" for the organisation-wide roles."""
     names = dict(Policy.objects.values_list("key", "short_name"))
     for team in DEMO_TEAMS:
-        if user.username == team.manager or user.username in team.tutors:
+        coordinates = user.username == "coordinator" and team.nation == Nation.WALES
+        if user.username == team.manager or user.username in team.tutors or coordinates:
             return f" (policy: {names.get(team.policy, team.policy)})"
     return ""
 

@@ -91,6 +91,14 @@ def move_by_kind(*, policy: PolicySpec, case: EscalationCase, kind: str, by) -> 
     """The version's move of ``kind`` from the case's stage: one a person makes (one of whose
     roles ``by`` holds, if any does), or for the sweep (``by`` None) the automatic one."""
     candidates = policy.moves_from(case.stage, kind=kind)
+    if kind == "forward":
+        # "Advance" is the next stage: a move that jumps ahead (an immediate escalation, with
+        # its own reason) is made by its own key, never picked for a plain advance.
+        candidates = [
+            move
+            for move in candidates
+            if policy.move_target(move, case.stage) == policy.next_stage(case.stage)
+        ] or candidates
     if by is None:
         ranked = sorted(candidates, key=lambda move: not move.automatic)
     else:

@@ -91,6 +91,7 @@ def letter_context_for_case(case: EscalationCase) -> dict:
         "due_on": due or "",
         "working_days": days if days is not None else "",
         "due_rule": rule,
+        "copied_to": stage.copied_for(learner.nation),
     }
 
 
@@ -113,13 +114,16 @@ def _goes_to_employer(template: LetterTemplate, learner: Learner) -> bool:
     return template.send_to_employer and learner.employer_id is not None
 
 
-def letter_recipients(template: LetterTemplate, learner: Learner) -> list[str]:
-    """Who the letter is addressed to, as shown on the preview and the PDF."""
+def letter_recipients(template: LetterTemplate, learner: Learner, copied_to: str = "") -> list[str]:
+    """Who the letter is addressed to, as shown on the preview and the PDF; ``copied_to``: the
+    staff the version's stage has the notice copied to (Stage.copied_to)."""
     lines = [f"To: {learner.full_name}"]
     if _goes_to_employer(template, learner):
         employer = learner.employer
         mentor = f" (for the attention of {employer.mentor_name})" if employer.mentor_name else ""
         lines.append(f"Copy: {employer.name}{mentor}")
+    if copied_to:
+        lines.append(f"Copied to: {copied_to[0].upper()}{copied_to[1:]}")
     return lines
 
 
@@ -179,7 +183,9 @@ def letter_store(
     letterhead = Letterhead(
         provider_name=context["provider_name"],
         date=today,
-        recipients=tuple(letter_recipients(template, learner)),
+        recipients=tuple(
+            letter_recipients(template, learner, copied_to=context.get("copied_to", ""))
+        ),
         reference=f"ULN {learner.uln}",
     )
     pdf = letter_pdf(rendered, letterhead=letterhead)
@@ -200,7 +206,8 @@ def letter_store(
         contact_with=ContactWith.BOTH if to_employer else ContactWith.LEARNER,
         direction=Direction.OUTBOUND,
         outcome=Outcome.NOT_APPLICABLE,
-        notes=f"{rendered.subject}\n\n{rendered.body_text}",
+        notes=f"{rendered.subject}\n\n{rendered.body_text}"
+        + (f"\n\nCopied to: {context['copied_to']}" if context.get("copied_to") else ""),
         attachments=[checked],
         closed_learner_letter=closed_learner,
     )

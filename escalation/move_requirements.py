@@ -13,8 +13,9 @@ from escalation.services import case_policy, case_stage_notified
 from policies.spec import Move
 from riskcases.models import ContactLogEntry, ContactType, SupportKind
 
-# A rating change is written to the contact log but is no attempt to reach anyone.
-NOT_CONTACT_ATTEMPTS = frozenset({ContactType.RISK_RATING})
+# A rating change or a staff discussion is written to the contact log but is no attempt to
+# reach anyone.
+NOT_CONTACT_ATTEMPTS = frozenset({ContactType.RISK_RATING, ContactType.CASE_DISCUSSION})
 # The contact types that count as a review meeting held.
 REVIEW_MEETING_TYPES = frozenset({ContactType.MEETING, ContactType.VISIT, ContactType.THREE_WAY})
 

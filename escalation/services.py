@@ -172,6 +172,10 @@ def stage_change_record(
     )
     case.save()
     change.save(force_insert=True)
+    if change_starts_stage(change):
+        from escalation.case_tasks import case_stage_tasks_set  # it reads this module
+
+        case_stage_tasks_set(case=case, change_sequence=change.sequence, at=at)
     if change_raises_withdrawal(case=case, kind=kind):
         withdrawal_request_create(case=case, by=by, grounds=reason, at=at)
     elif kind in CANCELS_WITHDRAWAL:
@@ -200,6 +204,13 @@ STAGE_STARTS = (
     ChangeKind.REINSTATED,
     ChangeKind.MOVED_BACK,
 )
+
+
+def change_starts_stage(change: StageChange) -> bool:
+    """Whether the change starts a stage afresh (its dated tasks are set again)."""
+    return change.kind in STAGE_STARTS or (
+        change.kind == ChangeKind.EXTENDED and change.from_stage != change.to_stage
+    )
 
 
 def stage_start_sequence(case: EscalationCase) -> int:

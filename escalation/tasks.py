@@ -8,8 +8,10 @@ from celery import shared_task
 from django.db import transaction
 from django.utils import timezone
 
+from escalation.case_tasks import case_tasks_tell_overdue
 from escalation.sweeps.digest import digest_managers, manager_digest_send
 from escalation.sweeps.overdue import cases_advance_all_overdue, cases_due_for_advance
+from escalation.sweeps.rating_review import rating_reviews_flag
 from escalation.sweeps.reminders import (
     cases_due_for_reminder,
     cases_overdue_announce_all,
@@ -39,6 +41,18 @@ def sweep_stage_reminders(today: str | None = None) -> dict:
     # Overdue at a stage a person moves on: told once per stage start (notification dedupe).
     overdue = cases_overdue_announce_all(case_ids=cases_overdue_to_announce(today=day))
     return {"day": day.isoformat(), "due": len(due), "reminded": reminded, "overdue": overdue}
+
+
+@shared_task(ignore_result=False)
+def sweep_rating_reviews_and_tasks(today: str | None = None) -> dict:
+    """Learners past their version's rating-review days with none recorded are flagged to
+    their tutor; dated case tasks past their due date undone are announced. Each once."""
+    day = _today(today)
+    return {
+        "day": day.isoformat(),
+        "rating_reviews_flagged": rating_reviews_flag(today=day),
+        "tasks_overdue": case_tasks_tell_overdue(today=day),
+    }
 
 
 @shared_task(ignore_result=False)

@@ -1,6 +1,7 @@
 """The one place that decides which learners a user may see. Every view goes through it.
 
-tutor: their own caseload; manager: the teams they manage; director, safeguarding, leaver
+tutor: their own caseload; manager: the teams they manage; operational support coordinator:
+the teams that name them; director, safeguarding, leaver
 panel and quality / IQA: every learner. Roles add up (a tutor who also manages a team sees both).
 Anyone else sees nothing.
 """
@@ -30,6 +31,8 @@ def learners_visible_to(user: AbstractBaseUser | AnonymousUser) -> QuerySet[Lear
     if Role.MANAGER in roles:
         # A subquery, not a join through Team.managers, so no learner is listed twice.
         scope |= Q(team__in=Team.objects.filter(managers=user).values("pk"))
+    if Role.OPERATIONAL_SUPPORT in roles:
+        scope |= Q(team__in=Team.objects.filter(support_coordinators=user).values("pk"))
     return Learner.objects.filter(scope)
 
 

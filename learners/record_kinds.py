@@ -201,6 +201,18 @@ RECORD_KINDS: tuple[RecordKind, ...] = (
         erase=(("outcome", ERASED), ("reason", ERASED)),
     ),
     RecordKind(
+        "case_tasks",
+        "escalation.CaseTask",
+        "case__learner",
+        "Dated case tasks",
+        # The label is the policy's words; what was agreed is a person's.
+        personal=("done_note",),
+        audit="stage",
+        retention=Retention.REDACT,
+        erase=(("done_note", ERASED),),
+        erase_filled_only=True,
+    ),
+    RecordKind(
         "risk_notifications",
         "escalation.RiskNotification",
         "learner",

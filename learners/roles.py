@@ -11,6 +11,10 @@ class Role(models.TextChoices):
     SAFEGUARDING = "safeguarding", "Safeguarding"
     LEAVER_PANEL = "leaver panel", "Leaver panel"
     QUALITY = "quality", "Quality / IQA"
+    # A team role, like a manager's: the person acts for the learners of the teams that name
+    # them (Team.support_coordinators). Aspiration's policy has the Operational Support
+    # Coordinator act at stages 1 to 3 in Wales.
+    OPERATIONAL_SUPPORT = "operational support", "Operational Support Coordinator"
 
 
 # Roles whose work spans the whole organisation, so they may see every learner.
@@ -41,4 +45,4 @@ def has_role(user: AbstractBaseUser | AnonymousUser, *roles: str) -> bool:
 SUBJECT_ACCESS_ROLES = frozenset({Role.SAFEGUARDING})
 
 # Who may write to a learner's record. Quality / IQA and the leaver panel read only.
-WRITERS = (Role.TUTOR, Role.MANAGER, Role.SAFEGUARDING)
+WRITERS = (Role.TUTOR, Role.MANAGER, Role.SAFEGUARDING, Role.OPERATIONAL_SUPPORT)

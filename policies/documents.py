@@ -10,6 +10,7 @@ from typing import Any
 
 from policies.spec import (
     ContactRequirement,
+    DatedTask,
     Drivers,
     Move,
     MoveRequirements,
@@ -61,6 +62,15 @@ def _stage(data: dict) -> Stage:
         outcomes=tuple(data.get("outcomes", ())),
         tell_roles=tuple(data.get("tell_roles", ())),
         source=data.get("source", ""),
+        dated_tasks=tuple(
+            DatedTask(
+                label=task["label"],
+                days=int(task["days"]),
+                tell_roles=tuple(task.get("tell_roles", ())),
+            )
+            for task in data.get("dated_tasks", ())
+        ),
+        copied_to={str(k): str(v) for k, v in data.get("copied_to", {}).items()},
     )
 
 
@@ -176,7 +186,12 @@ def document_from_spec(spec: PolicySpec) -> dict:
         "periods": _clean(spec.periods.__dict__),
         "stages": [
             {
-                **_fields(stage, skip=("contacts",)),
+                **_fields(stage, skip=("contacts", "dated_tasks")),
+                **(
+                    {"dated_tasks": [_fields(t) for t in stage.dated_tasks]}
+                    if stage.dated_tasks
+                    else {}
+                ),
                 **({"contacts": [_fields(c) for c in stage.contacts]} if stage.contacts else {}),
             }
             for stage in spec.stages

@@ -17,7 +17,8 @@ NATIONS = (ENGLAND, WALES)
 
 # Staff roles as stored (learners.roles.Role uses the same values; a test checks).
 TUTOR, MANAGER, DIRECTOR = "tutor", "manager", "director"
-ROLES = (TUTOR, MANAGER, DIRECTOR, "safeguarding", "leaver panel", "quality")
+OPERATIONAL_SUPPORT = "operational support"
+ROLES = (TUTOR, MANAGER, DIRECTOR, "safeguarding", "leaver panel", "quality", OPERATIONAL_SUPPORT)
 
 # Contact-log types and channels as stored (riskcases.ContactType uses the same values).
 CONTACT_TYPES = (
@@ -31,6 +32,7 @@ CONTACT_TYPES = (
     "welfare_check",
     "video",
     "other",
+    "case_discussion",
 )
 
 
@@ -44,6 +46,17 @@ class ContactRequirement:
     welfare_check: bool = False  # only entries flagged as welfare checks count
     # How many different channels (contact types) the entries must use between them.
     distinct_channels: int = 0
+
+
+@dataclass(frozen=True)
+class DatedTask:
+    """A task with a due date, set on the case when the stage starts ("The team and Directors
+    will discuss further interventions within 10 days"); ``tell_roles`` are told when it is set
+    and again if it passes its due date undone."""
+
+    label: str
+    days: int  # calendar days from the stage's start
+    tell_roles: tuple[str, ...] = ()
 
 
 # What reaching a stage does about withdrawal.
@@ -76,6 +89,10 @@ class Stage:
     outcomes: tuple[str, ...] = ()
     tell_roles: tuple[str, ...] = ()  # told when a case reaches the stage (beyond its actors)
     source: str = ""  # the policy section that sets this stage
+    dated_tasks: tuple[DatedTask, ...] = ()  # set on the case, each due N days after the start
+    # nation -> who the stage's notice is copied to, in the policy's words ("Vocational Coach
+    # and Head of Operations"); shown on the letter and the policy page.
+    copied_to: Mapping[str, str] = field(default_factory=dict)
 
     @property
     def withdrawal(self) -> bool:
@@ -92,6 +109,10 @@ class Stage:
 
     def actor_title(self, nation: str) -> str:
         return self.actor_titles.get(nation) or next(iter(self.actor_titles.values()), "")
+
+    def copied_for(self, nation: str) -> str:
+        """Who the stage's notice is copied to for a learner in ``nation`` ("": nobody)."""
+        return self.copied_to.get(nation) or self.copied_to.get("*", "")
 
 
 # The kinds of move a version may declare (its ``moves``). "forward" goes to the next stage (or
@@ -124,9 +145,14 @@ class MoveRequirements:
     contact_attempts: int = 0  # contact-log entries since the stage began...
     distinct_channels: int = 0  # ...over this many different channels
     review_meetings: int = 0  # meetings, visits or three-way reviews since the stage began
+    # The move is explained in words kept in the stage history (every person's move gives a
+    # reason; this marks one the policy itself asks to be justified, as an immediate escalation).
+    reason: bool = False
 
     def words(self) -> list[str]:
         said = []
+        if self.reason:
+            said.append("a reason why, kept in the stage history")
         if self.support_contract:
             said.append("a support contract agreed")
         if self.recommendation:
@@ -203,6 +229,10 @@ class Periods:
     appeal_working_days: int = 10  # to lodge an appeal after the notification
     appeal_decision_working_days: int = 10  # to decide it after receipt
     withdrawal_confirmation_working_days: int = 10
+    # "Medium or high ratings entered ... at the first review or in the first 6 weeks on
+    # programme": a learner this many days on programme with no rating review recorded is
+    # flagged to their tutor. None: the version has no such rule.
+    rating_review_days: int | None = None
 
 
 @dataclass(frozen=True, eq=False, repr=False)

@@ -35,6 +35,8 @@ EXIT_KINDS = ("withdrawal", "termination", "close")
 WITHDRAWAL_EFFECTS = ("", RAISES_WITHDRAWAL, RECOMMENDS)
 WHOLE_DAYS = "must be a whole number of working days above zero"
 _PERIOD_NAMES = frozenset(Periods.__dataclass_fields__)
+# Periods a version may leave out (None: the rule is off for it).
+_OPTIONAL_PERIODS = frozenset({"rating_review_days"})
 
 
 @dataclass(frozen=True)
@@ -133,7 +135,7 @@ def _document_problems(document: dict) -> list[Problem]:
         words = name.replace("_", " ")
         if name not in _PERIOD_NAMES:
             problems.append(Problem("Periods", f"There is no period called '{words}'."))
-        elif not _positive_whole(value):
+        elif not _positive_whole(value) and not (name in _OPTIONAL_PERIODS and value is None):
             problems.append(
                 Problem(
                     "Periods", f"'{words}' must be a whole number above zero ({_shown(value)})."
@@ -219,6 +221,14 @@ def _stage_problems(spec: PolicySpec, letter_keys: Collection[str] | None) -> li
         unknown = [role for role in stage.actor_roles if role not in ROLES]
         if unknown:
             problems.append(Problem(where, f"Who acts names unknown roles: {_listed(unknown)}."))
+        for task in stage.dated_tasks:
+            if task.days < 1:
+                problems.append(Problem(where, f"Task '{task.label}' needs days above zero."))
+            unknown = [role for role in task.tell_roles if role not in ROLES]
+            if unknown:
+                problems.append(
+                    Problem(where, f"Task '{task.label}' tells unknown roles: {_listed(unknown)}.")
+                )
         if stage.withdrawal_effect not in WITHDRAWAL_EFFECTS:
             problems.append(
                 Problem(where, f"Reaching it does something unknown: '{stage.withdrawal_effect}'.")

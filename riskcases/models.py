@@ -96,6 +96,10 @@ class ContactType(models.TextChoices):
     WELFARE_CHECK = "welfare_check", "Welfare check"
     LETTER = "letter", "Letter"
     RISK_RATING = "risk_rating", "Risk rating"
+    # Staff discussing the learner among themselves (MTT: the tutor and the Quality Lead
+    # "decide the steps needed together"): on the log, with the steps agreed in the notes, but
+    # no attempt to reach the learner.
+    CASE_DISCUSSION = "case_discussion", "Case discussion (staff, with the steps agreed)"
 
 
 class ContactWith(models.TextChoices):

@@ -24,6 +24,7 @@ MONDAY = dt.datetime(2026, 11, 23, 10, 0, tzinfo=dt.UTC)
 REFERENCE_DATA_LOADERS = [
     ("policies.seeding", "load"),
     ("learners.migrations.0002_staff_roles", "create_role_groups"),
+    ("learners.migrations.0006_team_support_coordinators", "create_role_groups"),
     ("riskcases.migrations.0002_catalogues", "load"),
     ("withdrawals.lookups", "load"),
     ("notifications.migrations.0002_letter_templates", "load"),

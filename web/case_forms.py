@@ -93,3 +93,19 @@ class WithdrawalOutsideLadderForm(CleanForm):
         self.fields["route"].choices = [(move.key, move.label) for move in routes]
         if len(routes) == 1:  # the only way open to this user: chosen already
             self.fields["route"].initial = routes[0].key
+
+
+class CaseTaskDoneForm(CleanForm):
+    """A dated task ticked off, with what was agreed."""
+
+    note = forms.CharField(
+        widget=forms.Textarea(attrs={"rows": 2}),
+        max_length=TEXT_LIMIT,
+        label="What was agreed",
+        help_text="The interventions agreed, and who does what.",
+    )
+
+    def __init__(self, *args, **kwargs):
+        # Its own ids: the page has several forms.
+        kwargs.setdefault("auto_id", "task_%s")
+        super().__init__(*args, **kwargs)

@@ -69,7 +69,9 @@ def case_letter(request: HttpRequest, pk: int) -> HttpResponse:
             "stage": stage,
             "template": template,
             "rendered": rendered,
-            "recipients": letter_recipients(template, case.learner),
+            "recipients": letter_recipients(
+                template, case.learner, copied_to=stage.copied_for(case.learner.nation)
+            ),
             "emails": letter_addresses(learner=case.learner, to_employer=template.send_to_employer),
             "already": case_stage_letter(case),
             "may_send": may_send,

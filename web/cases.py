@@ -11,12 +11,13 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
-from django.shortcuts import redirect, render
+from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_POST
 
 from escalation.case_moves import case_move, roles_making
+from escalation.case_tasks import case_task_done
 from escalation.letter_sending import case_letter_template
-from escalation.models import CaseStatus, EscalationCase
+from escalation.models import CaseStatus, CaseTask, EscalationCase
 from escalation.move_selectors import case_move_options
 from escalation.recommendations import case_may_recommend, case_recommendation_record
 from escalation.selectors import (
@@ -31,7 +32,7 @@ from escalation.sweeps.selectors import case_success_since_stage_start
 from learners.access import role_required
 from learners.roles import WRITERS, Role, roles_of
 from policies.spec import Stage
-from web.case_forms import CaseMoveForm, LetterSkipForm, RecommendationForm
+from web.case_forms import CaseMoveForm, CaseTaskDoneForm, LetterSkipForm, RecommendationForm
 from web.pages import apply_form_errors, can_write
 from withdrawals.forms import WithdrawalRaiseForm, may_record_withdrawal
 from withdrawals.selectors import case_has_live_withdrawal, case_withdrawal_requests
@@ -50,6 +51,8 @@ def case_page_context(
     case: EscalationCase,
     form: CaseMoveForm | None = None,
     recommendation_form: RecommendationForm | None = None,
+    task_form: CaseTaskDoneForm | None = None,
+    task_form_for: int | None = None,
 ) -> dict:
     """Everything the case page shows, and what the user may do there. ``form`` and
     ``recommendation_form``: a form as typed, to show again with its errors."""
@@ -85,6 +88,10 @@ def case_page_context(
         "actor_title": stage.actor_title(case.learner.nation),
         # Who may close the case as back on track from here: "manager or safeguarding".
         "closed_by": roles_making(policy=policy, kind="close", stage_key=case.stage),
+        "copied_to": stage.copied_for(case.learner.nation),
+        "tasks": list(case.tasks.select_related("done_by")),
+        "task_form": task_form or CaseTaskDoneForm(),
+        "task_form_for": task_form_for,
         "today": today_local(),
     } | _stage_letter_context(request, case, stage)
 
@@ -168,4 +175,24 @@ def case_recommendation_view(request: HttpRequest, pk: int) -> HttpResponse:
             messages.success(request, "Recommendation recorded.")
             return redirect("case_detail", pk=case.pk)
     context = case_page_context(request, case, recommendation_form=form)
+    return render(request, "web/cases/case_detail.html", context)
+
+
+@login_required
+@role_required(*WRITERS, Role.DIRECTOR)
+@require_POST
+def case_task_done_view(request: HttpRequest, pk: int, task_pk: int) -> HttpResponse:
+    """Tick a dated task off with what was agreed; without it, the page again with the error."""
+    case = case_get_for_user(user=request.user, pk=pk)
+    task = get_object_or_404(CaseTask, pk=task_pk, case=case)
+    form = CaseTaskDoneForm(request.POST)
+    if form.is_valid():
+        try:
+            case_task_done(task=task, by=request.user, note=form.cleaned_data["note"])
+        except ValidationError as exc:
+            apply_form_errors(form, exc)
+        else:
+            messages.success(request, "Task done.")
+            return redirect("case_detail", pk=case.pk)
+    context = case_page_context(request, case, task_form=form, task_form_for=task.pk)
     return render(request, "web/cases/case_detail.html", context)

@@ -23,7 +23,10 @@ from policies.validation import Problem
 from web.pages import apply_form_errors
 from web.policy_forms import VersionPublishForm, VersionRetireForm
 
-ROLE_WORDS = {SWEEP: "the daily sweep, when the deadline passes"}
+ROLE_WORDS = {
+    SWEEP: "the daily sweep, when the deadline passes",
+    "operational support": "Operational Support Coordinator",
+}
 
 
 @login_required

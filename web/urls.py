@@ -125,6 +125,11 @@ case_urlpatterns = [
                     cases.case_recommendation_view,
                     name="case_recommendation",
                 ),
+                path(
+                    "<int:pk>/tasks/<int:task_pk>/done/",
+                    cases.case_task_done_view,
+                    name="case_task_done",
+                ),
             ]
         ),
     ),

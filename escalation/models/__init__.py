@@ -13,11 +13,13 @@ from escalation.models.cases import (
 )
 from escalation.models.letters import StageLetter
 from escalation.models.recommendations import CaseRecommendation
+from escalation.models.tasks import CaseTask
 
 __all__ = [
     "ACTIVE_STATUSES",
     "CaseRecommendation",
     "CaseStatus",
+    "CaseTask",
     "ChangeKind",
     "Decision",
     "EscalationCase",

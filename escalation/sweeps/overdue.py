@@ -16,11 +16,13 @@ from django.db import transaction
 from django.db.models import F
 from django.utils import timezone
 
+from escalation.case_tasks import case_stage_tasks_set
 from escalation.models import CaseStatus, ChangeKind, EscalationCase, StageChange
 from escalation.services import (
     case_policy,
     case_stage_start,
     change_raises_withdrawal,
+    change_starts_stage,
     stage_change_build,
 )
 from escalation.sweeps.announce import cases_change_announce
@@ -158,6 +160,9 @@ def _cases_advance(cases: list[EscalationCase]) -> None:
             change_count=F("change_count") + 1,
         )
     StageChange.objects.bulk_create(changes)
+    for case, change in zip(cases, changes, strict=True):
+        if change_starts_stage(change) and case_policy(case).stage(case.stage).dated_tasks:
+            case_stage_tasks_set(case=case, change_sequence=change.sequence, at=now)
     withdrawal_requests_create_many(
         cases=[
             (case, change.reason)

@@ -16,6 +16,9 @@ from learners.roles import Role
 from policies.spec import Stage
 from riskcases.models import ContactLogEntry, Outcome, SupportKind, SupportRecord
 
+# Roles held for a team's learners (resolved through the learner), not organisation-wide.
+TEAM_ROLES = frozenset({Role.TUTOR, Role.MANAGER, Role.OPERATIONAL_SUPPORT})
+
 
 def cases_success_since_stage_start(*, cases: Sequence[EscalationCase]) -> dict[int, str]:
     """What counts as success at a stage: the learner or employer agreed a commitment, or a
@@ -76,16 +79,19 @@ class Audience:
 
 
 def audiences_resolve(*, audiences: Sequence[Audience]) -> list[list[AbstractBaseUser]]:
-    """For each audience, its active people. At most three queries (tutors, team managers,
-    role members) for the whole batch, whatever its size."""
+    """For each audience, its active people. At most four queries (tutors, team managers,
+    support coordinators, role members) for the whole batch, whatever its size."""
     users = get_user_model().objects.filter(is_active=True)
     tutor_ids, team_ids, roles = set(), set(), set()
+    coordinated_ids = set()
     for audience in audiences:
         if Role.TUTOR in audience.roles:
             tutor_ids.add(audience.learner.tutor_id)
         if Role.MANAGER in audience.roles:
             team_ids.add(audience.learner.team_id)
-        roles |= audience.roles - {Role.TUTOR, Role.MANAGER}
+        if Role.OPERATIONAL_SUPPORT in audience.roles:
+            coordinated_ids.add(audience.learner.team_id)
+        roles |= audience.roles - TEAM_ROLES
     tutors = {user.pk: user for user in users.filter(pk__in=tutor_ids)} if tutor_ids else {}
     managers: dict[int, list[AbstractBaseUser]] = {}
     if team_ids:
@@ -94,6 +100,14 @@ def audiences_resolve(*, audiences: Sequence[Audience]) -> list[list[AbstractBas
         ).select_related("user")
         for link in links:
             managers.setdefault(link.team_id, []).append(link.user)
+    coordinators: dict[int, list[AbstractBaseUser]] = {}
+    if coordinated_ids:
+        links = Team.support_coordinators.through.objects.filter(
+            team_id__in=coordinated_ids,
+            user__in=users.filter(groups__name=Role.OPERATIONAL_SUPPORT),
+        ).select_related("user")
+        for link in links:
+            coordinators.setdefault(link.team_id, []).append(link.user)
     members: dict[str, list[AbstractBaseUser]] = {}
     if roles:
         links = (
@@ -112,7 +126,9 @@ def audiences_resolve(*, audiences: Sequence[Audience]) -> list[list[AbstractBas
                 people[tutor.pk] = tutor
         if Role.MANAGER in audience.roles:
             people.update((u.pk, u) for u in managers.get(audience.learner.team_id, []))
-        for role in audience.roles - {Role.TUTOR, Role.MANAGER}:
+        if Role.OPERATIONAL_SUPPORT in audience.roles:
+            people.update((u.pk, u) for u in coordinators.get(audience.learner.team_id, []))
+        for role in audience.roles - TEAM_ROLES:
             people.update((u.pk, u) for u in members.get(role, []))
         result.append(list(people.values()))
     return result

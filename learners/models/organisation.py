@@ -30,6 +30,11 @@ class Team(models.Model):
     managers = models.ManyToManyField(
         settings.AUTH_USER_MODEL, related_name="managed_teams", blank=True
     )
+    # Those who hold the Operational Support Coordinator role for this team's learners (they
+    # also need the role itself, learners.roles.Role.OPERATIONAL_SUPPORT).
+    support_coordinators = models.ManyToManyField(
+        settings.AUTH_USER_MODEL, related_name="coordinated_teams", blank=True
+    )
     # The policy the team's learners follow; a new team gets the default policy (the admin
     # changes it). Cases pin the version they opened under, so a change applies to new cases.
     policy = models.ForeignKey(

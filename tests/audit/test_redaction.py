@@ -35,10 +35,10 @@ DUE = dt.date(2032, 12, 7)  # six years after the journey's last activity
 
 # Text columns of audited learner records that are not personal: file paths (random names
 # under the learner's id), checksums, MIME types, and stage, status and rule keys of the
-# case's policy version.
+# case's policy version, and a dated case task's label (the policy's words).
 NOT_PERSONAL = {
     "file", "sha256", "content_type", "policy_key", "move_key", "due_rule", "stage", "from_stage",
-    "to_stage", "from_status", "to_status", "reinstated_at_stage", "stage_key",
+    "to_stage", "from_status", "to_status", "reinstated_at_stage", "stage_key", "label",
 }  # fmt: skip
 
 

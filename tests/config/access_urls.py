@@ -88,6 +88,10 @@ URL_ARGUMENTS: dict[str, Callable[[SimpleNamespace, str, str], dict]] = {
     "case_letter_skip": _on("case"),
     "case_move": _on("case", move="close"),
     "case_recommendation": _on("case"),
+    "case_task_done": lambda world, variant, role: {
+        "pk": _side(world, variant).case.pk,
+        "task_pk": _side(world, variant).task.pk,
+    },
     "withdrawal_raise": _on("case"),
     "withdrawal_detail": _on("withdrawal"),
     "withdrawal_decide": _on("withdrawal"),

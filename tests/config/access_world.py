@@ -27,7 +27,7 @@ from demo.factories import (
     UserFactory,
 )
 from escalation.breaks import break_start
-from escalation.models import EscalationCase
+from escalation.models import CaseTask, EscalationCase
 from escalation.triggers.base import Firing
 from escalation.triggers.firing import trigger_fire
 from learners.roles import Role
@@ -163,6 +163,14 @@ def _side(label: str, *, tutor, manager, director, safeguarding, factor) -> Simp
         team=team,
         learner=main,
         case=case,
+        task=CaseTask.objects.create(
+            case=case,
+            stage_key=case.stage,
+            change_sequence=case.change_count,
+            label="Team and Directors discuss further interventions",
+            due_on=NOW.date(),
+            set_at=timezone.now(),
+        ),
         risk_notification=note,
         action=support.actions.get(),
         attachment=contact.attachments.get(),

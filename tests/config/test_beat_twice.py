@@ -26,6 +26,7 @@ from notifications.models import EmailDelivery, EmailMode, Notification, Notific
 from notifications.services import notification_send
 from reports.models import LeaverReport
 from tests.concurrency import run_at_once
+from tests.policy_helpers import team_follows
 from tests.reports.leaver_steps import build_known_cycle
 from withdrawals.models import WithdrawalRequest
 
@@ -135,7 +136,24 @@ def retention(tutor, team, manager) -> tuple[dt.datetime, dict[str, int]]:
     }
 
 
+def rating_reviews_and_tasks(tutor, team, manager) -> tuple[dt.datetime, dict[str, int]]:
+    team_follows(team, "mtt")
+    started = MONDAY.date() - dt.timedelta(days=50)
+    for _ in range(2):  # past MTT's 6 weeks with no rating review: the tutor is flagged
+        LearnerFactory(tutor=tutor, team=team, start_date=started)
+    with time_machine.travel(MONDAY - dt.timedelta(days=14), tick=False):
+        open_case(LearnerFactory(tutor=tutor, team=team, start_date=started))  # its 10-day task
+    before = counts()
+    # Three flags (the case's learner has no rating review either) and one overdue task, each
+    # told to the tutor once.
+    return MONDAY, {
+        "notifications": before["notifications"] + 4,
+        "e-mails": before["e-mails"] + 4,
+    }
+
+
 SCENARIOS: dict[str, Scenario] = {
+    "escalation.tasks.sweep_rating_reviews_and_tasks": rating_reviews_and_tasks,
     "escalation.tasks.sweep_triggers": triggers,
     "escalation.tasks.sweep_overdue_cases": overdue,
     "escalation.tasks.sweep_stage_reminders": reminders,

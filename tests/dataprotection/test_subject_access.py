@@ -28,7 +28,7 @@ from demo.factories import (
     WorkAbsenceFactory,
     open_case,
 )
-from escalation.models import CaseRecommendation
+from escalation.models import CaseRecommendation, CaseTask
 from learners.models import ImportStatus, Learner
 from notifications.models import EmailDelivery
 from riskcases.services import contact_log, rating_change
@@ -79,6 +79,17 @@ def history(journey, tutor, manager):
             reason=f"Recommended {tag}",
             by=tutor,
             at=timezone.now(),
+        )
+        CaseTask.objects.create(
+            case=case,
+            stage_key=case.stage,
+            change_sequence=case.change_count,
+            label="Team and Directors discuss further interventions",
+            due_on=timezone.localdate(),
+            set_at=timezone.now(),
+            done_at=timezone.now(),
+            done_by=tutor,
+            done_note=f"Agreed {tag}",
         )
     contact_log(
         learner=other,

@@ -283,6 +283,14 @@ ENDPOINTS: list[Endpoint] = [
     ),
     _case_move("stage_1_forward", "makers_case"),
     Endpoint(
+        "case_task_done",
+        "tutor",
+        {"note": "text"},
+        valid=lambda w: {"note": "Weekly calls and a mentor agreed"},
+        kwargs=lambda w: {"pk": w.mtt_task.case_id, "task_pk": w.mtt_task.pk},
+        show=lambda w: reverse("case_detail", args=[w.mtt_task.case_id]),
+    ),
+    Endpoint(
         "case_letter_skip",
         "tutor",
         {"reason": "text", "expected_stage": "text"},
@@ -609,7 +617,8 @@ NO_INPUT = {
     "policy": "a static list of the policies, their teams and versions",
     "policy_version": "a static page generated from a policy version (its id is the only input)",
     "break_list": "a list with no filters",
-    "case_detail": "a page; its forms post to case_move, case_recommendation, case_letter_skip",
+    "case_detail": "a page; its forms post to case_move, case_recommendation, case_letter_skip,"
+    " case_task_done",
     "withdrawal_queue": "a list with no filters",
     "withdrawal_detail": "a page; its forms post to the withdrawal rows above",
     "team_workload": "a table with no filters",

@@ -95,6 +95,15 @@ class World:
         return open_case(self._makers_learner(), by=self.tutor)
 
     @cached_property
+    def mtt_task(self):
+        """The dated task an MTT case sets at First risk identified (the directors' 10 days)."""
+        from tests.policy_helpers import team_follows
+
+        team = team_follows(TeamFactory(name="MTT Team"), "mtt")
+        case = open_case(LearnerFactory(tutor=self.tutor, team=team), by=self.tutor)
+        return case.tasks.get()
+
+    @cached_property
     def recommending_case(self):
         """A Makers case at stage 3 (formal), which ends in a recommendation."""
         case = open_case(self._makers_learner(), by=self.tutor)

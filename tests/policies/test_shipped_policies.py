@@ -46,7 +46,9 @@ def test_rule_mtt_stage_1_director_5_days_and_stage_2_10_working_days():
     assert days("mtt", "stage_1", "apprenticeship") == 5
     assert mtt.stage("stage_1").actor_roles == ("director",)
     assert days("mtt", "stage_2", "apprenticeship") == 10
-    assert any("10 days" in task for task in mtt.stage("first_risk").tasks)
+    assert [(t.days, t.tell_roles) for t in mtt.stage("first_risk").dated_tasks] == [
+        (10, ("director",))
+    ]
 
 
 def test_rule_bpn_inactivity_ladder_weeks_2_3_4_5_8():

@@ -9,11 +9,19 @@ twice adds nothing twice.
 from django.core.management.base import BaseCommand
 from django.db import transaction
 
-from demo import dataprotection, escalation, learners, notifications, reports, riskcases
+from demo import (
+    dataprotection,
+    escalation,
+    learners,
+    notifications,
+    policy_rules,
+    reports,
+    riskcases,
+)
 from demo.learners import ADMIN_USERNAME, DEMO_PASSWORD, DEMO_USERS, demo_user_policy
 
 # escalation's builder runs the activity, breaks, withdrawals and letters builders itself.
-BUILDERS = (learners, riskcases, escalation, notifications, reports, dataprotection)
+BUILDERS = (learners, riskcases, escalation, policy_rules, notifications, reports, dataprotection)
 
 
 class Command(BaseCommand):
