@@ -57,7 +57,7 @@ def _withdrawal(data: dict) -> WithdrawalRules:
     return WithdrawalRules(
         contact_attempts=int(data.get("contact_attempts", 0)),
         distinct_channels=int(data.get("distinct_channels", 0)),
-        informed_by=tuple(data.get("informed_by", ())),
+        informed_by={str(k): str(v) for k, v in data.get("informed_by", {}).items()},
     )
 
 

@@ -240,11 +240,11 @@ class WithdrawalRules:
     """What must be on the record before a director approves a withdrawal: contact attempts
     with the learner since the case opened, over this many different channels (a director may
     approve without them only with a recorded reason), and the inputs the decision is informed
-    by (WITHDRAWAL_INPUTS), shown on the withdrawal's evidence."""
+    by (one of WITHDRAWAL_INPUTS -> the policy's words), shown on the withdrawal's evidence."""
 
     contact_attempts: int = 0
     distinct_channels: int = 0
-    informed_by: tuple[str, ...] = ()
+    informed_by: Mapping[str, str] = field(default_factory=dict)
 
     @property
     def contact_words(self) -> str:
