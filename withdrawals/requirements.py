@@ -59,7 +59,7 @@ class ContactAttemptsCheck:
             wanted += f" across {self.channels_needed} different channels"
         logged = f"{len(self.attempts)} logged" if self.attempts else "none logged"
         used = f" ({', '.join(self.channels)})" if self.channels else ""
-        return f"{wanted} needed since the case opened: {logged}{used}"
+        return f"{wanted} since the case opened: {logged}{used}"
 
 
 def withdrawal_contact_check(*, request: WithdrawalRequest) -> ContactAttemptsCheck | None:
