@@ -130,6 +130,7 @@ def withdrawals(scope: Scope) -> Iterator[dict]:
             "decided_by": person(w.decided_by),
             "decided_at": w.decided_at,
             "decision_reason": w.decision_reason,
+            "contact_override_reason": w.contact_override_reason,
             "ilr_reason": str(w.ilr_reason or ""),
             "last_day_of_learning": w.last_day_of_learning,
             "withdrawn_at": w.withdrawn_at,

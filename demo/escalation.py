@@ -19,6 +19,7 @@ from demo import activity as demo_activity
 from demo import breaks as demo_breaks
 from demo import ladders as demo_ladders
 from demo import letters as demo_letters
+from demo import rating_stories as demo_rating_stories
 from demo import withdrawals as demo_withdrawals
 from demo.moves import case_move_on
 from demo.timeline import at, on
@@ -110,3 +111,4 @@ def seed(*, stdout) -> None:
     demo_withdrawals.withdrawals_complete(learner_ids=to_withdraw)
     demo_withdrawals.outside_the_ladder(stdout=stdout, today=timezone.localdate())
     demo_letters.seed(stdout=stdout)
+    demo_rating_stories.seed(stdout=stdout)

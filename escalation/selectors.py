@@ -19,7 +19,7 @@ from escalation.services import case_policy
 from learners.access import learners_visible_to
 from learners.models import BreakInLearning, Learner
 from learners.record_kinds import timeline_filters
-from riskcases.models import ContactLogEntry
+from riskcases.models import ContactLogEntry, ContactWith
 from riskcases.selectors import TimelineItem, caseload_for
 
 
@@ -64,10 +64,21 @@ class ChecklistItem:
     needed: int
     done: int
     entries: list[ContactLogEntry]
+    channels_needed: int = 0  # different contact types the entries must use between them
+
+    @property
+    def channels(self) -> int:
+        return len({entry.contact_type for entry in self.entries})
 
     @property
     def complete(self) -> bool:
-        return self.done >= self.needed
+        return self.done >= self.needed and self.channels >= self.channels_needed
+
+
+def contact_reaches(entry: ContactLogEntry, party: str) -> bool:
+    """The entry is with ``party`` ("learner" or "employer"; an entry with both reaches
+    either); "" is anyone."""
+    return not party or entry.contact_with in (party, ContactWith.BOTH)
 
 
 def case_checklist(*, case: EscalationCase) -> list[ChecklistItem]:
@@ -85,8 +96,17 @@ def case_checklist(*, case: EscalationCase) -> list[ChecklistItem]:
             for entry in since
             if entry.contact_type in requirement.contact_types
             and (entry.welfare_check or not requirement.welfare_check)
+            and contact_reaches(entry, requirement.contact_with)
         ]
-        items.append(ChecklistItem(requirement.label, requirement.count, len(matching), matching))
+        items.append(
+            ChecklistItem(
+                requirement.label,
+                requirement.count,
+                len(matching),
+                matching,
+                channels_needed=requirement.distinct_channels,
+            )
+        )
     return items
 
 

@@ -239,11 +239,11 @@ RECORD_KINDS: tuple[RecordKind, ...] = (
         "withdrawals.WithdrawalRequest",
         "learner",
         "Withdrawals",
-        personal=("grounds", "decision_reason"),
+        personal=("grounds", "decision_reason", "contact_override_reason"),
         audit="withdrawal",
         evidence="withdrawals",
         retention=Retention.REDACT,
-        erase=(("grounds", ERASED), ("decision_reason", "")),
+        erase=(("grounds", ERASED), ("decision_reason", ""), ("contact_override_reason", "")),
         erasure_count="withdrawals",
     ),
     RecordKind(

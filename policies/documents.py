@@ -16,8 +16,10 @@ from policies.spec import (
     MoveRequirements,
     Periods,
     PolicySpec,
+    RatingAction,
     Stage,
     TriggerRule,
+    WithdrawalRules,
 )
 from policies.trigger_kinds import TRIGGER_KINDS
 
@@ -37,6 +39,26 @@ def _contact(data: dict) -> ContactRequirement:
         contact_types=_set(data.get("contact_types")),
         welfare_check=bool(data.get("welfare_check", False)),
         distinct_channels=int(data.get("distinct_channels", 0)),
+        contact_with=data.get("contact_with", ""),
+    )
+
+
+def _rating_action(data: dict) -> RatingAction:
+    return RatingAction(
+        label=data["label"],
+        contact_with=tuple(data.get("contact_with", ())),
+        contact_types=_set(data.get("contact_types")),
+        by_roles=tuple(data.get("by_roles", ())),
+        support_kinds=tuple(data.get("support_kinds", ())),
+        optional=bool(data.get("optional", False)),
+    )
+
+
+def _withdrawal(data: dict) -> WithdrawalRules:
+    return WithdrawalRules(
+        contact_attempts=int(data.get("contact_attempts", 0)),
+        distinct_channels=int(data.get("distinct_channels", 0)),
+        informed_by={str(k): str(v) for k, v in data.get("informed_by", {}).items()},
     )
 
 
@@ -93,7 +115,7 @@ def _trigger(data: dict, version_id: int | None) -> TriggerRule:
     kind_key = data.pop("kind")
     if kind_key not in TRIGGER_KINDS:
         raise DocumentError(f"triggers: there is no trigger kind {kind_key!r}")
-    for scope in ("programme_types", "nations"):
+    for scope in ("programme_types", "nations", "factors"):
         if data.get(scope) is not None:
             data[scope] = frozenset(data[scope])
     return TRIGGER_KINDS[kind_key].rule(version_id=version_id, **data)
@@ -131,6 +153,12 @@ def spec_from_document(
             periods=Periods(**document.get("periods", {})),
             notes=tuple(document.get("notes", ())),
             additions={str(k): str(v) for k, v in document.get("additions", {}).items()},
+            rating_actions={
+                str(level): tuple(_rating_action(a) for a in actions)
+                for level, actions in document.get("rating_actions", {}).items()
+            },
+            rating_step_up=bool(document.get("rating_step_up", True)),
+            withdrawal=_withdrawal(document.get("withdrawal", {})),
         )
     except DocumentError:
         raise
@@ -203,4 +231,16 @@ def document_from_spec(spec: PolicySpec) -> dict:
         "triggers": triggers,
         "notes": list(spec.notes),
         **({"additions": dict(spec.additions)} if spec.additions else {}),
+        **(
+            {
+                "rating_actions": {
+                    level: [_fields(action) for action in actions]
+                    for level, actions in spec.rating_actions.items()
+                }
+            }
+            if spec.rating_actions
+            else {}
+        ),
+        **({} if spec.rating_step_up else {"rating_step_up": False}),
+        **({"withdrawal": _fields(spec.withdrawal)} if _fields(spec.withdrawal) else {}),
     }

@@ -46,6 +46,9 @@ class ContactRequirement:
     welfare_check: bool = False  # only entries flagged as welfare checks count
     # How many different channels (contact types) the entries must use between them.
     distinct_channels: int = 0
+    # Who the entries must be with ("learner" or "employer"; an entry with both counts for
+    # either). "": anyone.
+    contact_with: str = ""
 
 
 @dataclass(frozen=True)
@@ -235,6 +238,61 @@ class Periods:
     rating_review_days: int | None = None
 
 
+# Contact-log parties a requirement can name (riskcases.ContactWith uses the same values).
+CONTACT_PARTIES = ("learner", "employer")
+
+
+@dataclass(frozen=True)
+class RatingAction:
+    """One action a rating asks for while it stands (BPN section 7: "Tutor notifies apprentice
+    and employer/mentor"), ticked off from the record since the rating began: a contact-log
+    entry with each of ``contact_with`` (of ``contact_types``; any type when empty; by one of
+    ``by_roles`` when given), or a support record of one of ``support_kinds``. An action with
+    none of these, or ``optional``, is listed to consider, not ticked."""
+
+    label: str
+    contact_with: tuple[str, ...] = ()
+    contact_types: frozenset[str] = frozenset()
+    by_roles: tuple[str, ...] = ()
+    support_kinds: tuple[str, ...] = ()
+    optional: bool = False
+
+    @property
+    def ticked_from_record(self) -> bool:
+        return bool(self.contact_with or self.support_kinds or self.by_roles)
+
+
+# What a withdrawal's evidence shows as the inputs its decision is "informed by" (BPN section
+# 9); web/withdrawals.py shows each from the record.
+WITHDRAWAL_INPUTS = (
+    "tutor_input",
+    "manager_review",
+    "employer_feedback",
+    "participation_history",
+)
+
+
+@dataclass(frozen=True)
+class WithdrawalRules:
+    """What must be on the record before a director approves a withdrawal: contact attempts
+    with the learner since the case opened, over this many different channels (a director may
+    approve without them only with a recorded reason), and the inputs the decision is informed
+    by (one of WITHDRAWAL_INPUTS -> the policy's words), shown on the withdrawal's evidence."""
+
+    contact_attempts: int = 0
+    distinct_channels: int = 0
+    informed_by: Mapping[str, str] = field(default_factory=dict)
+
+    @property
+    def contact_words(self) -> str:
+        if not self.contact_attempts:
+            return ""
+        channels = (
+            f" across {self.distinct_channels} different channels" if self.distinct_channels else ""
+        )
+        return f"at least {self.contact_attempts} contact attempts{channels}"
+
+
 @dataclass(frozen=True, eq=False, repr=False)
 class TriggerKind:
     """One kind of measurable risk trigger, declared once (policies/trigger_kinds.py): its key
@@ -274,6 +332,8 @@ class TriggerRule:
     nations: frozenset[str] | None = None  # None: England and Wales
     proposes: str = MEDIUM
     opens_at: str | None = None
+    # Risk-factor codes (riskcases.RiskFactor) the kind looks for on contact-log entries.
+    factors: frozenset[str] | None = None
     version_id: int | None = None
 
     @property
@@ -322,6 +382,12 @@ class PolicySpec:
     # path -> words. Paths: "periods.<name>", "triggers.<kind>", "stages.<key>", "moves.<key>",
     # "drivers.<name>". The policy page shows each beside what it marks.
     additions: Mapping[str, str] = field(default_factory=dict)
+    # What each rating asks for while it stands (risk level -> actions), shown as a checklist.
+    rating_actions: Mapping[str, tuple[RatingAction, ...]] = field(default_factory=dict)
+    # A trigger on a learner already at risk proposes one step higher (False: the rule's own
+    # level, where the version says when to go higher, as BPN's repeated Amber issues).
+    rating_step_up: bool = True
+    withdrawal: WithdrawalRules = field(default_factory=WithdrawalRules)
 
     # -- the engine's questions ------------------------------------------------------------
     def addition(self, path: str) -> str:

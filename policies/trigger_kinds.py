@@ -8,7 +8,7 @@ here (the ground floor imports nothing above it; escalation/triggers/registry.py
 import if a kind here has no query).
 """
 
-from policies.spec import APPRENTICESHIP, ENGLAND, HIGH, TriggerKind
+from policies.spec import APPRENTICESHIP, ENGLAND, HIGH, LOW, TriggerKind
 
 APPRENTICES = frozenset({APPRENTICESHIP})
 
@@ -91,6 +91,48 @@ NO_ACTIVE_LEARNING_MONTH = TriggerKind(
     source="Apprenticeship funding rules: active learning every calendar month",
     defaults={"programme_types": APPRENTICES, "nations": frozenset({ENGLAND})},
 )
+# Section 7's Amber triggers (BPN), one record each: the latest review or class missed, a
+# concern recorded on the contact log; repeated ones propose Red; none for a while, Green.
+MISSED_REVIEW = TriggerKind(
+    key="missed_review",
+    words=lambda rule: "A progress review missed (cancelled by the apprentice or the employer)",
+    source="7. Learner risk rating: Amber triggers: missed reviews",
+)
+MISSED_CLASS = TriggerKind(
+    key="missed_class",
+    words=lambda rule: "A classroom session missed without calling in",
+    source="7. Learner risk rating: Amber triggers: missed classroom sessions",
+)
+
+
+def _concern_words(rule) -> str:
+    named = ", ".join(code.replace("-", " ") for code in sorted(rule.factors or ()))
+    return f"A concern recorded on the contact log: {named}"
+
+
+CONCERN_RECORDED = TriggerKind(
+    key="concern_recorded",
+    words=_concern_words,
+    source="7. Learner risk rating: Amber triggers",
+    defaults={"factors": frozenset()},
+)
+REPEATED_CONCERNS = TriggerKind(
+    key="repeated_concerns",
+    words=lambda rule: f"Repeated issues: {rule.count} risk notifications within {rule.days} days",
+    source="7. Learner risk rating: Red: repeated Amber issues",
+    defaults={"count": 3, "days": 28, "proposes": HIGH},
+)
+EXPECTATIONS_MET = TriggerKind(
+    key="expectations_met",
+    words=lambda rule: (
+        f"Expectations met: no risk notification for {rule.days} days and no inactivity case open"
+    ),
+    source="7. Learner risk rating: status returns to Green when expectations are met",
+    defaults={"days": 28, "proposes": LOW},
+)
+# Kinds whose firings are not themselves concerns (what repeated_concerns and
+# expectations_met count are the others' risk notifications).
+NOT_CONCERNS = frozenset({"repeated_concerns", "expectations_met"})
 
 # Every kind by its key (the key a risk notification stores); one entry per object above.
 TRIGGER_KINDS: dict[str, TriggerKind] = {
@@ -108,5 +150,10 @@ TRIGGER_KINDS: dict[str, TriggerKind] = {
         BREAK_NO_RETURN,
         INACTIVITY,
         NO_ACTIVE_LEARNING_MONTH,
+        MISSED_REVIEW,
+        MISSED_CLASS,
+        CONCERN_RECORDED,
+        REPEATED_CONCERNS,
+        EXPECTATIONS_MET,
     )
 }

@@ -13,6 +13,7 @@ from dataclasses import dataclass
 
 from policies.documents import DocumentError, spec_from_document
 from policies.spec import (
+    CONTACT_PARTIES,
     MOVE_KINDS,
     NATIONS,
     PROGRAMME_TYPES,
@@ -21,6 +22,7 @@ from policies.spec import (
     RISK_LEVELS,
     ROLES,
     SWEEP,
+    WITHDRAWAL_INPUTS,
     Periods,
     PolicySpec,
     Stage,
@@ -297,9 +299,50 @@ def _other_problems(spec: PolicySpec) -> list[Problem]:
                 )
             )
     problems += _addition_problems(spec)
+    problems += _rating_and_withdrawal_problems(spec)
     for level in RISK_LEVELS:
         if not str(spec.rating_labels.get(level) or "").strip():
             problems.append(Problem("Risk ratings", f"The {level} rating has no label."))
+    return problems
+
+
+def _rating_and_withdrawal_problems(spec: PolicySpec) -> list[Problem]:
+    """Rating actions name known levels, parties and roles; the withdrawal's requirements are
+    whole numbers and its inputs known ones; stage contacts name known parties."""
+    problems = []
+    for level, actions in spec.rating_actions.items():
+        where = f"What the {level} rating asks for"
+        if level not in RISK_LEVELS:
+            problems.append(Problem(where, f"There is no rating '{level}'."))
+        for action in actions:
+            if unknown := set(action.contact_with) - set(CONTACT_PARTIES):
+                problems.append(Problem(where, f"'{action.label}' names {_listed(unknown)}."))
+            if unknown := set(action.by_roles) - set(ROLES):
+                problems.append(
+                    Problem(where, f"'{action.label}' names unknown roles {_listed(unknown)}.")
+                )
+    rules = spec.withdrawal
+    if (
+        rules.distinct_channels > max(rules.contact_attempts, 0)
+        or min(rules.contact_attempts, rules.distinct_channels) < 0
+    ):
+        problems.append(
+            Problem(
+                "Before withdrawal",
+                "The contact attempts must be a whole number at least as large as the number "
+                "of different channels.",
+            )
+        )
+    if unknown := set(rules.informed_by) - set(WITHDRAWAL_INPUTS):
+        problems.append(
+            Problem("Before withdrawal", f"Unknown inputs to the decision: {_listed(unknown)}.")
+        )
+    for stage in spec.stages:
+        for contact in stage.contacts:
+            if contact.contact_with and contact.contact_with not in CONTACT_PARTIES:
+                problems.append(
+                    Problem(_where(stage), f"'{contact.label}' is with '{contact.contact_with}'.")
+                )
     return problems
 
 
@@ -311,6 +354,8 @@ def _addition_problems(spec: PolicySpec) -> list[Problem]:
         "triggers": {rule.key for rule in spec.triggers},
         "stages": {stage.key for stage in spec.stages},
         "moves": {move.key for move in spec.moves},
+        "withdrawal": {"contact_attempts", "distinct_channels", "informed_by"},
+        "rating_actions": set(spec.rating_actions),
     }
     problems = []
     for path, why in spec.additions.items():

@@ -45,7 +45,7 @@ from learners.models import Learner, LearnerStatus
 from learners.policy_reading import organisation_policy, team_specs
 from policies.selectors import remembered, version_specs
 from policies.spec import RISK_LEVELS, ContactRequirement, PolicySpec
-from riskcases.models import AgreedAction, ContactLogEntry
+from riskcases.models import AgreedAction, ContactLogEntry, ContactWith
 
 # Learners still with the provider: a withdrawn or finished learner is off the register.
 CURRENT_STATUSES = (LearnerStatus.ON_PROGRAMME, LearnerStatus.BREAK_IN_LEARNING)
@@ -122,7 +122,27 @@ def _entries_logged(requirement: ContactRequirement) -> Coalesce:
     )
     if requirement.welfare_check:
         entries = entries.filter(welfare_check=True)
+    if requirement.contact_with:
+        entries = entries.filter(contact_with__in=(requirement.contact_with, ContactWith.BOTH))
     counted = entries.order_by().values("learner").annotate(n=Count("pk")).values("n")
+    return Coalesce(Subquery(counted, output_field=IntegerField()), Value(0))
+
+
+def _channels_logged(requirement: ContactRequirement) -> Coalesce:
+    """How many different channels the requirement's entries used (for distinct_channels)."""
+    entries = ContactLogEntry.objects.filter(
+        learner=OuterRef("pk"),
+        occurred_at__gte=OuterRef("case_stage_started_at"),
+        contact_type__in=sorted(requirement.contact_types),
+    )
+    if requirement.contact_with:
+        entries = entries.filter(contact_with__in=(requirement.contact_with, ContactWith.BOTH))
+    counted = (
+        entries.order_by()
+        .values("learner")
+        .annotate(n=Count("contact_type", distinct=True))
+        .values("n")
+    )
     return Coalesce(Subquery(counted, output_field=IntegerField()), Value(0))
 
 
@@ -156,6 +176,12 @@ def _contacts_missing(today: dt.date, versions: list[PolicySpec]) -> Case:
             missing = None
             for requirement in stage.contacts:
                 short = Greatest(Value(requirement.count) - _entries_logged(requirement), Value(0))
+                if requirement.distinct_channels:
+                    # Short of channels: at least one more attempt is missing.
+                    short = Greatest(
+                        short,
+                        Value(requirement.distinct_channels) - _channels_logged(requirement),
+                    )
                 missing = short if missing is None else missing + short
             whens.append(When(case_version=version.version_id, case_stage=stage.key, then=missing))
     if not whens:

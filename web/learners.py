@@ -47,6 +47,7 @@ from riskcases.forms import (
     SupportRecordForm,
 )
 from riskcases.models import AgreedAction, ContactAttachment, ContactLogEntry
+from riskcases.rating_actions import rating_checklist
 from riskcases.selectors import (
     CASELOAD_SORTS,
     TIMELINE_KINDS,
@@ -138,6 +139,7 @@ def _learner_page_context(request: HttpRequest, learner: Learner) -> dict:
         "open_actions": learner_open_actions(learner=learner),
         "risk_factors": learner_risk_factors(learner=learner, user=request.user),
         "support_prompt": learner_needs_support_prompt(learner=learner, rating=rating),
+        "rating_checks": rating_checklist(learner=learner, rating=rating)[1],
         "can_write": can_write(request),
         "is_open": learner_is_open(learner),
         "today": timezone.localdate(),

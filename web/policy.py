@@ -18,7 +18,7 @@ from learners.roles import Role, has_role
 from policies.models import Policy, PolicyVersion, VersionStatus
 from policies.selectors import policies_current_version_ids, version_to_spec
 from policies.services import draft_problems, version_publish, version_retire
-from policies.spec import SWEEP, PolicySpec
+from policies.spec import RISK_LEVELS, SWEEP, PolicySpec
 from policies.validation import Problem
 from web.pages import apply_form_errors
 from web.policy_forms import VersionPublishForm, VersionRetireForm
@@ -153,6 +153,11 @@ def _rows(policy: PolicySpec | None) -> dict:
             ),
             "closed_by": roles_making(policy=policy, kind="close"),
             "additions": _addition_rows(policy),
+            "rating_actions": [
+                {"label": policy.label(level), "actions": policy.rating_actions[level]}
+                for level in RISK_LEVELS
+                if policy.rating_actions.get(level)
+            ],
             # "periods.back_on_track_days" -> "periods__back_on_track_days": template lookups.
             "added": {path.replace(".", "__"): why for path, why in policy.additions.items()},
         }

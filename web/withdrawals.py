@@ -37,6 +37,7 @@ from withdrawals.forms import (
 )
 from withdrawals.letters import withdrawal_confirmation_send, withdrawal_letter_template
 from withdrawals.models import Appeal, AppealStatus, RequestStatus
+from withdrawals.requirements import withdrawal_contact_check, withdrawal_inputs
 from withdrawals.selectors import (
     appeal_get_for_user,
     appeals_to_decide,
@@ -82,6 +83,7 @@ def _decision_form(wr, data=None) -> WithdrawalDecisionForm:
         reasons=withdrawals.withdrawal_reasons_for(day),
         ilr_year=withdrawals.ilr_year_of(day),
         initial={"last_day_of_learning": suggested},
+        contact_check=withdrawal_contact_check(request=wr),
     )
 
 
@@ -119,6 +121,8 @@ def _context(request: HttpRequest, wr, **forms) -> dict:
         "today": timezone.localdate(),
         "is_director": director,
         "four_eyes_blocked": wr.raised_by_id == user.pk,
+        "contact_check": withdrawal_contact_check(request=wr),
+        "decision_inputs": withdrawal_inputs(request=wr),
     }
     if wr.status == RequestStatus.PENDING and director and wr.raised_by_id != user.pk:
         context["decision_form"] = forms.get("decision_form") or _decision_form(wr)
@@ -190,6 +194,7 @@ def withdrawal_decide(request: HttpRequest, pk: int) -> HttpResponse:
                 reason=data["reason"],
                 ilr_reason=data["ilr_reason"],
                 last_day_of_learning=data["last_day_of_learning"],
+                contact_override=data.get("contact_override", ""),
             )
         else:
             withdrawals.withdrawal_reject(request=wr, by=request.user, reason=data["reason"])

@@ -54,10 +54,21 @@ class WithdrawalDecisionForm(CleanForm):
         help_text="The date of the learner's last learning activity, as the ILR records it.",
     )
 
-    def __init__(self, *args, reasons=None, ilr_year: str = "", **kwargs):
+    contact_override = _text(
+        "Approve without the required contact attempts: why",
+        "The policy requires contact attempts before withdrawal that are not all logged. "
+        "Your reason is kept with the decision and shown on the evidence.",
+        required=False,
+    )
+
+    def __init__(self, *args, reasons=None, ilr_year: str = "", contact_check=None, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["ilr_reason"].queryset = reasons
         self.fields["ilr_reason"].help_text = f"Codes from the ILR {ilr_year} specification."
+        # Only where the version requires contact attempts before withdrawal and they are
+        # not all on the record (withdrawals/requirements.py).
+        if contact_check is None or contact_check.met:
+            del self.fields["contact_override"]
 
     def clean(self):
         data = super().clean()

@@ -102,6 +102,9 @@ class WithdrawalRequest(models.Model):
     appeal_by = models.DateField(null=True, blank=True)
     confirmation_due_on = models.DateField(null=True, blank=True)
     confirmation_sent_on = models.DateField(null=True, blank=True)
+    # Why a director approved without the contact attempts the version requires before
+    # withdrawal (withdrawals/requirements.py); "" when they were on the record.
+    contact_override_reason = models.TextField(blank=True)
     # Two directors pressing "approve" at once: the second finds the row no longer pending.
     submission_token = models.UUIDField(default=uuid.uuid4, editable=False)
 

@@ -38,6 +38,7 @@ from withdrawals.models import (
     WithdrawalRequest,
 )
 from withdrawals.records import withdrawal_event_add, withdrawal_requests_create_many
+from withdrawals.requirements import contact_override_required
 
 # move -> (statuses it may start from, status it leads to; None: unchanged)
 REQUEST_MOVES: dict[str, tuple[frozenset[str], str | None]] = {
@@ -159,12 +160,18 @@ def withdrawal_approve(
     reason: str,
     ilr_reason: WithdrawalReason,
     last_day_of_learning: dt.date,
+    contact_override: str = "",
 ) -> WithdrawalRequest:
+    """``contact_override``: why the director approves without the contact attempts the
+    version requires before withdrawal (withdrawals/requirements.py), where they are missing."""
     reason = text_required(reason, "reason", "Give the reason for approving the withdrawal.")
     with transaction.atomic():
         request = request_lock(request)
         request_check_move(request, "approve")
         _decide(request, by, reason)
+        request.contact_override_reason = contact_override_required(
+            request=request, override=contact_override
+        )
         today = timezone.localdate()
         learner = request.learner
         if not learner.start_date <= last_day_of_learning <= today:
@@ -185,7 +192,13 @@ def withdrawal_approve(
             by=by,
             at=request.decided_at,
             note=f"{reason} (ILR reason {ilr_reason.code}: {ilr_reason.description}; last day "
-            f"of learning {last_day_of_learning:%d %b %Y})",
+            f"of learning {last_day_of_learning:%d %b %Y})"
+            + (
+                f" Approved without the required contact attempts: "
+                f"{request.contact_override_reason}"
+                if request.contact_override_reason
+                else ""
+            ),
         )
         if requires_employer_agreement(request) and not _has_agreement(request):
             request.status = RequestStatus.AWAITING_EMPLOYER

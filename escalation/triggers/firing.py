@@ -27,16 +27,18 @@ from learners.models import Learner
 from learners.roles import Role
 from notifications.services import NotificationItem, notifications_send_many
 from policies.selectors import version_spec
-from policies.spec import RISK_LEVELS, PolicySpec, TriggerRule
+from policies.spec import LOW, RISK_LEVELS, PolicySpec, TriggerRule
 from riskcases.models import RiskRating
 from riskcases.services import rating_current
 
 
-def rating_proposed(*, rule: TriggerRule, current_level: str | None) -> str:
+def rating_proposed(*, rule: TriggerRule, current_level: str | None, step_up: bool = True) -> str:
     """The rule's level, or one step above the current rating if that is higher: a new
-    trigger on a learner already at risk is more concern, not the same."""
+    trigger on a learner already at risk is more concern, not the same. Not where the version
+    says itself when to go higher (``step_up`` False, its rating_step_up), nor for a rule
+    proposing the lowest level (expectations met)."""
     proposed = RISK_LEVELS.index(rule.proposes)
-    if current_level is not None:
+    if current_level is not None and step_up and rule.proposes != LOW:
         proposed = max(proposed, min(RISK_LEVELS.index(current_level) + 1, len(RISK_LEVELS) - 1))
     return RISK_LEVELS[proposed]
 
@@ -127,8 +129,12 @@ def _note_for(
         fired_at=timezone.now(),
         fired_on=today,
         case=case,
-        within_first_days=within_first_days(learner=learner, policy=policy, today=today),
-        proposed_level=rating_proposed(rule=rule, current_level=current_level),
+        # A proposal back to the lowest rating is no early risk for the directors.
+        within_first_days=rule.proposes != LOW
+        and within_first_days(learner=learner, policy=policy, today=today),
+        proposed_level=rating_proposed(
+            rule=rule, current_level=current_level, step_up=policy.rating_step_up
+        ),
     )
 
 

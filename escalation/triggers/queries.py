@@ -38,7 +38,7 @@ from learners.models import (
     VisitOutcome,
 )
 from policies.spec import TriggerRule
-from riskcases.models import ContactLogEntry, ContactWith, Outcome
+from riskcases.models import ContactLogEntry, ContactWith, Direction, Outcome
 
 # Contact-log outcomes that show the learner is engaging (a reply, a commitment).
 RESPONSES = (Outcome.RESPONDED, Outcome.COMMITMENT_AGREED)
@@ -179,12 +179,13 @@ ACTIVITY: dict[str, tuple[type[Model], dict]] = {
 
 
 def last_reply(today: dt.date, *, learner: str = "pk") -> Subquery:
-    """The date of the learner's latest reply (a response or commitment logged as contact with
-    the learner) up to today; ``learner`` names the outer query's learner id field."""
+    """The date of the learner's latest reply up to today: a response or commitment logged as
+    contact with the learner (alone or with their employer), or a contact the learner started
+    ("they contacted us"); ``learner`` names the outer query's learner id field."""
     replies = ContactLogEntry.objects.filter(
+        Q(outcome__in=RESPONSES) | Q(direction=Direction.INBOUND),
         learner_id=OuterRef(learner),
-        contact_with=ContactWith.LEARNER,
-        outcome__in=RESPONSES,
+        contact_with__in=(ContactWith.LEARNER, ContactWith.BOTH),
         occurred_at__date__lte=today,
     )
     return Subquery(replies.order_by("-occurred_at").values("occurred_at__date")[:1])

@@ -15,13 +15,18 @@ from escalation.triggers import (
     break_no_return,
     break_silence,
     cancelled_visits,
+    concern_recorded,
+    expectations_met,
     inactivity,
     left_employment,
+    missed_class,
     missed_homework,
+    missed_review,
     missed_sessions,
     no_active_learning_month,
     no_new_employer,
     no_progress,
+    repeated_concerns,
     work_absences,
 )
 from escalation.triggers.base import Firing, HoldingQuery
@@ -43,6 +48,11 @@ KIND_MODULES = (
     break_no_return,
     inactivity,
     no_active_learning_month,
+    missed_review,
+    missed_class,
+    concern_recorded,
+    repeated_concerns,
+    expectations_met,
 )
 HOLDING: dict[TriggerKind, HoldingQuery] = {module.KIND: module.holding for module in KIND_MODULES}
 

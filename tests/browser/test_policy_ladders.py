@@ -64,6 +64,16 @@ def test_a_team_works_a_case_through_its_policys_ladder(
         _as(page, live_server, actor)
         if move.requires.stage_notified:
             _notify_stage(page, case_url)
+        # The contact attempts the move requires, each over a different channel.
+        channels = (ContactType.PHONE, ContactType.EMAIL, ContactType.LETTER)
+        for index in range(move.requires.contact_attempts):
+            contact_log(
+                learner=learner,
+                author=actor,
+                occurred_at=dt.datetime.now(dt.UTC),
+                contact_type=channels[index % len(channels)],
+                notes="Tried to reach the learner; no reply.",
+            )
         for _ in range(move.requires.review_meetings):
             contact_log(
                 learner=learner,

@@ -10,7 +10,13 @@ from django.core.exceptions import ValidationError
 from django.urls import reverse
 from django.utils import timezone
 
-from demo.factories import LearnerFactory, UserFactory, open_case, stage_letter_not_sent
+from demo.factories import (
+    ContactLogEntryFactory,
+    LearnerFactory,
+    UserFactory,
+    open_case,
+    stage_letter_not_sent,
+)
 from escalation.letter_sending import letter_context_for_case
 from escalation.services import case_advance
 from notifications.letter_rendering import (
@@ -60,6 +66,10 @@ def case_at(learner, preset_key: str, stage_key: str, settings):
     while case.stage != stage_key:
         if preset.stage(case.stage).letter:
             stage_letter_not_sent(case)
+        # The contact attempts the person's move requires, each over another channel.
+        move = next(m for m in preset.moves_from(case.stage, kind="forward") if m.people)
+        for channel in ("phone", "email", "letter")[: move.requires.contact_attempts]:
+            ContactLogEntryFactory(learner=learner, contact_type=channel)
         nxt = preset.next_stage(case.stage)
         due_on = (
             timezone.localdate() + dt.timedelta(days=25) if nxt.deadline_set_by_person else None
