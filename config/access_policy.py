@@ -187,6 +187,8 @@ ACCESS_POLICY: dict[str, Rule] = {
     "case_move": scoped(RECORD_PAGE, method="POST"),
     "case_recommendation": scoped(RECORD_PAGE, method="POST"),
     "case_task_done": scoped(RECORD_PAGE, method="POST"),
+    "case_review": scoped(RECORD_PAGE, method="POST"),
+    "case_recommendation_email": scoped("all=403 recorders=>case_detail", method="POST"),
     # --- withdrawals and appeals (directors decide; managers and quality read the queue)
     "withdrawal_queue": get("all=403 manager=ok director=ok quality=ok admin=ok"),
     "withdrawal_detail": get(**SCOPED_READ),

@@ -12,16 +12,17 @@ from demo.timeline import on
 from escalation.case_moves import case_move, move_by_kind, user_may_make
 from escalation.letter_sending import case_letter_template, letter_send, stage_letter_skip
 from escalation.models import EscalationCase
-from escalation.recommendations import case_recommendation_record
+from escalation.recommendation_emails import case_recommendation_email
+from escalation.recommendations import case_may_recommend, case_recommendation_record
 from escalation.services import case_policy, case_stage_notified
+from escalation.stage_reviews import stage_review_record
 from learners.roles import Role
 from policies.spec import Move
 from riskcases.models import ContactType, Outcome
 from riskcases.services import contact_log
 
-# The channels a demo tutor tries, in order, and the review meeting they hold.
+# The channels a demo tutor tries, in order.
 CHANNELS = (ContactType.PHONE, ContactType.EMAIL, ContactType.LETTER, ContactType.WELFARE_CHECK)
-REVIEW = ContactType.MEETING
 TIME_PLAN_DAYS = 28  # the due date a person sets where the stage has them set one
 
 
@@ -61,24 +62,33 @@ def _prepare(case: EscalationCase, move: Move, by, when: dt.datetime) -> None:
                 outcome=Outcome.NO_RESPONSE,
                 notes="Tried to reach the learner about the stage's actions; no reply.",
             )
+    stage = case_policy(case).stage(case.stage)
     for _ in range(needs.review_meetings):
         with on(when - dt.timedelta(hours=next(steps))):
-            contact_log(
-                learner=case.learner,
-                author=by,
-                occurred_at=timezone.now(),
-                contact_type=REVIEW,
-                notes="Review meeting: targets from the time plan not met.",
-            )
-    stage = case_policy(case).stage(case.stage)
-    if needs.recommendation and stage.outcomes:
-        with on(when - dt.timedelta(minutes=30)):
-            case_recommendation_record(
+            stage_review_record(
                 case=case,
                 by=by,
-                outcome=stage.outcomes[0],
+                held_on=timezone.localdate(),
+                points=dict.fromkeys(stage.review_points, "Targets from the time plan not met."),
+                employer_attended=True,
+            )
+    if (needs.recommendation or needs.outcome) and stage.outcomes:
+        with on(when - dt.timedelta(minutes=30)):
+            recommendation = case_recommendation_record(
+                case=case,
+                by=_recommender(case) or by,
+                outcome=needs.outcome or stage.outcomes[0],
                 reason="The time plan's targets were not met at the reviews.",
             )
+            if needs.recommendation_emailed:
+                case_recommendation_email(recommendation=recommendation, by=recommendation.by)
+
+
+def _recommender(case: EscalationCase):
+    for person in _people_for(case):
+        if case_may_recommend(user=person, case=case):
+            return person
+    return None
 
 
 def case_move_on(case: EscalationCase, when: dt.datetime, reason: str) -> EscalationCase | None:

@@ -1,4 +1,5 @@
-"""Step 3b of seed_demo: what MTT's and Aspiration's own rules add to the demo.
+"""Step 3b of seed_demo: what MTT's, Aspiration's and Makers' own rules add to the demo
+(Makers': demo/makers_stories.py).
 
 Manchester (MTT): a case opened at First risk identified carries the Directors' 10-day
 discussion task; a learner past 6 weeks on programme with no rating review is flagged to their
@@ -13,6 +14,7 @@ from django.db.models import Exists, OuterRef
 from django.utils import timezone
 
 from demo import letters as demo_letters
+from demo import makers_stories
 from demo.factories import open_case, stage_letter_not_sent
 from demo.timeline import at, on
 from escalation.case_moves import case_move
@@ -87,5 +89,6 @@ def _cardiff(stdout) -> None:
 def seed(*, stdout) -> None:
     _manchester(stdout)
     _cardiff(stdout)
+    makers_stories.seed(stdout=stdout)
     # The stages these cases reached have their letters sent now, as every other case's were.
     demo_letters.seed(stdout=stdout)

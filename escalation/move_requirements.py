@@ -8,7 +8,7 @@ the case page can say what each of its moves still needs."""
 from dataclasses import dataclass
 from functools import cached_property
 
-from escalation.models import CaseRecommendation, EscalationCase
+from escalation.models import CaseRecommendation, EscalationCase, StageReview
 from escalation.services import case_policy, case_stage_notified
 from policies.spec import Move
 from riskcases.models import ContactLogEntry, ContactType, SupportKind
@@ -16,8 +16,6 @@ from riskcases.models import ContactLogEntry, ContactType, SupportKind
 # A rating change or a staff discussion is written to the contact log but is no attempt to
 # reach anyone.
 NOT_CONTACT_ATTEMPTS = frozenset({ContactType.RISK_RATING, ContactType.CASE_DISCUSSION})
-# The contact types that count as a review meeting held.
-REVIEW_MEETING_TYPES = frozenset({ContactType.MEETING, ContactType.VISIT, ContactType.THREE_WAY})
 
 
 def _plural(count: int, one: str, many: str) -> str:
@@ -53,6 +51,14 @@ class CaseFacts:
         )
 
     @cached_property
+    def reviews_held(self) -> int:
+        """The stage's review meetings recorded since it began (placement visits logged as
+        contacts are not reviews)."""
+        return StageReview.objects.filter(
+            case=self.case, stage_key=self.case.stage, recorded_at__gte=self.case.stage_started_at
+        ).count()
+
+    @cached_property
     def stage_notified(self) -> bool:
         return case_stage_notified(self.case)
 
@@ -80,8 +86,7 @@ class CaseFacts:
         said = []
         if needs.support_contract and not self.support_contract:
             said.append("Needs a support contract agreed with the learner since the case opened.")
-        if needs.recommendation and self.recommendation is None:
-            said.append(f"Needs a recommendation recorded {since}.")
+        said += self._recommendation_unmet(move, since)
         if needs.stage_notified and not self.stage_notified:
             said.append(
                 f"{self.stage_name} has not been notified: send its letter, or record why it "
@@ -97,9 +102,27 @@ class CaseFacts:
                 wanted += f" over {needs.distinct_channels} different channels"
             logged = f"{attempts} logged" if attempts else "none logged"
             said.append(f"Needs {wanted} {since}: {logged}{self._channels_said()}.")
-        meetings = sum(kind in REVIEW_MEETING_TYPES for kind in self.contact_types)
-        if meetings < needs.review_meetings:
+        if self.reviews_held < needs.review_meetings:
             wanted = _plural(needs.review_meetings, "review meeting", "review meetings")
-            held = f"{meetings} held" if meetings else "none held"
-            said.append(f"Needs {wanted} (a meeting, visit or three-way review) {since}: {held}.")
+            held = f"{self.reviews_held} recorded" if self.reviews_held else "none recorded"
+            said.append(f"Needs {wanted} of {self.stage_name} {since}: {held}.")
         return said
+
+    def _recommendation_unmet(self, move: Move, since: str) -> list[str]:
+        needs = move.requires
+        if not (needs.recommendation or needs.outcome or needs.recommendation_emailed):
+            return []
+        latest = self.recommendation
+        if latest is None:
+            wanted = (
+                f"the recommendation '{needs.outcome}'" if needs.outcome else "a recommendation"
+            )
+            return [f"Needs {wanted} recorded {since}."]
+        if needs.outcome and latest.outcome != needs.outcome:
+            return [
+                f"The recommendation recorded is '{latest.outcome}'; this move needs "
+                f"'{needs.outcome}'."
+            ]
+        if needs.recommendation_emailed and latest.emailed_at is None:
+            return ["Needs the recommendation's confirming e-mail sent."]
+        return []

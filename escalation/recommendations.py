@@ -1,5 +1,6 @@
 """Recording the recommendation a stage ends in (one of the stage's outcomes), which the moves
-needing a recommendation look for (escalation/move_requirements.py)."""
+needing a recommendation look for (escalation/move_requirements.py), and its confirming e-mail
+to the apprentice and the line manager, copying in the staff the stage names."""
 
 from django.contrib.auth.models import AbstractBaseUser
 from django.core.exceptions import ValidationError
@@ -9,7 +10,7 @@ from django.utils import timezone
 from escalation.models import CaseRecommendation, CaseStatus, EscalationCase
 from escalation.services import IllegalMove, case_policy
 from learners.roles import roles_of
-from policies.spec import RECOMMENDS, Stage
+from policies.spec import RECOMMENDS, PolicySpec, Stage
 
 
 def stage_takes_recommendation(stage: Stage) -> bool:
@@ -23,11 +24,20 @@ def case_may_recommend(*, user: AbstractBaseUser, case: EscalationCase) -> bool:
     stage = policy.stage(case.stage)
     if case.status != CaseStatus.OPEN or not stage_takes_recommendation(stage):
         return False
+    return user.is_superuser or bool(roles_of(user) & recommending_roles(policy, stage))
+
+
+def recommending_roles(policy: PolicySpec, stage: Stage) -> set[str]:
+    """Who records the stage's recommendation: the roles its version names (a Makers stage 5
+    recommendation is the Director's), else those who act at the stage and those who may make
+    a move from it that needs one."""
+    if stage.recommended_by:
+        return set(stage.recommended_by)
     roles = set(stage.actor_roles)
-    for move in policy.moves_from(case.stage):
-        if move.requires.recommendation:
+    for move in policy.moves_from(stage.key):
+        if move.requires.recommendation or move.requires.outcome:
             roles |= set(move.people)
-    return user.is_superuser or bool(roles_of(user) & roles)
+    return roles
 
 
 def case_recommendation_record(

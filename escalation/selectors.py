@@ -58,6 +58,22 @@ def case_history_with_recommendations(*, case: EscalationCase) -> list:
     return sorted(entries, key=lambda entry: entry.at)
 
 
+def case_informal_moves(*, case: EscalationCase, policy) -> list[str]:
+    """The case's moves between two informal stages, as "Stage 1 → Stage 2" (learners "moving
+    back and forth through the informal stages ... is quite normal"), oldest first."""
+    informal = {stage.key: stage.name for stage in policy.stages if stage.informal}
+    if len(informal) < 2:
+        return []
+    changes = case.changes.filter(from_stage__in=informal, to_stage__in=informal).order_by(
+        "sequence"
+    )
+    return [
+        f"{informal[change.from_stage]} → {informal[change.to_stage]}"
+        for change in changes.only("from_stage", "to_stage")
+        if change.from_stage != change.to_stage
+    ]
+
+
 @dataclass
 class ChecklistItem:
     label: str

@@ -93,6 +93,13 @@ def _stage(data: dict) -> Stage:
             for task in data.get("dated_tasks", ())
         ),
         copied_to={str(k): str(v) for k, v in data.get("copied_to", {}).items()},
+        review_meetings=int(data.get("review_meetings", 0)),
+        review_points=tuple(str(point) for point in data.get("review_points", ())),
+        review_employer_expected=bool(data.get("review_employer_expected", False)),
+        recommended_by=tuple(data.get("recommended_by", ())),
+        recommendation_copied_to={
+            str(k): str(v) for k, v in data.get("recommendation_copied_to", {}).items()
+        },
     )
 
 

@@ -96,6 +96,18 @@ class Stage:
     # nation -> who the stage's notice is copied to, in the policy's words ("Vocational Coach
     # and Head of Operations"); shown on the letter and the policy page.
     copied_to: Mapping[str, str] = field(default_factory=dict)
+    # Structured review meetings the stage holds on top of normal visits ("2 stage 3 review
+    # meetings ... run by the apprentice"): how many, the points each records, and whether
+    # someone from the employer is expected (absent, the meeting goes ahead and the record is
+    # sent to them). Counted by a move's ``requires.review_meetings``.
+    review_meetings: int = 0
+    review_points: tuple[str, ...] = ()
+    review_employer_expected: bool = False
+    # Who records the recommendation the stage ends in (roles; () : those who act at it, and
+    # those who may make a move from it that needs one), and nation -> who the confirming
+    # e-mail copies in, in the policy's words ("*": any nation).
+    recommended_by: tuple[str, ...] = ()
+    recommendation_copied_to: Mapping[str, str] = field(default_factory=dict)
 
     @property
     def withdrawal(self) -> bool:
@@ -116,6 +128,11 @@ class Stage:
     def copied_for(self, nation: str) -> str:
         """Who the stage's notice is copied to for a learner in ``nation`` ("": nobody)."""
         return self.copied_to.get(nation) or self.copied_to.get("*", "")
+
+    def recommendation_copied_for(self, nation: str) -> str:
+        """Who the recommendation's confirming e-mail copies in for a learner in ``nation``."""
+        copied = self.recommendation_copied_to
+        return copied.get(nation) or copied.get("*", "")
 
 
 # The kinds of move a version may declare (its ``moves``). "forward" goes to the next stage (or
@@ -144,10 +161,13 @@ class MoveRequirements:
 
     support_contract: bool = False  # agreed since the case opened
     recommendation: bool = False  # an outcome recorded at the stage
+    # The recommendation recorded must be this one of the stage's outcomes ("" : any).
+    outcome: str = ""
+    recommendation_emailed: bool = False  # and its confirming e-mail sent
     stage_notified: bool = False  # the stage letter sent, or not sent with a reason
     contact_attempts: int = 0  # contact-log entries since the stage began...
     distinct_channels: int = 0  # ...over this many different channels
-    review_meetings: int = 0  # meetings, visits or three-way reviews since the stage began
+    review_meetings: int = 0  # the stage's review meetings recorded since it began
     # The move is explained in words kept in the stage history (every person's move gives a
     # reason; this marks one the policy itself asks to be justified, as an immediate escalation).
     reason: bool = False
@@ -158,8 +178,14 @@ class MoveRequirements:
             said.append("a reason why, kept in the stage history")
         if self.support_contract:
             said.append("a support contract agreed")
-        if self.recommendation:
-            said.append("a recommendation recorded")
+        if self.recommendation or self.outcome:
+            said.append(
+                f"the recommendation '{self.outcome}' recorded"
+                if self.outcome
+                else "a recommendation recorded"
+            )
+        if self.recommendation_emailed:
+            said.append("the recommendation's confirming e-mail sent")
         if self.stage_notified:
             said.append("the stage letter sent, or a reason recorded for not sending it")
         if self.contact_attempts:

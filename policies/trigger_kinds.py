@@ -20,7 +20,11 @@ def _no_progress_words(rule) -> str:
 
 BEHIND_PROGRESS = TriggerKind(
     key="behind_progress",
-    words=lambda rule: f"{rule.percent}% behind planned progression",
+    words=lambda rule: (
+        f"{rule.percent}% behind planned progression"
+        if rule.percent
+        else "Behind planned progression by any amount"
+    ),
     source="At-risk indicators: behind planned progression",
     defaults={"percent": 30},
 )

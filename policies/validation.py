@@ -23,6 +23,7 @@ from policies.spec import (
     ROLES,
     SWEEP,
     WITHDRAWAL_INPUTS,
+    Move,
     Periods,
     PolicySpec,
     Stage,
@@ -223,6 +224,7 @@ def _stage_problems(spec: PolicySpec, letter_keys: Collection[str] | None) -> li
         unknown = [role for role in stage.actor_roles if role not in ROLES]
         if unknown:
             problems.append(Problem(where, f"Who acts names unknown roles: {_listed(unknown)}."))
+        problems += _review_and_recommendation_problems(stage, where)
         for task in stage.dated_tasks:
             if task.days < 1:
                 problems.append(Problem(where, f"Task '{task.label}' needs days above zero."))
@@ -258,6 +260,43 @@ def _stage_problems(spec: PolicySpec, letter_keys: Collection[str] | None) -> li
     return problems
 
 
+def _review_and_recommendation_problems(stage: Stage, where: str) -> list[Problem]:
+    problems = []
+    if stage.review_meetings < 0:
+        problems.append(Problem(where, "Review meetings cannot be fewer than none."))
+    if stage.review_meetings and not stage.review_points:
+        problems.append(Problem(where, "Its review meetings need the points each one records."))
+    unknown = [role for role in stage.recommended_by if role not in ROLES]
+    if unknown:
+        problems.append(Problem(where, f"Who recommends names unknown roles: {_listed(unknown)}."))
+    return problems
+
+
+def _requirement_problems(spec: PolicySpec, move: Move, where: str) -> list[Problem]:
+    """A requirement the stages it is made from could never meet."""
+    problems = []
+    needs = move.requires
+    stages = [spec.stage(key) for key in move.from_stages if spec.has_stage(key)]
+    for stage in stages:
+        if needs.outcome and needs.outcome not in stage.outcomes:
+            problems.append(
+                Problem(
+                    where,
+                    f"It needs the recommendation '{needs.outcome}', which is not one of "
+                    f"{stage.name}'s outcomes.",
+                )
+            )
+        if needs.review_meetings > stage.review_meetings:
+            problems.append(
+                Problem(
+                    where,
+                    f"It needs {needs.review_meetings} review meetings, but {stage.name} "
+                    f"holds {stage.review_meetings or 'none'}.",
+                )
+            )
+    return problems
+
+
 def _move_problems(spec: PolicySpec) -> list[Problem]:
     problems = []
     keys = {stage.key for stage in spec.stages}
@@ -282,6 +321,7 @@ def _move_problems(spec: PolicySpec) -> list[Problem]:
             unknown_stages.append(move.to_stage)
         if unknown_stages:
             problems.append(Problem(where, f"It names unknown stages: {_listed(unknown_stages)}."))
+        problems += _requirement_problems(spec, move, where)
         if move.kind == "extend" and move.to_stage is None and not move.extend_days:
             problems.append(Problem(where, f"An extension needs the days it adds ({WHOLE_DAYS})."))
     return problems

@@ -28,6 +28,7 @@ REFERENCE_DATA_LOADERS = [
     ("riskcases.migrations.0002_catalogues", "load"),
     ("withdrawals.lookups", "load"),
     ("notifications.migrations.0002_letter_templates", "load"),
+    ("notifications.migrations.0005_makers_stage_introductions", "load"),
 ]
 
 

@@ -46,6 +46,13 @@ class RecommendationForm(CleanForm):
         label="Why",
         help_text="What the reviews found, and why this is the right next step.",
     )
+    send_email = forms.BooleanField(
+        required=False,
+        initial=True,
+        label="E-mail the confirmation now",
+        help_text="To the apprentice and the line manager, copying in the people the policy "
+        "names. Or send it later from the stage history.",
+    )
     expected_stage = forms.CharField(widget=forms.HiddenInput, required=False)
 
     def __init__(self, *args, outcomes: tuple[str, ...] = (), **kwargs):
@@ -56,6 +63,46 @@ class RecommendationForm(CleanForm):
             self.fields["outcome"] = forms.ChoiceField(
                 label="Recommendation", choices=[("", "Choose…"), *((o, o) for o in outcomes)]
             )
+
+
+class StageReviewForm(CleanForm):
+    """One review meeting of the stage: when it was held, what it recorded under each of the
+    stage's review points (a field each), and whether the employer attended."""
+
+    held_on = forms.DateField(
+        label="Held on",
+        widget=forms.DateInput(attrs={"type": "date"}),
+        validators=[due_date_window],
+    )
+    employer_attended = forms.BooleanField(
+        required=False, label="The line manager or someone from the employer attended"
+    )
+    expected_stage = forms.CharField(widget=forms.HiddenInput, required=False)
+
+    def __init__(self, *args, points: tuple[str, ...] = (), employer_expected=False, **kwargs):
+        kwargs.setdefault("auto_id", "review_%s")
+        super().__init__(*args, **kwargs)
+        self.point_names = []
+        for index, point in enumerate(points):
+            name = f"point_{index}"
+            self.fields[name] = forms.CharField(
+                label=point, max_length=TEXT_LIMIT, widget=forms.Textarea(attrs={"rows": 2})
+            )
+            self.point_names.append((name, point))
+        if employer_expected:
+            self.fields["employer_attended"].help_text = (
+                "The employer must attend at this stage: if nobody did, the record is e-mailed "
+                "to them."
+            )
+
+    def point_fields(self):
+        return [self[name] for name, _ in self.point_names]
+
+    def points(self) -> dict[str, str]:
+        return {point: self.cleaned_data[name] for name, point in self.point_names}
+
+    def point_field_for(self, point: str) -> str:
+        return next((name for name, label in self.point_names if label == point), point)
 
 
 class LetterSendForm(CleanForm):

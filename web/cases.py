@@ -19,20 +19,29 @@ from escalation.case_tasks import case_task_done
 from escalation.letter_sending import case_letter_template
 from escalation.models import CaseStatus, CaseTask, EscalationCase
 from escalation.move_selectors import case_move_options
+from escalation.recommendation_emails import case_recommendation_email
 from escalation.recommendations import case_may_recommend, case_recommendation_record
 from escalation.selectors import (
     case_checklist,
     case_get_for_user,
     case_history_with_recommendations,
+    case_informal_moves,
     cases_for,
     today_local,
 )
 from escalation.services import case_policy, case_stage_letter, case_stage_notified
+from escalation.stage_reviews import case_may_record_review, stage_reviews_held
 from escalation.sweeps.selectors import case_success_since_stage_start
 from learners.access import role_required
 from learners.roles import WRITERS, Role, roles_of
 from policies.spec import Stage
-from web.case_forms import CaseMoveForm, CaseTaskDoneForm, LetterSkipForm, RecommendationForm
+from web.case_forms import (
+    CaseMoveForm,
+    CaseTaskDoneForm,
+    LetterSkipForm,
+    RecommendationForm,
+    StageReviewForm,
+)
 from web.pages import apply_form_errors, can_write
 from withdrawals.forms import WithdrawalRaiseForm, may_record_withdrawal
 from withdrawals.selectors import case_has_live_withdrawal, case_withdrawal_requests
@@ -53,6 +62,7 @@ def case_page_context(
     recommendation_form: RecommendationForm | None = None,
     task_form: CaseTaskDoneForm | None = None,
     task_form_for: int | None = None,
+    review_form: StageReviewForm | None = None,
 ) -> dict:
     """Everything the case page shows, and what the user may do there. ``form`` and
     ``recommendation_form``: a form as typed, to show again with its errors."""
@@ -93,7 +103,23 @@ def case_page_context(
         "task_form": task_form or CaseTaskDoneForm(),
         "task_form_for": task_form_for,
         "today": today_local(),
+        "informal_moves": case_informal_moves(case=case, policy=policy),
+        "reviews": stage_reviews_held(case=case) if stage.review_meetings else [],
+        "may_record_review": can_move(request)
+        and case_may_record_review(user=request.user, case=case),
+        "review_form": review_form or stage_review_form(case),
+        "recommendation_copied_to": stage.recommendation_copied_for(case.learner.nation),
     } | _stage_letter_context(request, case, stage)
+
+
+def stage_review_form(case: EscalationCase, data=None) -> StageReviewForm:
+    stage = case_policy(case).stage(case.stage)
+    return StageReviewForm(
+        data,
+        points=stage.review_points,
+        employer_expected=stage.review_employer_expected,
+        initial={"expected_stage": case.stage},
+    )
 
 
 def can_move(request: HttpRequest) -> bool:
@@ -162,7 +188,7 @@ def case_recommendation_view(request: HttpRequest, pk: int) -> HttpResponse:
     if form.is_valid():
         data = form.cleaned_data
         try:
-            case_recommendation_record(
+            recommendation = case_recommendation_record(
                 case=case,
                 by=request.user,
                 outcome=data["outcome"],
@@ -172,7 +198,10 @@ def case_recommendation_view(request: HttpRequest, pk: int) -> HttpResponse:
         except ValidationError as exc:
             apply_form_errors(form, exc)
         else:
-            messages.success(request, "Recommendation recorded.")
+            if data["send_email"]:
+                case_recommendation_email(recommendation=recommendation, by=request.user)
+            sent = " and its confirming e-mail sent" if data["send_email"] else ""
+            messages.success(request, f"Recommendation recorded{sent}.")
             return redirect("case_detail", pk=case.pk)
     context = case_page_context(request, case, recommendation_form=form)
     return render(request, "web/cases/case_detail.html", context)

@@ -8,6 +8,7 @@ from web import (
     audit,
     breaks,
     case_letters,
+    case_reviews,
     cases,
     evidence,
     imports,
@@ -125,6 +126,12 @@ case_urlpatterns = [
                     cases.case_recommendation_view,
                     name="case_recommendation",
                 ),
+                path(
+                    "<int:pk>/recommendation/<int:rec_pk>/email/",
+                    case_reviews.case_recommendation_email_view,
+                    name="case_recommendation_email",
+                ),
+                path("<int:pk>/review/", case_reviews.case_review_view, name="case_review"),
                 path(
                     "<int:pk>/tasks/<int:task_pk>/done/",
                     cases.case_task_done_view,

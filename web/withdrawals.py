@@ -137,7 +137,9 @@ def _context(request: HttpRequest, wr, **forms) -> dict:
         if appeal_open is None and not appeal_closed:
             context["appeal_form"] = forms.get("appeal_form") or AppealLodgeForm()
         context["may_review"] = review is None
-    if director and appeal_open is not None:
+    recommender = appeal_open is not None and appeals.appeal_recommender_id(wr) == user.pk
+    context["appeal_recommender"] = director and recommender
+    if director and appeal_open is not None and not recommender:
         context["appeal_open"] = appeal_open
         context["appeal_decision_form"] = forms.get("appeal_decision_form") or AppealDecisionForm(
             stages=policy.stages

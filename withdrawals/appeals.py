@@ -11,6 +11,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from escalation.calendar import add_working_days
+from escalation.models import CaseRecommendation
 from escalation.services import IllegalMove, case_policy, case_reinstate
 from learners.models import BreakInLearning, LearnerStatus
 from withdrawals.models import Appeal, AppealStatus, EventKind, RequestStatus, WithdrawalRequest
@@ -108,6 +109,17 @@ def appeal_lodge(
     return appeal
 
 
+def appeal_recommender_id(request: WithdrawalRequest) -> int | None:
+    """Who recorded the recommendation the withdrawal followed (a Makers stage 5 Director's
+    "notify a termination"): that person does not hear the appeal against it."""
+    return (
+        CaseRecommendation.objects.filter(case_id=request.case_id, at__lte=request.raised_at)
+        .order_by("-at", "-pk")
+        .values_list("by_id", flat=True)
+        .first()
+    )
+
+
 def _lock_appeal(appeal: Appeal, move: str) -> Appeal:
     request_lock(appeal.request)
     appeal = (
@@ -160,6 +172,11 @@ def appeal_decide(
         request = WithdrawalRequest.objects.select_related("learner", "case").get(
             pk=appeal.request_id
         )
+        if by.pk == appeal_recommender_id(request):
+            raise IllegalMove(
+                "You made the recommendation this withdrawal followed: the appeal is heard by a "
+                "director who did not."
+            )
         now = timezone.now()
         appeal.decided_by, appeal.decided_at, appeal.decision_reason = by, now, reason
         if not overturn:

@@ -13,6 +13,7 @@ from escalation.models.cases import (
 )
 from escalation.models.letters import StageLetter
 from escalation.models.recommendations import CaseRecommendation
+from escalation.models.reviews import StageReview
 from escalation.models.tasks import CaseTask
 
 __all__ = [
@@ -26,4 +27,5 @@ __all__ = [
     "RiskNotification",
     "StageChange",
     "StageLetter",
+    "StageReview",
 ]

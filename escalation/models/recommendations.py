@@ -23,6 +23,17 @@ class CaseRecommendation(models.Model):
     reason = models.TextField()
     by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     at = models.DateTimeField()
+    # The confirming e-mail ("a confirming email is followed, copying in ..."): when it went,
+    # by whom, and to whom (the addresses, and the staff the stage copies in, in its words).
+    emailed_at = models.DateTimeField(null=True, blank=True)
+    emailed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        related_name="+",
+        null=True,
+        blank=True,
+    )
+    emailed_to = models.TextField(blank=True)
 
     class Meta:
         ordering = ["case", "at", "pk"]

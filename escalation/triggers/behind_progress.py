@@ -1,5 +1,6 @@
 """Behind planned progression: the learner's latest progress snapshot is ``percent`` points or
-more behind plan. Fires once per run after the last snapshot on plan."""
+more behind plan; ``percent`` 0 is behind by any amount ("fallen behind their timeline of
+progression ... regardless of the reason"). Fires once per run after the last snapshot on plan."""
 
 import datetime as dt
 
@@ -23,6 +24,9 @@ def _evidence(snapshot: ProgressSnapshot) -> str:
 
 
 def holding(rule: TriggerRule, scope: QuerySet, today: dt.date) -> list[Firing]:
-    bad = Q(planned_percent__gte=F("actual_percent") + rule.percent)
+    if rule.percent:
+        bad = Q(planned_percent__gte=F("actual_percent") + rule.percent)
+    else:
+        bad = Q(planned_percent__gt=F("actual_percent"))
     runs = latest_runs(records=records_of(ProgressSnapshot, scope, today), bad=bad, count=1)
     return run_firings(rule, runs, _evidence)

@@ -92,6 +92,11 @@ URL_ARGUMENTS: dict[str, Callable[[SimpleNamespace, str, str], dict]] = {
         "pk": _side(world, variant).case.pk,
         "task_pk": _side(world, variant).task.pk,
     },
+    "case_review": _on("case"),
+    "case_recommendation_email": lambda world, variant, role: {
+        "pk": _side(world, variant).case.pk,
+        "rec_pk": _side(world, variant).recommendation.pk,
+    },
     "withdrawal_raise": _on("case"),
     "withdrawal_detail": _on("withdrawal"),
     "withdrawal_decide": _on("withdrawal"),

@@ -27,7 +27,7 @@ from demo.factories import (
     UserFactory,
 )
 from escalation.breaks import break_start
-from escalation.models import CaseTask, EscalationCase
+from escalation.models import CaseRecommendation, CaseTask, EscalationCase
 from escalation.triggers.base import Firing
 from escalation.triggers.firing import trigger_fire
 from learners.roles import Role
@@ -170,6 +170,15 @@ def _side(label: str, *, tutor, manager, director, safeguarding, factor) -> Simp
             label="Team and Directors discuss further interventions",
             due_on=NOW.date(),
             set_at=timezone.now(),
+        ),
+        recommendation=CaseRecommendation.objects.create(
+            case=case,
+            stage_key=case.stage,
+            policy_version_id=case.policy_version_id,
+            outcome="Back on track",
+            reason="Attending again",
+            by=manager,
+            at=timezone.now(),
         ),
         risk_notification=note,
         action=support.actions.get(),

@@ -19,6 +19,8 @@ STAGES = [
         "withdrawal_effect": "recommend",
         "outcomes": ["Back to Stage A", "Withdraw the learner"],
         "tell_roles": ["quality"],
+        "review_meetings": 2,
+        "review_points": ["Progress", "Blockers"],
     },
     {"key": "d", "name": "Stage D", "actor_roles": ["director"], "withdrawal_effect": "raise"},
 ]

@@ -10,6 +10,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from django.urls import reverse
+from django.utils import timezone
 
 from demo.factories import CourseFactory, EmployerFactory, valid_uln
 from riskcases.models import Intervention, RiskFactor, RiskFactorKind
@@ -272,10 +273,27 @@ ENDPOINTS: list[Endpoint] = [
     Endpoint(
         "case_recommendation",
         "tutor",
-        {"outcome": "choice", "reason": "text", "expected_stage": "text"},
+        {"outcome": "choice", "reason": "text", "send_email": "bool", "expected_stage": "text"},
         valid=lambda w: {
             "outcome": "Escalate to stage 4",
             "reason": "Two reviews missed",
+            "expected_stage": "stage_3",
+        },
+        kwargs=lambda w: {"pk": w.recommending_case.pk},
+        show=lambda w: reverse("case_detail", args=[w.recommending_case.pk]),
+    ),
+    Endpoint(
+        "case_review",
+        "tutor",
+        {
+            "held_on": "date",
+            **{f"point_{index}": "text" for index in range(5)},
+            "employer_attended": "bool",
+            "expected_stage": "text",
+        },
+        valid=lambda w: {
+            "held_on": timezone.localdate(w.recommending_case.stage_started_at).isoformat(),
+            **{f"point_{index}": "None this time" for index in range(5)},
             "expected_stage": "stage_3",
         },
         kwargs=lambda w: {"pk": w.recommending_case.pk},
@@ -618,7 +636,8 @@ NO_INPUT = {
     "policy_version": "a static page generated from a policy version (its id is the only input)",
     "break_list": "a list with no filters",
     "case_detail": "a page; its forms post to case_move, case_recommendation, case_letter_skip,"
-    " case_task_done",
+    " case_task_done, case_review",
+    "case_recommendation_email": "a button with no fields (the recommendation is in its path)",
     "withdrawal_queue": "a list with no filters",
     "withdrawal_detail": "a page; its forms post to the withdrawal rows above",
     "team_workload": "a table with no filters",

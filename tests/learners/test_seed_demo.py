@@ -97,6 +97,15 @@ class TestSeedDemo:
 
         outside = WithdrawalRequest.objects.filter(grounds__startswith="Withdraw: ")
         assert set(outside.values_list("status", flat=True)) == {"withdrawn", "pending"}
+        # Makers: the informal stages moved back and forth; formal stages hold review meetings,
+        # one missed by the employer (its record e-mailed), and a recommendation e-mailed.
+        from escalation.models import CaseRecommendation, StageReview
+
+        back_and_forth = StageChange.objects.filter(move_key="stage_2_back")
+        assert back_and_forth.filter(case__learner__team__name__startswith="London").exists()
+        assert StageReview.objects.filter(stage_key="stage_3").count() >= 3
+        assert StageReview.objects.filter(employer_attended=False).exclude(record_sent_to="")
+        assert CaseRecommendation.objects.filter(emailed_at__isnull=False).exists()
         # The demo passwords are printed for the person running it.
         # The register's export audit shows copies taken by a manager and a director.
         exporters = set(RegisterExport.objects.values_list("exported_by__username", flat=True))
