@@ -191,7 +191,7 @@ def test_rule_makers_two_review_meetings_run_by_the_apprentice_record_the_five_p
             author=tutor, occurred_at=MONDAY, contact_type=kind, notes="Placement visit"
         )
     reviews(case, tutor, count=1)
-    with pytest.raises(IllegalMove, match="Needs 2 review meetings .*: 1 recorded"):
+    with pytest.raises(IllegalMove, match=r"Needs 2 review meetings .*: 1 recorded"):
         moved(case, "stage_3_forward", tutor, due_on=LATER)
     reviews(case, tutor, count=1)
     assert moved(case, "stage_3_forward", tutor, due_on=LATER).stage == "stage_4"
