@@ -11,6 +11,7 @@ from escalation.models import (
     RiskNotification,
     StageChange,
     StageLetter,
+    StageReview,
 )
 from escalation.services import case_policy
 from withdrawals.models import (
@@ -66,6 +67,24 @@ def recommendations(scope: Scope) -> Iterator[dict]:
             "reason": r.reason,
             "by": person(r.by),
             "at": r.at,
+            "emailed_at": r.emailed_at,
+            "emailed_to": r.emailed_to,
+        }
+
+
+def stage_reviews(scope: Scope) -> Iterator[dict]:
+    qs = StageReview.objects.filter(case__learner=scope.learner).select_related("recorded_by")
+    for r in qs.order_by("held_on", "pk"):
+        yield {
+            "case_id": r.case_id,
+            "stage": r.stage_key,
+            "held_on": r.held_on,
+            "points": "\n".join(f"{point}: {said}" for point, said in r.points.items())
+            if isinstance(r.points, dict)
+            else str(r.points),
+            "employer_attended": r.employer_attended,
+            "record_sent_to": r.record_sent_to,
+            "recorded_by": person(r.recorded_by),
         }
 
 

@@ -53,6 +53,7 @@ ROWS = {
     "stage_changes": cases.stage_changes,
     "recommendations": cases.recommendations,
     "case_tasks": cases.case_tasks,
+    "stage_reviews": cases.stage_reviews,
     "risk_notifications": cases.risk_notifications,
     "letters": cases.letters,
     "withdrawals": cases.withdrawals,

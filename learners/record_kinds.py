@@ -195,10 +195,23 @@ RECORD_KINDS: tuple[RecordKind, ...] = (
         "case__learner",
         "Stage recommendations",
         # The outcome is one of the policy's words, or a person's where a stage lists none.
-        personal=("outcome", "reason"),
+        # emailed_to: the addresses the confirming e-mail went to.
+        personal=("outcome", "reason", "emailed_to"),
         audit="stage",
         retention=Retention.REDACT,
-        erase=(("outcome", ERASED), ("reason", ERASED)),
+        erase=(("outcome", ERASED), ("reason", ERASED), ("emailed_to", ERASED)),
+    ),
+    RecordKind(
+        "stage_reviews",
+        "escalation.StageReview",
+        "case__learner",
+        "Stage review meetings",
+        # What the apprentice said under each point, and the employer addresses the record
+        # went to.
+        personal=("points", "record_sent_to"),
+        audit="stage",
+        retention=Retention.REDACT,
+        erase=(("points", ERASED), ("record_sent_to", ERASED)),
     ),
     RecordKind(
         "case_tasks",

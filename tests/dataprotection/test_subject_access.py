@@ -28,7 +28,7 @@ from demo.factories import (
     WorkAbsenceFactory,
     open_case,
 )
-from escalation.models import CaseRecommendation, CaseTask
+from escalation.models import CaseRecommendation, CaseTask, StageReview
 from learners.models import ImportStatus, Learner
 from notifications.models import EmailDelivery
 from riskcases.services import contact_log, rating_change
@@ -90,6 +90,15 @@ def history(journey, tutor, manager):
             done_at=timezone.now(),
             done_by=tutor,
             done_note=f"Agreed {tag}",
+        )
+        StageReview.objects.create(
+            case=case,
+            stage_key=case.stage,
+            policy_version_id=case.policy_version_id,
+            held_on=timezone.localdate(),
+            points={"Blockers": f"Said {tag}"},
+            recorded_by=tutor,
+            recorded_at=timezone.now(),
         )
     contact_log(
         learner=other,
