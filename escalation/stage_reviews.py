@@ -32,15 +32,24 @@ def case_may_record_review(*, user: AbstractBaseUser, case: EscalationCase) -> b
 
 
 def stage_reviews_held(*, case: EscalationCase) -> list[StageReview]:
-    """The review meetings recorded at the case's stage since it began, oldest first."""
-    return list(
+    """The review meetings recorded at the case's stage since it began, oldest first, each with
+    ``point_rows``: (point, what was said) in the stage's order (the database keeps the points
+    as a mapping, whose order it does not keep)."""
+    order = case_policy(case).stage(case.stage).review_points
+    reviews = list(
         StageReview.objects.filter(
             case=case, stage_key=case.stage, recorded_at__gte=case.stage_started_at
         ).select_related("recorded_by")
     )
+    for review in reviews:
+        points = review.points if isinstance(review.points, dict) else {}
+        ordered = [point for point in order if point in points]
+        review.point_rows = [(p, points[p]) for p in ordered + sorted(set(points) - set(ordered))]
+    return reviews
 
 
 def review_record_text(stage: Stage, review_points: dict[str, str]) -> str:
+    # In the stage's order, as the e-mail and the contact log show it.
     return "\n".join(f"{point}: {review_points[point]}" for point in stage.review_points)
 
 

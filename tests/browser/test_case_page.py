@@ -73,7 +73,7 @@ def test_a_tutor_records_a_makers_recommendation_and_moves_down(
     )
     page.get_by_role("textbox", name="Why").fill("Attending again after two reviews")
     page.get_by_role("button", name="Record the recommendation").click()
-    expect(page.get_by_text("Recommendation recorded.")).to_be_visible()
+    expect(page.get_by_role("status").first).to_contain_text("Recommendation recorded")
     page.get_by_role("textbox", name="Reason").fill("Recommended at the stage 3 review")
     page.get_by_role("button", name="Move back down to Stage 2").click()
     expect(page.get_by_role("heading", level=1)).to_contain_text("Stage 2 (informal)")

@@ -18,7 +18,7 @@ from demo.factories import (
     stage_letter_not_sent,
 )
 from escalation.letter_sending import letter_context_for_case
-from escalation.services import case_advance
+from escalation.services import case_advance, case_policy
 from notifications.letter_rendering import (
     SAMPLE_CONTEXT,
     Letterhead,
@@ -58,6 +58,30 @@ def used_variables(source: str) -> set[str]:
     return names
 
 
+def meet_requirements(case, move) -> None:
+    """The review meetings and the recommendation (e-mailed) a Makers move needs, recorded by a
+    superuser (who may record at any stage)."""
+    from escalation.recommendation_emails import case_recommendation_email
+    from escalation.recommendations import case_recommendation_record
+    from escalation.stage_reviews import stage_review_record
+
+    stage = shipped_spec(case_policy(case).key).stage(case.stage)
+    admin = UserFactory(is_superuser=True)
+    for _ in range(move.requires.review_meetings):
+        stage_review_record(
+            case=case,
+            by=admin,
+            held_on=timezone.localdate(),
+            points=dict.fromkeys(stage.review_points, "Discussed"),
+            employer_attended=True,
+        )
+    if move.requires.outcome:
+        recommendation = case_recommendation_record(
+            case=case, by=admin, outcome=move.requires.outcome, reason="As the reviews found"
+        )
+        case_recommendation_email(recommendation=recommendation, by=admin)
+
+
 def case_at(learner, preset_key: str, stage_key: str, settings):
     """A case of ``preset_key`` brought to ``stage_key`` the way people move it."""
     team_follows(learner.team, preset_key)
@@ -70,6 +94,7 @@ def case_at(learner, preset_key: str, stage_key: str, settings):
         move = next(m for m in preset.moves_from(case.stage, kind="forward") if m.people)
         for channel in ("phone", "email", "letter")[: move.requires.contact_attempts]:
             ContactLogEntryFactory(learner=learner, contact_type=channel)
+        meet_requirements(case, move)
         nxt = preset.next_stage(case.stage)
         due_on = (
             timezone.localdate() + dt.timedelta(days=25) if nxt.deadline_set_by_person else None
