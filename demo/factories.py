@@ -89,6 +89,11 @@ class UserFactory(DjangoModelFactory):
 class TutorFactory(UserFactory):
     roles = roles_hook(Role.TUTOR)
 
+    @factory.post_generation
+    def tutored_teams(self, create: bool, extracted: list | None, **kwargs: object) -> None:
+        if create and extracted:
+            self.tutored_teams.add(*extracted)
+
 
 class ManagerFactory(UserFactory):
     roles = roles_hook(Role.MANAGER)
@@ -107,6 +112,11 @@ class TeamFactory(DjangoModelFactory):
     def managers(self, create: bool, extracted: list | None, **kwargs: object) -> None:
         if create and extracted:
             self.managers.add(*extracted)
+
+    @factory.post_generation
+    def tutors(self, create: bool, extracted: list | None, **kwargs: object) -> None:
+        if create and extracted:
+            self.tutors.add(*extracted)
 
 
 class EmployerFactory(DjangoModelFactory):
@@ -177,6 +187,12 @@ class LearnerFactory(DjangoModelFactory):
     initial_rating = factory.RelatedFactory(
         "demo.factories.RiskRatingFactory", factory_related_name="learner"
     )
+
+    @factory.post_generation
+    def tutor_in_team(self, create: bool, extracted: object, **kwargs: object) -> None:
+        """The learner's tutor is one of the team's tutors, as enrolment requires."""
+        if create:
+            self.team.tutors.add(self.tutor)
 
 
 # --- learner activity records -------------------------------------------------------------------

@@ -221,6 +221,8 @@ def seed_learners(*, faker: Faker, rng: random.Random, users: dict, today: dt.da
         )
         for t in DEMO_TEAMS
     ]
+    for spec, team in zip(DEMO_TEAMS, teams, strict=True):
+        team.tutors.add(*(users[name] for name in spec.tutors))
     existing = set(Learner.objects.values_list("uln", flat=True))
     created = 0
     for i in range(DEMO_LEARNER_COUNT):

@@ -37,7 +37,7 @@ class TeamAdmin(admin.ModelAdmin):
     list_display = ["name", "nation", "policy"]
     list_filter = ["nation", "policy"]
     search_fields = ["name"]
-    filter_horizontal = ["managers", "support_coordinators"]
+    filter_horizontal = ["managers", "tutors", "support_coordinators"]
 
 
 @admin.register(Employer)

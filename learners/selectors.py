@@ -1,8 +1,9 @@
+from django.contrib.auth import get_user_model
 from django.contrib.auth.models import AbstractBaseUser
 from django.db.models import Model, QuerySet
 
 from learners.access import learners_visible_to
-from learners.models import BreakInLearning, ImportBatch, Learner
+from learners.models import BreakInLearning, ImportBatch, Learner, Team
 from learners.record_forms import ACTIVITY_RECORD_FORMS
 from learners.roles import ORGANISATION_WIDE_ROLES, Role, roles_of
 
@@ -13,6 +14,24 @@ def learner_list_for(*, user: AbstractBaseUser) -> QuerySet[Learner]:
         learners_visible_to(user)
         .select_related("course", "employer", "tutor", "team")
         .order_by("last_name", "first_name", "pk")
+    )
+
+
+def enrolment_teams(*, user: AbstractBaseUser) -> QuerySet[Team]:
+    """The teams a user may enrol into: the ones they manage (every team for a superuser)."""
+    return Team.objects.all() if user.is_superuser else Team.objects.filter(managers=user)
+
+
+def team_tutors(teams: QuerySet[Team]) -> QuerySet:
+    """The active tutors of ``teams``: whom a learner enrolled into one of them may have."""
+    return (
+        get_user_model()
+        .objects.filter(
+            groups__name=Role.TUTOR,
+            is_active=True,
+            pk__in=Team.tutors.through.objects.filter(team__in=teams).values("user"),
+        )
+        .order_by("last_name", "first_name", "username")
     )
 
 

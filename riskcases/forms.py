@@ -301,6 +301,13 @@ class EnrolForm(TokenForm, forms.ModelForm):
                     "planned_end_date",
                     f"The planned end must be within {PROGRAMME_MAX_YEARS} years of the start.",
                 )
+        team, tutor = data.get("team"), data.get("tutor")
+        if team and tutor and not team.tutors.filter(pk=tutor.pk).exists():
+            self.add_error(
+                "tutor",
+                f"{tutor.get_full_name() or tutor.username} is not a tutor of {team}; "
+                "choose one of its tutors.",
+            )
         factors, level = data.get("start_factors"), data.get("level")
         if level and level != RiskLevel.LOW and not (data.get("rating_reason") or "").strip():
             self.add_error("rating_reason", "Say why the learner starts above Low.")

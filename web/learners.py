@@ -5,7 +5,6 @@ Each view fetches the learner through the access helper, reads through selectors
 through one action (escalation/learner_actions.py for what may open or step down a case)."""
 
 from django.contrib import messages
-from django.contrib.auth import get_user_model
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
@@ -31,11 +30,16 @@ from escalation.sweeps.inactivity import inactivity_evaluate
 from escalation.withdrawal_routes import withdrawal_routes_for
 from learners.access import learner_get_for_user, role_required
 from learners.filters import LearnerListFilter
-from learners.models import Learner, Team
+from learners.models import Learner
 from learners.policy_reading import learner_policy
 from learners.record_forms import ACTIVITY_RECORD_FORMS
 from learners.roles import SUBJECT_ACCESS_ROLES, WRITERS, Role, has_role, roles_of
-from learners.selectors import learner_list_title, learner_recent_records
+from learners.selectors import (
+    enrolment_teams,
+    learner_list_title,
+    learner_recent_records,
+    team_tutors,
+)
 from learners.services import LearnerClosedError
 from policies.spec import RISK_LEVELS
 from riskcases.attachments import download_response
@@ -179,16 +183,8 @@ def learner_detail(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 @role_required(Role.MANAGER)
 def learner_enrol_view(request: HttpRequest) -> HttpResponse:
-    teams = (
-        Team.objects.all()
-        if request.user.is_superuser
-        else Team.objects.filter(managers=request.user)
-    )
-    tutors = (
-        get_user_model()
-        .objects.filter(groups__name=Role.TUTOR, is_active=True)
-        .order_by("last_name", "first_name")
-    )
+    teams = enrolment_teams(user=request.user)
+    tutors = team_tutors(teams)
     form = EnrolForm(request.POST or None, user=request.user, teams=teams, tutors=tutors)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data

@@ -30,6 +30,11 @@ class Team(models.Model):
     managers = models.ManyToManyField(
         settings.AUTH_USER_MODEL, related_name="managed_teams", blank=True
     )
+    # The tutors who teach the team's learners: a learner enrolled into the team gets one of
+    # them (the enrolment form offers and accepts no other).
+    tutors = models.ManyToManyField(
+        settings.AUTH_USER_MODEL, related_name="tutored_teams", blank=True
+    )
     # Those who hold the Operational Support Coordinator role for this team's learners (they
     # also need the role itself, learners.roles.Role.OPERATIONAL_SUPPORT).
     support_coordinators = models.ManyToManyField(

@@ -116,6 +116,12 @@ def test_a_second_medium_caller_joins_the_case_instead_of_opening_another(tutor,
 # --- enrolment: the Enrol page, a CSV import, the import_records command ------------------------
 
 
+@pytest.fixture(autouse=True)
+def tutor_of_team(tutor, team):
+    """The Enrol page takes only a tutor of the chosen team."""
+    team.tutors.add(tutor)
+
+
 @pytest.fixture
 def course(db):
     return CourseFactory(code="ST0384", title="Team Leader", programme_type="apprenticeship")

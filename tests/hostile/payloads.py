@@ -18,6 +18,7 @@ TEXT = {
     "nul": "before\x00after",
     "control": "bell\x07vertical\x0bescape\x1b[31m",
     "rtl_override": "invoice\u202egnp.exe",
+    "bidi_isolate": "\u2067\u05e9\u05dc\u05d5\u05dd\u2069 name",
     "zero_width": "zero\u200bwidth\u200d\ufeffjoiner",
     "script": SCRIPT,
     "attribute_break": ATTRIBUTE_BREAK,
@@ -47,12 +48,28 @@ NUMBERS = {
     "float": "1e309",
     "nan": "NaN",
 }
-# A multiple choice also gets a number past any primary key and more ticks than any catalogue
-# (900: past 1,000 fields Django itself answers 400 before any form).
+# A multiple choice also gets a number past any primary key and more ticks than any catalogue:
+# 900 reach the form (its error), 5,000 go past Django's 1,000 fields (a 400 before any form).
 MULTI = {
     **NUMBERS,
     "past_bigint": "99999999999999999999999",
     "nine_hundred": [str(n) for n in range(1, 901)],
+    "five_thousand": [str(n) for n in range(1, 5001)],
+}
+# A file field gets its row's valid file under names no person picks (hostile contents are
+# tried in test_hostile_uploads.py).
+FILE_NAMES = {
+    "long_name": "x" * 5000 + ".pdf",
+    "reserved_con": "CON.pdf",
+    "reserved_nul": "nul.pdf",
+    "reserved_com1": "COM1",
+    "trailing_dots": "report.pdf...",
+    "trailing_space": "report.pdf ",
+    "only_extension": ".pdf",
+    "rtl_name": "evil\u202efdp.pdf",
+    "nul_name": "a\x00b.pdf",
+    "control_name": "bell\x07.pdf",
+    "script_name": f"{SCRIPT}.pdf",
 }
 KIND_PAYLOADS = {
     "text": {},
@@ -63,10 +80,13 @@ KIND_PAYLOADS = {
     "multi": MULTI,
     "uuid": NUMBERS,
     "bool": {},
+    "file": FILE_NAMES,
 }
 
 
-def payloads_for(kind: str) -> dict[str, str]:
+def payloads_for(kind: str) -> dict:
+    if kind == "file":
+        return FILE_NAMES
     return (TEXT if kind == "text" else TEXT_CORE) | KIND_PAYLOADS[kind]
 
 

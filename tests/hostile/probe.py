@@ -2,14 +2,21 @@
 database change when the input was refused. Each request runs in a savepoint that is rolled
 back, so one table row's probes all start from the same records."""
 
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 
 from django.apps import apps
 from django.contrib.messages import constants, get_messages
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import connection, transaction
 from django.test import Client
 
+from policies.selectors import spec_cache_clear
+from tests.hostile.discovery import Watched, field_kind, watching
 from tests.hostile.payloads import ECHO_MARKERS
+from tests.hostile.table import Endpoint
+from tests.hostile.world import World
 
 # Tables other features write on every request whatever the form's fate (login attempts,
 # sessions, audit and access-event rows): not the form's change.
@@ -38,6 +45,66 @@ def row_counts() -> tuple[int, ...]:
 
 class Rollback(Exception):
     pass
+
+
+@contextmanager
+def undone() -> Iterator[None]:
+    """Whatever the block writes is rolled back, and the policy specs it may have remembered
+    (a published version, a team's policy) are forgotten with it."""
+    try:
+        with transaction.atomic():
+            yield
+            raise Rollback
+    except Rollback:
+        pass
+    finally:
+        spec_cache_clear()
+
+
+def client_for(world: World, row: Endpoint) -> Client:
+    client = Client()
+    if row.user:
+        client.force_login(getattr(world, row.user))
+    return client
+
+
+def with_files(row: Endpoint, data: dict) -> dict:
+    """``data`` with the row's valid files in the file fields it does not already fill."""
+    for name, make in row.files.items():
+        if name not in data:
+            filename, content = make()
+            data[name] = SimpleUploadedFile(filename, content)
+    return data
+
+
+def headers_for(row: Endpoint) -> dict:
+    return {"HX-Request": "true", "HX-Target": "timeline"} if row.htmx else {}
+
+
+def watch_valid_submission(row: Endpoint, world: World) -> Watched:
+    """The forms the row's valid submission binds and what its view reads besides (undone)."""
+    # The world's objects are made before the savepoint, so they outlive it.
+    client, url, data = client_for(world, row), row.url(world), row.valid(world)
+    data = with_files(row, data) if row.method == "post" else data
+    with undone(), watching() as watched:
+        getattr(client, row.method)(url, data, headers=headers_for(row))
+    return watched
+
+
+def row_fields(row: Endpoint, world: World) -> dict[str, str]:
+    """Every field the row's URL takes, with its kind: its forms' fields (from the field
+    classes) and the parameters its view reads outside a form (declared in the row)."""
+    watched = watch_valid_submission(row, world)
+    undeclared = watched.parameters() - set(row.params)
+    assert not undeclared, (
+        f"{row.id}: the view reads {sorted(undeclared)} outside a form; declare each in the "
+        "row's params with its kind (tests/hostile/table.py)"
+    )
+    unread = set(row.params) - watched.parameters()
+    assert not unread, (
+        f"{row.id}: params {sorted(unread)} are not read by the view (or are a form's)"
+    )
+    return {name: field_kind(f) for name, f in watched.fields().items()} | row.params
 
 
 @dataclass

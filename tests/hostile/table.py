@@ -1,10 +1,13 @@
-"""Every form and input-taking URL of the app, as data: a new form is one row.
+"""Every input-taking URL of the app, as data: a row names the URL, who sends it, the URL's
+arguments and a valid submission (each hostile value replaces one field of it).
 
-A row names the URL, who sends it, the URL's arguments, a valid submission (each hostile value
-replaces one field of it) and the fields with their kind (payloads.KIND_PAYLOADS). Uploads are
-tried separately (test_hostile_uploads.py) on the rows' ``files`` field. URL names that take no
-input beyond their path are listed in NO_INPUT with the reason; test_hostile_coverage.py fails
-for a URL name in neither."""
+The fields are not listed here: they are read from the forms the valid submission binds
+(tests/hostile/discovery.py), each field's kind from its class. Only what a view reads outside a
+form (a page number, a sort, a "next") is declared, in ``params`` with its kind; a view that
+reads one not declared fails the tests, and so does a form that the URL tree reaches but no row
+binds. Uploads are tried separately (test_hostile_uploads.py) on the rows' ``files`` field. URL
+names that take no input beyond their path are listed in NO_INPUT with the reason;
+test_hostile_coverage.py fails for a URL name in neither."""
 
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -31,7 +34,8 @@ def _during_factor(w: World) -> int:
 class Endpoint:
     name: str
     user: str  # a World attribute, or "" for an anonymous visitor
-    fields: dict[str, str]  # field -> kind
+    # What the view reads outside a form: parameter -> kind (payloads.KIND_PAYLOADS).
+    params: dict[str, str] = field(default_factory=dict)
     valid: Callable[[World], dict] = lambda w: {}
     kwargs: Callable[[World], dict] = lambda w: {}
     method: str = "post"
@@ -59,11 +63,10 @@ def _learner_page(w: World) -> str:
     return reverse("learner_detail", args=[w.learner.pk])
 
 
-def _record(kind: str, fields: dict[str, str], valid: dict) -> Endpoint:
+def _record(kind: str, valid: dict) -> Endpoint:
     return Endpoint(
         "record_create",
         "tutor",
-        {"occurred_on": "date", **fields},
         valid=lambda w: {"occurred_on": "2026-11-20", **valid},
         kwargs=lambda w: {"pk": w.learner.pk, "kind": kind},
         show=_learner_page,
@@ -76,7 +79,6 @@ def _case_move(move: str, case: str = "case", user: str = "tutor") -> Endpoint:
     return Endpoint(
         "case_move",
         user,
-        {"reason": "text", "due_on": "date", "expected_stage": "text"},
         valid=lambda w: {
             "reason": "Checked",
             "due_on": "",
@@ -100,32 +102,13 @@ ENDPOINTS: list[Endpoint] = [
     Endpoint(
         "login",
         "",
-        {"username": "text", "password": "text", "next": "text"},
+        {"next": "text"},
         valid=lambda w: {"username": "hostile.tutor", "password": "correct-horse-battery"},
     ),
-    Endpoint("logout", "tutor", {}),
+    Endpoint("logout", "tutor", {"next": "text"}),
     Endpoint(
         "learner_enrol",
         "manager",
-        {
-            "first_name": "text",
-            "last_name": "text",
-            "uln": "text",
-            "email": "text",
-            "phone": "text",
-            "programme_type": "choice",
-            "nation": "choice",
-            "course": "choice",
-            "employer": "choice",
-            "team": "choice",
-            "tutor": "choice",
-            "start_date": "date",
-            "planned_end_date": "date",
-            "level": "choice",
-            "start_factors": "multi",
-            "rating_reason": "text",
-            "submission_token": "uuid",
-        },
         valid=lambda w: {
             "first_name": "Nia",
             "last_name": "New",
@@ -149,7 +132,6 @@ ENDPOINTS: list[Endpoint] = [
     Endpoint(
         "rating_change",
         "tutor",
-        {"level": "choice", "reason": "text", "risk_factors": "multi", "submission_token": "uuid"},
         valid=lambda w: {
             "level": "medium",
             "reason": "Missed two sessions",
@@ -162,20 +144,6 @@ ENDPOINTS: list[Endpoint] = [
     Endpoint(
         "support_create",
         "tutor",
-        {
-            "kind": "choice",
-            "summary": "text",
-            "agreed_on": "date",
-            "review_on": "date",
-            "shared_with_employer": "bool",
-            "interventions": "multi",
-            "submission_token": "uuid",
-            "actions-TOTAL_FORMS": "number",
-            "actions-INITIAL_FORMS": "number",
-            "actions-0-description": "text",
-            "actions-0-owner": "choice",
-            "actions-0-due_on": "date",
-        },
         valid=lambda w: {
             "kind": "support_plan",
             "summary": "Weekly check-ins",
@@ -194,33 +162,26 @@ ENDPOINTS: list[Endpoint] = [
     ),
     _record(
         "session",
-        {"title": "text", "kind": "choice", "attendance": "choice"},
         {"title": "Maths", "kind": "session", "attendance": "missed"},
     ),
-    _record("visit", {"kind": "choice", "outcome": "choice"}, {"kind": "visit", "outcome": "held"}),
-    _record(
-        "homework", {"title": "text", "outcome": "choice"}, {"title": "Unit 3", "outcome": "missed"}
-    ),
+    _record("visit", {"kind": "visit", "outcome": "held"}),
+    _record("homework", {"title": "Unit 3", "outcome": "missed"}),
     _record(
         "progress",
-        {"actual_percent": "number", "planned_percent": "number"},
         {"actual_percent": "40", "planned_percent": "50"},
     ),
     _record(
         "progress-event",
-        {"kind": "choice", "description": "text"},
         {"kind": "unit_completed", "description": "Unit 2 signed off"},
     ),
-    _record("absence", {"explained": "bool", "notes": "text"}, {"notes": "Ill"}),
+    _record("absence", {"notes": "Ill"}),
     _record(
         "employment",
-        {"kind": "choice", "employer_name": "text"},
         {"kind": "started", "employer_name": "Acme Ltd"},
     ),
     Endpoint(
         "break_start",
         "tutor",
-        {"started_on": "date", "expected_return_on": "date", "reason": "text"},
         valid=lambda w: {
             "started_on": "2026-11-20",
             "expected_return_on": "2027-01-04",
@@ -232,7 +193,6 @@ ENDPOINTS: list[Endpoint] = [
     Endpoint(
         "withdrawal_outside_ladder",
         "tutor",
-        {"route": "choice", "reason": "text"},
         valid=lambda w: {"route": "learner_leaving", "reason": "Took a job outside the sector"},
         kwargs=_learner,
         show=_learner_page,
@@ -240,21 +200,18 @@ ENDPOINTS: list[Endpoint] = [
     Endpoint(
         "break_return",
         "tutor",
-        {"returned_on": "date"},
         valid=lambda w: {"returned_on": "2026-11-20"},
         kwargs=lambda w: {"pk": w.on_break.pk},
     ),
     Endpoint(
         "break_return_date",
         "tutor",
-        {"expected_return_on": "date"},
         valid=lambda w: {"expected_return_on": "2027-02-01"},
         kwargs=lambda w: {"pk": w.on_break.pk},
     ),
     Endpoint(
         "risk_notification_decide",
         "tutor",
-        {"decision": "choice", "level": "choice", "reason": "text"},
         valid=lambda w: {"decision": "override", "level": "medium", "reason": "Seen in person"},
         kwargs=lambda w: {"pk": w.risk_notification.pk},
         show=_learner_page,
@@ -266,14 +223,12 @@ ENDPOINTS: list[Endpoint] = [
     Endpoint(
         "case_letter",
         "tutor",
-        {"expected_stage": "text"},
         valid=lambda w: {"expected_stage": "stage_1"},
         kwargs=lambda w: {"pk": w.lettered_case.pk},
     ),
     Endpoint(
         "case_recommendation",
         "tutor",
-        {"outcome": "choice", "reason": "text", "send_email": "bool", "expected_stage": "text"},
         valid=lambda w: {
             "outcome": "Escalate to stage 4",
             "reason": "Two reviews missed",
@@ -285,12 +240,6 @@ ENDPOINTS: list[Endpoint] = [
     Endpoint(
         "case_review",
         "tutor",
-        {
-            "held_on": "date",
-            **{f"point_{index}": "text" for index in range(5)},
-            "employer_attended": "bool",
-            "expected_stage": "text",
-        },
         valid=lambda w: {
             "held_on": timezone.localdate(w.recommending_case.stage_started_at).isoformat(),
             **{f"point_{index}": "None this time" for index in range(5)},
@@ -303,7 +252,6 @@ ENDPOINTS: list[Endpoint] = [
     Endpoint(
         "case_task_done",
         "tutor",
-        {"note": "text"},
         valid=lambda w: {"note": "Weekly calls and a mentor agreed"},
         kwargs=lambda w: {"pk": w.mtt_task.case_id, "task_pk": w.mtt_task.pk},
         show=lambda w: reverse("case_detail", args=[w.mtt_task.case_id]),
@@ -311,7 +259,6 @@ ENDPOINTS: list[Endpoint] = [
     Endpoint(
         "case_letter_skip",
         "tutor",
-        {"reason": "text", "expected_stage": "text"},
         valid=lambda w: {"reason": "Told in person", "expected_stage": "stage_1"},
         kwargs=lambda w: {"pk": w.lettered_case.pk},
         show=lambda w: reverse("case_detail", args=[w.lettered_case.pk]),
@@ -319,18 +266,6 @@ ENDPOINTS: list[Endpoint] = [
     Endpoint(
         "contact_create",
         "tutor",
-        {
-            "occurred_at": "datetime",
-            "contact_type": "choice",
-            "contact_with": "choice",
-            "direction": "choice",
-            "outcome": "choice",
-            "welfare_check": "bool",
-            "notes": "text",
-            "confidential": "bool",
-            "risk_factors": "multi",
-            "submission_token": "uuid",
-        },
         valid=lambda w: {
             "occurred_at": "2026-11-23T09:00",
             "contact_type": "phone",
@@ -355,20 +290,13 @@ ENDPOINTS: list[Endpoint] = [
     Endpoint(
         "import_list",
         "manager",
-        {"kind": "choice"},
         valid=lambda w: {"kind": "attendance"},
         files={"file": lambda: ("a.csv", b"uln,date,session,attendance\r\n")},
     ),
-    Endpoint("import_apply", "manager", {}, kwargs=lambda w: {"pk": w.import_batch.pk}),
+    Endpoint("import_apply", "manager", kwargs=lambda w: {"pk": w.import_batch.pk}),
     Endpoint(
         "withdrawal_decide",
         "director",
-        {
-            "decision": "choice",
-            "reason": "text",
-            "ilr_reason": "choice",
-            "last_day_of_learning": "date",
-        },
         valid=lambda w: {
             "decision": "approve",
             "reason": "Every stage tried",
@@ -381,13 +309,6 @@ ENDPOINTS: list[Endpoint] = [
     Endpoint(
         "employer_agreement_create",
         "manager",
-        {
-            "agreed_by_name": "text",
-            "agreed_by_role": "text",
-            "agreed_on": "date",
-            "method": "choice",
-            "notes": "text",
-        },
         valid=lambda w: {
             "agreed_by_name": "Pat Boss",
             "agreed_by_role": "Line manager",
@@ -402,12 +323,6 @@ ENDPOINTS: list[Endpoint] = [
     Endpoint(
         "exit_review_create",
         "manager",
-        {
-            "reasons": "text",
-            "themes": "multi",
-            "might_have_kept": "text",
-            "learner_took_part": "bool",
-        },
         valid=lambda w: {
             "reasons": "Moved away",
             "themes": [ExitTheme.objects.filter(active=True).first().pk],
@@ -420,16 +335,14 @@ ENDPOINTS: list[Endpoint] = [
     Endpoint(
         "confirmation_create",
         "manager",
-        {"sent_on": "date", "note": "text"},
         valid=lambda w: {"sent_on": TODAY, "note": "Posted"},
         kwargs=_withdrawn,
         show=_withdrawn_page,
     ),
-    Endpoint("withdrawal_confirmation_letter", "manager", {}, kwargs=_withdrawn),
+    Endpoint("withdrawal_confirmation_letter", "manager", kwargs=_withdrawn),
     Endpoint(
         "appeal_create",
         "manager",
-        {"appellant": "choice", "received_on": "date", "grounds": "text"},
         valid=lambda w: {"appellant": "learner", "received_on": TODAY, "grounds": "In hospital"},
         kwargs=_withdrawn,
         show=_withdrawn_page,
@@ -437,7 +350,6 @@ ENDPOINTS: list[Endpoint] = [
     Endpoint(
         "appeal_decide",
         "director",
-        {"outcome": "choice", "reason": "text", "reinstate_at_stage": "choice", "due_on": "date"},
         valid=lambda w: {
             "outcome": "overturn",
             "reason": "Evidence accepted",
@@ -450,7 +362,6 @@ ENDPOINTS: list[Endpoint] = [
     Endpoint(
         "appeal_accept_late",
         "director",
-        {"reason": "text"},
         valid=lambda w: {"reason": "Was abroad"},
         kwargs=lambda w: {"pk": w.late_appeal.pk},
         show=lambda w: reverse("withdrawal_detail", args=[w.late_appeal.request_id]),
@@ -458,7 +369,6 @@ ENDPOINTS: list[Endpoint] = [
     Endpoint(
         "withdrawal_raise",
         "manager",
-        {"grounds": "text"},
         valid=lambda w: {"grounds": "No response at any stage"},
         kwargs=lambda w: {"pk": w.raise_case.pk},
         show=lambda w: reverse("case_detail", args=[w.raise_case.pk]),
@@ -473,16 +383,17 @@ ENDPOINTS: list[Endpoint] = [
     Endpoint(
         "notification_read",
         "tutor",
-        {"next": "text"},
         kwargs=lambda w: {"pk": w.notification.pk},
         htmx=True,
         label="notification_read[htmx]",
     ),
-    Endpoint("notification_read_all", "tutor", {}),
+    Endpoint(
+        "notification_read_all",
+        "tutor",
+    ),
     Endpoint(
         "notification_preferences",
         "tutor",
-        {"email_mode": "choice"},
         valid=lambda w: {"email_mode": "digest"},
     ),
     Endpoint(
@@ -491,11 +402,10 @@ ENDPOINTS: list[Endpoint] = [
         {"cycle_start": "date"},
         valid=lambda w: {"cycle_start": "2026-10-26"},  # a cycle start (anchor 2025-08-04)
     ),
-    Endpoint("evidence_pack", "tutor", {}, kwargs=_learner, ok_status=200),
+    Endpoint("evidence_pack", "tutor", kwargs=_learner, ok_status=200),
     Endpoint(
         "subject_access",
         "safeguarding",
-        {"include_confidential": "bool", "withheld_reason": "text"},
         valid=lambda w: {"withheld_reason": "Disclosure would identify another person"},
         kwargs=_learner,
         ok_status=200,
@@ -505,28 +415,14 @@ ENDPOINTS: list[Endpoint] = [
     Endpoint(
         "audit_list",
         "director",
-        {
-            "learner": "text",
-            "user": "choice",
-            "date_from": "date",
-            "date_to": "date",
-            "kind": "choice",
-            "action": "choice",
-            "page": "number",
-        },
+        {"page": "number"},
+        valid=lambda w: {"kind": ""},  # the filter form as sent with nothing chosen
         method="get",
     ),
     Endpoint(
         "learner_list",
         "tutor",
-        {
-            "q": "text",
-            "status": "choice",
-            "programme_type": "choice",
-            "show_archived": "bool",
-            "sort": "choice",
-            "page": "number",
-        },
+        {"sort": "choice", "page": "number"},
         method="get",
     ),
     Endpoint(
@@ -541,40 +437,31 @@ ENDPOINTS: list[Endpoint] = [
         Endpoint(
             name,
             "manager",
-            {
-                "team": "choice",
-                "tutor": "choice",
-                "programme": "choice",
-                "nation": "choice",
-                "rating": "multi",
-                "stage": "choice",
-                "overdue": "bool",
-                "days_in_stage": "number",
-                "first_days": "bool",
-                "sort": "choice",
-                "page": "number",
-            },
+            params,
             kwargs=kwargs,
             method="get",
             label=label,
         )
-        for name, kwargs, label in (
-            ("register", lambda w: {}, ""),
-            ("register_export", lambda w: {"fmt": "csv"}, "register_export[csv]"),
-            ("register_export", lambda w: {"fmt": "xlsx"}, "register_export[xlsx]"),
+        for name, params, kwargs, label in (
+            ("register", {"sort": "choice", "page": "number"}, lambda w: {}, ""),
+            (
+                "register_export",
+                {"sort": "choice"},
+                lambda w: {"fmt": "csv"},
+                "register_export[csv]",
+            ),
+            (
+                "register_export",
+                {"sort": "choice"},
+                lambda w: {"fmt": "xlsx"},
+                "register_export[xlsx]",
+            ),
         )
     ],
     Endpoint(
         "register_overdue",
         "manager",
-        {
-            "team": "choice",
-            "tutor": "choice",
-            "programme": "choice",
-            "nation": "choice",
-            "kind": "choice",
-            "page": "number",
-        },
+        {"page": "number"},
         method="get",
     ),
     Endpoint("case_list", "tutor", {"page": "number"}, method="get"),
@@ -602,7 +489,6 @@ ENDPOINTS += [
     Endpoint(
         "policy_version_publish",
         "second_director",
-        {"effective_from": "date", "reason": "text"},
         valid=lambda w: {"effective_from": "2026-11-30", "reason": "Annual review"},
         kwargs=lambda w: {"pk": w.draft.pk},
         show=lambda w: reverse("policy_version", args=[w.draft.pk]),
@@ -610,7 +496,6 @@ ENDPOINTS += [
     Endpoint(
         "policy_version_retire",
         "director",
-        {"reason": "text"},
         valid=lambda w: {"reason": "Replaced"},
         kwargs=lambda w: {"pk": w.retirable.pk},
         show=lambda w: reverse("policy_version", args=[w.retirable.pk]),
@@ -618,7 +503,6 @@ ENDPOINTS += [
     Endpoint(
         "policy_version_move_cases",
         "manager",
-        {"cases": "multi", "reason": "text", "stage_first_risk": "choice"},
         valid=lambda w: {
             "cases": [w.case.pk],
             "reason": "The new version applies",

@@ -1,12 +1,18 @@
 """The hostile-input table covers the app: every URL name the resolver knows is a row or is
-declared input-free, and every form class refuses control characters (learners.validators)."""
+declared input-free, every form a view the resolver reaches names is bound by a row's valid
+submission (so its fields are probed), and every form class refuses control characters
+(learners.validators)."""
 
+import pytest
 from django import forms
 from django.urls import URLPattern, URLResolver, get_resolver
 
 import config.urls  # noqa: F401  (imports every view, so every form class is defined)
 from learners.validators import CleanTextMixin, validate_no_control_characters
+from tests.hostile.discovery import field_kind, form_identity, reachable_forms
+from tests.hostile.probe import watch_valid_submission
 from tests.hostile.table import ENDPOINTS, NO_INPUT
+from tests.hostile.world import World
 
 PROJECT_APPS = (
     "accounts",
@@ -68,3 +74,22 @@ def test_it_allows_tabs_and_line_breaks_but_not_other_control_characters():
         except forms.ValidationError:
             continue
         raise AssertionError(f"{bad!r} was allowed")
+
+
+@pytest.mark.django_db
+@pytest.mark.usefixtures("monday")
+def test_every_form_a_url_reaches_is_bound_by_a_row_and_its_fields_have_a_kind():
+    world, bound = World(), set()
+    for row in ENDPOINTS:
+        watched = watch_valid_submission(row, world)
+        bound |= {form_identity(form) for form in watched.bound}
+        for form_field in watched.fields().values():
+            field_kind(form_field)  # a kind with no payloads fails here, naming the field
+    reached = reachable_forms()
+    assert len(reached) > 30
+    missing = sorted(
+        f"{cls.__qualname__} ({', '.join(sorted(urls))})"
+        for cls, urls in reached.items()
+        if cls not in bound
+    )
+    assert missing == [], "add a row whose valid submission binds each (tests/hostile/table.py)"

@@ -1,12 +1,12 @@
-"""Every form in the table gets every hostile value, one field at a time: no server error, no
-unescaped echo, no database change when refused. One test per table row lists every problem
-it found, so a failure names the field and the payload."""
+"""Every form the table's URLs bind gets every hostile value, one field at a time: no server
+error, no unescaped echo, no database change when refused. One test per table row lists every
+problem it found, so a failure names the field and the payload."""
 
 import pytest
-from django.test import Client
+from django.core.files.uploadedfile import SimpleUploadedFile
 
-from tests.hostile.payloads import BAD_UTF8, payloads_for
-from tests.hostile.probe import Findings, refused, send
+from tests.hostile.payloads import BAD_UTF8, PDF, payloads_for
+from tests.hostile.probe import Findings, client_for, refused, row_fields, send, with_files
 from tests.hostile.table import ENDPOINTS, Endpoint
 from tests.hostile.world import World
 
@@ -18,44 +18,33 @@ def world() -> World:
     return World()
 
 
-def _client(world: World, row: Endpoint) -> Client:
-    client = Client()
-    if row.user:
-        client.force_login(getattr(world, row.user))
-    return client
-
-
-def _attach(row: Endpoint, data: dict) -> dict:
-    from django.core.files.uploadedfile import SimpleUploadedFile
-
-    for name, make in row.files.items():
-        filename, content = make()
-        data[name] = SimpleUploadedFile(filename, content)
-    return data
-
-
-def _probes(row: Endpoint, world: World):
+def _probes(row: Endpoint, world: World, fields: dict[str, str]):
     """(where, data) for each field and payload, with the rest of the submission valid; rows
     without fields get the payloads in a field they do not expect."""
-    fields = row.fields or {"unexpected": "text"}
-    for name, kind in fields.items():
+    for name, kind in (fields or {"unexpected": "text"}).items():
         for payload_name, payload in payloads_for(kind).items():
+            if kind == "file":
+                _, content = row.files[name]() if name in row.files else ("", PDF)
+                payload = SimpleUploadedFile(payload, content)
             yield f"{row.id} {name}={payload_name}", {**row.valid(world), name: payload}
 
 
 @pytest.mark.parametrize("row", ENDPOINTS, ids=lambda row: row.id)
 def test_it_survives_hostile_values_in_every_field(row: Endpoint, world: World):
+    """Every field of every form the row's URL binds (read from the forms) and every parameter
+    its view reads gets every payload of its kind."""
     url, findings = row.url(world), Findings()
     show = row.show(world) if row.show else None
-    client = _client(world, row)
-    for where, data in _probes(row, world):
+    fields = row_fields(row, world)
+    client = client_for(world, row)
+    for where, data in _probes(row, world, fields):
         if row.name in ("logout", "login"):  # each probe may end or start a session
-            client = _client(world, row)
+            client = client_for(world, row)
         send(
             client,
             method=row.method,
             url=url,
-            data=_attach(row, data) if row.method == "post" else data,
+            data=with_files(row, data) if row.method == "post" else data,
             where=where,
             findings=findings,
             htmx=row.htmx,
@@ -70,10 +59,10 @@ def test_it_survives_bad_utf8_in_the_raw_body_and_query_string(row: Endpoint, wo
     """Bytes that are not UTF-8, sent as the browser would never send them: in a form-encoded
     body (raw and percent-encoded) and in the query string."""
     url, findings = row.url(world), Findings()
-    fields = row.fields or {"unexpected": "text"}
+    fields = row_fields(row, world) or {"unexpected": "text"}
     raw = b"&".join(name.encode() + b"=" + BAD_UTF8 for name in fields)
     escaped = "&".join(f"{name}=%FF%FE%C0%AF" for name in fields)
-    client = _client(world, row)
+    client = client_for(world, row)
     send(
         client,
         method="get",
@@ -86,7 +75,7 @@ def test_it_survives_bad_utf8_in_the_raw_body_and_query_string(row: Endpoint, wo
     if row.method == "post":
         for label, body in (("raw body", raw), ("escaped body", escaped.encode())):
             send(
-                _client(world, row),
+                client_for(world, row),
                 method="post",
                 url=url,
                 data=body,
@@ -105,5 +94,5 @@ def test_it_survives_bad_utf8_in_the_raw_body_and_query_string(row: Endpoint, wo
 def test_it_accepts_each_rows_valid_submission(row: Endpoint, world: World):
     """The probes change one field of a submission that is otherwise accepted, so a refusal
     is the payload's doing (and an accepted payload reaches the database and the page)."""
-    response = _client(world, row).post(row.url(world), _attach(row, row.valid(world)))
+    response = client_for(world, row).post(row.url(world), with_files(row, row.valid(world)))
     assert not refused(response, row.ok_status) or not row.accepts, response.content[:2000]

@@ -47,7 +47,7 @@ def _at(moment: dt.datetime):
 class World:
     def __init__(self) -> None:
         self.team = TeamFactory(name="North Team")
-        self.tutor = TutorFactory(username="hostile.tutor")
+        self.tutor = TutorFactory(username="hostile.tutor", tutored_teams=[self.team])
         self.manager = ManagerFactory(username="hostile.manager")
         self.team.managers.add(self.manager)
         self.director = UserFactory(username="hostile.director", roles=[Role.DIRECTOR])

@@ -1,7 +1,7 @@
 import pytest
 from django.urls import reverse
 
-from demo.factories import CourseFactory, EmployerFactory, TutorFactory, valid_uln
+from demo.factories import CourseFactory, EmployerFactory, TeamFactory, TutorFactory, valid_uln
 from learners.models import Learner
 from riskcases.models import RiskFactor
 from riskcases.services import rating_current
@@ -18,7 +18,7 @@ def enrol_data(team, db):
         "course": CourseFactory().pk,
         "employer": EmployerFactory().pk,
         "team": team.pk,
-        "tutor": TutorFactory().pk,
+        "tutor": TutorFactory(tutored_teams=[team]).pk,
         "start_date": "2026-11-02",
         "planned_end_date": "2027-11-01",
         "level": "low",
@@ -65,6 +65,24 @@ def test_a_manager_can_enrol_only_into_their_own_teams(client, manager, other_te
     response = client.post(reverse("learner_enrol"), {**enrol_data, "team": other_team.pk})
     assert response.status_code == 200
     assert "Select a valid choice" in response.content.decode()
+
+
+def test_a_manager_enrols_only_under_a_tutor_of_the_chosen_team(client, manager, team, enrol_data):
+    """The tutor offered and accepted is one of the team's tutors: another team's tutor (whom
+    the team's manager does not see) is refused, and so is a tutor of the manager's other
+    team."""
+    second_team = TeamFactory(managers=[manager])
+    elsewhere = TutorFactory(tutored_teams=[TeamFactory()])
+    colleague = TutorFactory(tutored_teams=[second_team])
+    client.force_login(manager)
+
+    response = client.post(reverse("learner_enrol"), {**enrol_data, "tutor": elsewhere.pk})
+    assert "Select a valid choice" in response.context["form"].errors["tutor"][0]
+    response = client.post(reverse("learner_enrol"), {**enrol_data, "tutor": colleague.pk})
+    assert "is not a tutor of" in response.context["form"].errors["tutor"][0]
+    assert not Learner.objects.exists()
+    offered = {pk for pk, _ in response.context["form"].fields["tutor"].choices if pk}
+    assert {int(str(pk)) for pk in offered} == {enrol_data["tutor"], colleague.pk}
 
 
 def test_a_tutor_cannot_enrol(client, tutor, enrol_data):
