@@ -18,7 +18,7 @@ pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 
 def test_a_coach_records_a_review_and_the_recommendation(
-    page: Page, live_server, team, tutor, artifacts_dir
+    page: Page, live_server, team, tutor, manager, director, artifacts_dir
 ):
     team_follows(team, "makers")
     learner = LearnerFactory(
@@ -57,3 +57,14 @@ def test_a_coach_records_a_review_and_the_recommendation(
     page.set_viewport_size({"width": 390, "height": 844})
     page.screenshot(path=artifacts_dir / "makers-review-390.png", full_page=True)
     assert axe_violations(page) == []
+    # The manager records reviews too; a director reads the page (stage 3's recommendation is
+    # the coach's, so neither is offered the recommendation form).
+    page.set_viewport_size({"width": 1280, "height": 900})
+    for person in (manager, director):
+        page.context.clear_cookies()
+        log_in(page, live_server.url, person.username)
+        page.goto(f"{live_server.url}/cases/{case.pk}/")
+        expect(page.get_by_text("1 of 2 held since the stage began")).to_be_visible()
+        expect(page.get_by_role("button", name="Record the recommendation")).to_have_count(0)
+        page.screenshot(path=artifacts_dir / f"makers-review-{person.username}.png", full_page=True)
+        assert axe_violations(page) == []
